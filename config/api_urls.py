@@ -1,0 +1,23 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from editing.apis import CropJobCreateApi, ResizeJobCreateApi
+from gallery import apis as gallery
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("gallery/items/", gallery.GalleryItemListApi.as_view(), name="gallery-item-list"),
+    path("gallery/items/<uuid:item_id>/", gallery.GalleryItemDetailApi.as_view(), name="gallery-item-detail"),
+    path("gallery/items/<uuid:item_id>/file/", gallery.GalleryItemFileApi.as_view(), name="gallery-item-file"),
+    path("gallery/items/<uuid:item_id>/thumbnail/", gallery.GalleryItemThumbnailApi.as_view(),
+         name="gallery-item-thumbnail"),
+    path("gallery/items/<uuid:item_id>/download/", gallery.GalleryItemDownloadApi.as_view(),
+         name="gallery-item-download"),
+    path("jobs/", gallery.JobListApi.as_view(), name="job-list"),
+    path("jobs/<uuid:job_id>/", gallery.JobDetailApi.as_view(), name="job-detail"),
+    path("jobs/<uuid:job_id>/cancel/", gallery.JobCancelApi.as_view(), name="job-cancel"),
+    path("editing/crop/", CropJobCreateApi.as_view(), name="editing-crop"),
+    path("editing/resize/", ResizeJobCreateApi.as_view(), name="editing-resize"),
+]

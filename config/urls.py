@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from config.health import healthz
+from gallery.views import admin_thumbnail, home
+
+admin.site.site_header = _("Image Studio administration")
+admin.site.site_title = _("Image Studio admin")
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("settings/", include("accounts.urls")),
+    path("gallery/", include("gallery.urls")),
+    path("edit/", include("editing.urls")),
+    path("api/v1/", include("config.api_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/gallery-thumbnail/<uuid:item_id>/", admin_thumbnail, name="admin-thumbnail"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,69 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.views import APIView
+
+from editing import services
+from editing.operations import FILTERS
+from editing.params import FORMAT_CHOICES
+from gallery.apis import JobCreateThrottle, job_accepted, source_items
+from gallery.serializers import JobOutputSerializer
+
+
+class _SourcesInput(serializers.Serializer):
+    sources = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=50,
+                                    help_text="Ids of your gallery items to process.")
+    files = serializers.ListField(child=serializers.FileField(), required=False,
+                                  help_text="New images to upload and process (multipart).")
+    format = serializers.ChoiceField(choices=FORMAT_CHOICES, required=False, default="same")
+    quality = serializers.IntegerField(required=False, min_value=1, max_value=100, default=92)
+
+
+class _JobCreateApi(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    throttle_classes = [JobCreateThrottle]
+    throttle_scope = "jobs"
+    InputSerializer: type[serializers.Serializer]
+    create = None
+
+    def post(self, request):
+        s = self.InputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = dict(s.validated_data)
+        sources = source_items(request, data.pop("sources", []))
+        uploads = request.FILES.getlist("files")
+        data.pop("files", None)
+        job = type(self).create(user=request.user, params=data, sources=sources, uploads=uploads)
+        return job_accepted(job, request)
+
+
+class CropJobCreateApi(_JobCreateApi):
+    class InputSerializer(_SourcesInput):
+        left = serializers.FloatField(required=False, default=0, min_value=0, max_value=100)
+        top = serializers.FloatField(required=False, default=0, min_value=0, max_value=100)
+        right = serializers.FloatField(required=False, default=100, min_value=0, max_value=100)
+        bottom = serializers.FloatField(required=False, default=100, min_value=0, max_value=100)
+        rotate = serializers.ChoiceField(choices=[0, 90, 180, 270], required=False, default=0)
+        flip_horizontal = serializers.BooleanField(required=False, default=False)
+        flip_vertical = serializers.BooleanField(required=False, default=False)
+
+    create = staticmethod(services.crop_job_create)
+
+    @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
+    def post(self, request):
+        return super().post(request)
+
+
+class ResizeJobCreateApi(_JobCreateApi):
+    class InputSerializer(_SourcesInput):
+        width = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        height = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        percent = serializers.FloatField(required=False, allow_null=True, min_value=1, max_value=1000)
+        keep_aspect = serializers.BooleanField(required=False, default=True)
+        filter = serializers.ChoiceField(choices=list(FILTERS), required=False, default="lanczos")
+
+    create = staticmethod(services.resize_job_create)
+
+    @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
+    def post(self, request):
+        return super().post(request)

@@ -1,0 +1,63 @@
+"""Job handlers for editing.* kinds (registered in settings.JOB_HANDLERS). They run in a worker."""
+
+from pathlib import PurePath
+
+from PIL import Image
+
+from editing import operations
+from editing.services import resize_target_for
+from gallery.models import GalleryItem, Job
+from gallery.runner import JobOutcome, JobOutput, ProgressReporter
+
+
+def _open(item: GalleryItem) -> Image.Image:
+    with item.file.open("rb") as fh:
+        image = Image.open(fh)
+        image.load()
+    return image
+
+
+def _output_name(item: GalleryItem, suffix: str) -> str:
+    return f"{PurePath(item.name).stem}-{suffix}"
+
+
+def _each_input(job: Job, report: ProgressReporter, make) -> JobOutcome:
+    inputs = list(job.inputs.order_by("created_at"))
+    fmt_choice, quality = job.params["format"], job.params["quality"]
+    outputs = []
+    for index, item in enumerate(inputs):
+        image, suffix, info = make(_open(item))
+        fmt = item.format if fmt_choice == "same" else fmt_choice
+        outputs.append(
+            JobOutput(
+                image=image, name=_output_name(item, suffix), fmt=fmt, quality=quality,
+                kind=GalleryItem.Kind.EDITED, parent=item,
+                metadata={"operation": job.kind, "source_name": item.name, **info},
+            )
+        )
+        report(int(90 * (index + 1) / len(inputs)))
+    return JobOutcome(outputs=outputs, engine="pillow")
+
+
+def crop_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
+    p = job.params
+
+    def make(image: Image.Image):
+        out = operations.crop(
+            image, box_percent=(p["left"], p["top"], p["right"], p["bottom"]), rotate=p["rotate"],
+            flip_horizontal=p["flip_horizontal"], flip_vertical=p["flip_vertical"],
+        )
+        return out, "crop", {"from_size": [image.width, image.height], "size": [out.width, out.height]}
+
+    return _each_input(job, report, make)
+
+
+def resize_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
+    p = job.params
+
+    def make(image: Image.Image):
+        target = resize_target_for(p, image.size)
+        out = operations.resize(image, target=target, resample=p["filter"])
+        return out, f"{target[0]}x{target[1]}", {"from_size": [image.width, image.height], "size": list(target)}
+
+    return _each_input(job, report, make)

@@ -1,0 +1,32 @@
+from collections.abc import Iterable
+
+from gallery.models import GalleryItem, Job
+from gallery.services import job_create_for_sources
+from editing.operations import resize_target
+from editing.params import crop_params_clean, resize_params_clean, resize_target_check
+
+CROP_KIND = "editing.crop"
+RESIZE_KIND = "editing.resize"
+
+
+def crop_job_create(*, user, params: dict, sources: Iterable[GalleryItem] = (), uploads: Iterable = ()) -> Job:
+    cleaned = crop_params_clean(params)
+    return job_create_for_sources(owner=user, kind=CROP_KIND, params=cleaned, sources=sources, uploads=uploads)
+
+
+def resize_job_create(*, user, params: dict, sources: Iterable[GalleryItem] = (), uploads: Iterable = ()) -> Job:
+    cleaned = resize_params_clean(params)
+
+    def check(item: GalleryItem) -> None:
+        resize_target_check(resize_target_for(cleaned, (item.width, item.height)))
+
+    return job_create_for_sources(
+        owner=user, kind=RESIZE_KIND, params=cleaned, sources=sources, uploads=uploads, check_source=check
+    )
+
+
+def resize_target_for(params: dict, size: tuple[int, int]) -> tuple[int, int]:
+    return resize_target(
+        size, width=params["width"], height=params["height"], percent=params["percent"],
+        keep_aspect=params["keep_aspect"],
+    )

@@ -1,0 +1,71 @@
+"""Crop and resize pages. Uploading goes through gallery:upload (it comes back here with
+?source=...&batch=...); submitting calls the editing service and shows the job."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from config.exceptions import ApplicationError
+from editing import services
+from editing.operations import FILTERS
+from editing.params import FORMAT_CHOICES
+from gallery import selectors
+from gallery.views import error_messages
+
+ASPECT_PRESETS = (("free", None), ("1:1", 1.0), ("4:3", 4 / 3), ("3:4", 3 / 4), ("16:9", 16 / 9), ("9:16", 9 / 16))
+
+
+def _selection(request):
+    """The image being edited (?source=) and the batch it came with (?batch=a,b,c)."""
+    source_id = request.GET.get("source") or request.POST.get("source")
+    if not source_id:
+        return None, []
+    try:
+        source = selectors.gallery_item_get(owner=request.user, item_id=source_id)
+    except ValidationError:
+        raise Http404 from None
+    batch_ids = [i for i in (request.GET.get("batch") or request.POST.get("batch") or "").split(",") if i]
+    try:
+        batch = list(selectors.gallery_items_by_ids(owner=request.user, ids=batch_ids).order_by("created_at"))
+    except ValidationError:
+        batch = []
+    if source not in batch:
+        batch = [source, *batch] if batch else []
+    return source, batch
+
+
+def _editor(request, *, template: str, create, extra: dict):
+    source, batch = _selection(request)
+    errors: list[str] = []
+    if request.method == "POST" and source is not None:
+        sources = batch if (request.POST.get("apply_all") and batch) else [source]
+        try:
+            job = create(user=request.user, params=request.POST.dict(), sources=sources)
+        except (ValidationError, ApplicationError) as exc:
+            errors = error_messages(exc)
+        else:
+            return redirect("gallery:job-detail", job_id=job.id)
+    recent = selectors.gallery_item_list(owner=request.user)[:12] if source is None else []
+    context = {
+        "source": source, "batch": batch, "errors": errors, "recent_items": recent, "form_data": request.POST,
+        "formats": FORMAT_CHOICES, "upload_next": request.path, **extra,
+    }
+    return render(request, template, context, status=400 if errors else 200)
+
+
+@login_required
+def crop_view(request):
+    return _editor(request, template="editing/crop.html", create=services.crop_job_create,
+                   extra={"aspect_presets": ASPECT_PRESETS})
+
+
+@login_required
+def resize_view(request):
+    return _editor(request, template="editing/resize.html", create=services.resize_job_create,
+                   extra={"filters": list(FILTERS)})
+
+
+def crop_url(item_id) -> str:
+    return f"{reverse('editing:crop')}?source={item_id}"

@@ -1,0 +1,46 @@
+"""Every read of a user's gallery or jobs goes through here, filtered by owner: the one place that
+makes another user's id answer 404."""
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from gallery.models import GalleryItem, Job
+
+
+def gallery_item_list(*, owner, kind: str | None = None, query: str | None = None) -> QuerySet[GalleryItem]:
+    qs = GalleryItem.objects.filter(owner=owner).order_by("-created_at")
+    if kind:
+        qs = qs.filter(kind=kind)
+    for word in (query or "").lower().split()[:8]:
+        qs = qs.filter(search_text__contains=word)
+    return qs
+
+
+def gallery_item_get(*, owner, item_id) -> GalleryItem:
+    return get_object_or_404(GalleryItem.objects.select_related("parent", "job"), owner=owner, id=item_id)
+
+
+def gallery_items_by_ids(*, owner, ids) -> QuerySet[GalleryItem]:
+    return GalleryItem.objects.filter(owner=owner, id__in=list(ids))
+
+
+def gallery_item_children(*, item: GalleryItem) -> QuerySet[GalleryItem]:
+    return GalleryItem.objects.filter(owner=item.owner_id, parent=item).order_by("-created_at")
+
+
+def job_list(*, owner, kind: str | None = None, status: str | None = None) -> QuerySet[Job]:
+    qs = Job.objects.filter(owner=owner).order_by("-queued_at")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.prefetch_related(
+        Prefetch("outputs", queryset=GalleryItem.objects.order_by("created_at")), "inputs"
+    )
+
+
+def job_get(*, owner, job_id) -> Job:
+    qs = Job.objects.filter(owner=owner).prefetch_related(
+        Prefetch("outputs", queryset=GalleryItem.objects.order_by("created_at")), "inputs"
+    )
+    return get_object_or_404(qs, id=job_id)

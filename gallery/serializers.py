@@ -1,0 +1,65 @@
+"""Output shapes shared by every feature's API (input serializers live beside each API view)."""
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from gallery.models import GalleryItem, Job
+
+
+class GalleryItemOutputSerializer(serializers.ModelSerializer):
+    file_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+    parent = serializers.UUIDField(source="parent_id", allow_null=True)
+    job = serializers.UUIDField(source="job_id", allow_null=True)
+
+    class Meta:
+        model = GalleryItem
+        fields = (
+            "id", "name", "kind", "width", "height", "format", "bytes", "sha256", "parent", "job",
+            "metadata", "created_at", "expires_at", "file_url", "thumbnail_url", "download_url",
+        )
+
+    def _abs(self, name: str, obj) -> str:
+        url = reverse(name, kwargs={"item_id": obj.id})
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+    def get_file_url(self, obj) -> str:
+        return self._abs("api:gallery-item-file", obj)
+
+    def get_thumbnail_url(self, obj) -> str:
+        return self._abs("api:gallery-item-thumbnail", obj)
+
+    def get_download_url(self, obj) -> str:
+        return self._abs("api:gallery-item-download", obj)
+
+
+class JobOutputSerializer(serializers.ModelSerializer):
+    inputs = serializers.SerializerMethodField()
+    outputs = serializers.SerializerMethodField()
+    error = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Job
+        fields = (
+            "id", "kind", "status", "progress", "params", "inputs", "outputs", "result", "error", "engine",
+            "model_name", "queued_at", "started_at", "finished_at", "url",
+        )
+
+    def get_inputs(self, obj) -> list[str]:
+        return [str(i.id) for i in obj.inputs.all()]
+
+    def get_outputs(self, obj) -> list[dict]:
+        return GalleryItemOutputSerializer(obj.outputs.all(), many=True, context=self.context).data
+
+    def get_error(self, obj) -> dict | None:
+        if obj.status in (Job.Status.FAILED, Job.Status.CANCELLED):
+            return {"code": obj.error_code, "message": obj.error_message}
+        return None
+
+    def get_url(self, obj) -> str:
+        url = reverse("api:job-detail", kwargs={"job_id": obj.id})
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url

@@ -1,0 +1,304 @@
+"""Writes to the gallery and the job table. Views, APIs and the runner call these; nothing else
+creates rows or files."""
+
+import contextlib
+import contextvars
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils import translation
+from django.utils.translation import gettext as _
+from PIL import Image
+
+from config.exceptions import ApplicationError
+from gallery.images import extension_for, image_decode_upload, image_encode, thumbnail_encode
+from gallery.models import GalleryItem, Job
+
+logger = logging.getLogger(__name__)
+
+_written_files: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("written_files", default=None)
+
+
+@contextlib.contextmanager
+def files_removed_on_error() -> Iterator[None]:
+    """Files written inside this block are deleted if it raises: a failed transaction leaves no
+    orphan files behind (the rows are rolled back by the database)."""
+    outer = _written_files.get()
+    written: list[str] = []
+    token = _written_files.set(written)
+    try:
+        yield
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+    finally:
+        _written_files.reset(token)
+        if outer is not None:
+            outer.extend(written)
+
+
+def _save_file(field, filename: str, data: bytes) -> None:
+    field.save(filename, ContentFile(data), save=False)
+    written = _written_files.get()
+    if written is not None:
+        written.append(field.name)
+
+
+def _search_text(name: str, metadata: dict) -> str:
+    parts = [name]
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            parts.append(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                walk(v)
+
+    walk(metadata)
+    return "\n".join(parts).lower()[:20000]
+
+
+def _expiry() -> timezone.datetime | None:
+    days = settings.RETENTION_DAYS
+    return timezone.now() + timedelta(days=days) if days > 0 else None
+
+
+def gallery_item_create(
+    *,
+    owner,
+    image: Image.Image,
+    kind: str,
+    name: str,
+    fmt: str,
+    quality: int = 92,
+    parent: GalleryItem | None = None,
+    job: Job | None = None,
+    metadata: dict | None = None,
+) -> GalleryItem:
+    """Encodes `image` as `fmt`, stores it with a WebP thumbnail, and saves the row."""
+    fmt = fmt.upper()
+    data = image_encode(image, fmt, quality=quality)
+    item = GalleryItem(
+        owner=owner, kind=kind, name=name[:255], width=image.width, height=image.height, format=fmt,
+        bytes=len(data), sha256=hashlib.sha256(data).hexdigest(), parent=parent, job=job,
+        metadata=metadata or {}, expires_at=_expiry(),
+    )
+    item.search_text = _search_text(item.name, item.metadata)
+    _save_file(item.file, f"{item.id.hex}.{extension_for(fmt)}", data)
+    _save_file(item.thumbnail, f"{item.id.hex}.webp", thumbnail_encode(image, settings.THUMBNAIL_SIZE))
+    item.full_clean(exclude=["file", "thumbnail"])
+    item.save()
+    return item
+
+
+def gallery_uploads_create(*, owner, files: Iterable) -> list[GalleryItem]:
+    """Decodes every file first; stores all of them or none."""
+    files = list(files)
+    if not files:
+        raise ValidationError(_("Choose at least one image."), code="no_file")
+    if len(files) > settings.UPLOAD_MAX_FILES:
+        raise ValidationError(
+            _("At most %(n)d images at once.") % {"n": settings.UPLOAD_MAX_FILES}, code="too_many_files"
+        )
+    decoded = [image_decode_upload(f) for f in files]
+    from gallery.images import STORED_FORMAT
+
+    with files_removed_on_error(), transaction.atomic():
+        return [
+            gallery_item_create(
+                owner=owner, image=d.image, kind=GalleryItem.Kind.UPLOAD, name=d.name,
+                fmt=STORED_FORMAT[d.source_format], quality=95,
+                metadata={"original_format": d.source_format},
+            )
+            for d in decoded
+        ]
+
+
+def gallery_item_rename(*, item: GalleryItem, name: str) -> GalleryItem:
+    name = name.strip()
+    if not name:
+        raise ApplicationError(_("The name cannot be empty."), code="name_required")
+    item.name = name[:255]
+    item.search_text = _search_text(item.name, item.metadata)
+    item.save(update_fields=["name", "search_text"])
+    return item
+
+
+def gallery_items_delete(*, items: QuerySet[GalleryItem] | Iterable[GalleryItem]) -> int:
+    """Deletes rows, then (after commit) their files. Returns how many were deleted."""
+    items = list(items)
+    names = [n for item in items for n in (item.file.name, item.thumbnail.name) if n]
+    ids = [item.id for item in items]
+    with transaction.atomic():
+        count, _details = GalleryItem.objects.filter(id__in=ids).delete()
+        transaction.on_commit(lambda: _delete_files(names))
+    return len(ids)
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.exception("Could not delete %s", name)
+
+
+def gallery_expired_delete(*, now=None) -> int:
+    """Retention: deletes items past their expiry, with their files."""
+    if settings.RETENTION_DAYS <= 0:
+        return 0
+    now = now or timezone.now()
+    deleted = 0
+    while True:
+        batch = list(GalleryItem.objects.filter(expires_at__lte=now).order_by("expires_at")[:500])
+        if not batch:
+            return deleted
+        deleted += gallery_items_delete(items=batch)
+
+
+# --- Jobs ----------------------------------------------------------------------------------------
+
+def job_create(*, owner, kind: str, params: dict, inputs: list[GalleryItem]) -> Job:
+    """Creates a queued job and enqueues it when the surrounding transaction commits."""
+    if kind not in settings.JOB_HANDLERS:
+        raise ApplicationError(_("Unknown job kind."), code="unknown_kind")
+    active = Job.objects.filter(owner=owner, status__in=Job.ACTIVE).count()
+    if active >= settings.JOB_MAX_ACTIVE_PER_USER:
+        raise ApplicationError(
+            _("You have %(n)d jobs waiting or running; wait for some to finish.") % {"n": active},
+            code="too_many_jobs", status=429,
+        )
+    job = Job(owner=owner, kind=kind, params=params, language=translation.get_language() or "")
+    job.full_clean()
+    job.save()
+    job.inputs.set(inputs)
+    transaction.on_commit(lambda: job_enqueue(job_id=job.id))
+    return job
+
+
+def job_enqueue(*, job_id) -> None:
+    from django_q.tasks import async_task
+
+    task_id = async_task(
+        "gallery.tasks.job_run_task", str(job_id), task_name=f"job-{job_id}", hook="gallery.tasks.job_task_hook",
+        group="studio-jobs",
+    )
+    Job.objects.filter(id=job_id, task_id="").update(task_id=task_id or "")
+
+
+def job_cancel(*, job: Job) -> Job:
+    """Only a queued job can be cancelled; a running one finishes (its work is already paid for)."""
+    changed = Job.objects.filter(id=job.id, status=Job.Status.QUEUED).update(
+        status=Job.Status.CANCELLED, finished_at=timezone.now(),
+        error_code="cancelled", error_message=_("Cancelled by you."),
+    )
+    job.refresh_from_db()
+    if not changed:
+        raise ApplicationError(
+            _("This job is already %(status)s and cannot be cancelled.") % {"status": job.get_status_display().lower()},
+            code="not_cancellable", status=409,
+        )
+    return job
+
+
+def job_claim(*, job_id) -> Job | None:
+    """queued -> running, atomically; None if someone else has it or it was cancelled."""
+    now = timezone.now()
+    claimed = Job.objects.filter(id=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, started_at=now, heartbeat_at=now, attempts=1, progress=1,
+    )
+    return Job.objects.get(id=job_id) if claimed else None
+
+
+def job_progress(*, job_id, progress: int) -> None:
+    Job.objects.filter(id=job_id, status=Job.Status.RUNNING).update(
+        progress=max(1, min(99, int(progress))), heartbeat_at=timezone.now()
+    )
+
+
+def job_heartbeat(*, job_id) -> None:
+    Job.objects.filter(id=job_id, status=Job.Status.RUNNING).update(heartbeat_at=timezone.now())
+
+
+def job_mark_succeeded(*, job: Job, result: dict, engine: str = "", model_name: str = "") -> None:
+    job.status = Job.Status.SUCCEEDED
+    job.progress = 100
+    job.result = result
+    job.engine = engine
+    job.model_name = model_name
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "progress", "result", "engine", "model_name", "finished_at"])
+
+
+def job_mark_failed(*, job_id, code: str, message: str) -> bool:
+    """Idempotent: only a job that is still queued or running is changed."""
+    return bool(
+        Job.objects.filter(id=job_id, status__in=Job.ACTIVE).update(
+            status=Job.Status.FAILED, error_code=code[:40], error_message=message, finished_at=timezone.now()
+        )
+    )
+
+
+def jobs_stale_fail(*, now=None) -> int:
+    """A running job whose heartbeat stopped (worker killed, machine lost) ends failed instead of
+    staying "running" forever."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.JOB_STALE_SECONDS)
+    failed = 0
+    for job_id, language in Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff).values_list(
+        "id", "language"
+    ):
+        with translation.override(language or settings.LANGUAGE_CODE):
+            message = _("The worker running this job stopped before it finished. Please try again.")
+        failed += Job.objects.filter(id=job_id, status=Job.Status.RUNNING, heartbeat_at__lt=cutoff).update(
+            status=Job.Status.FAILED, error_code="worker_lost", finished_at=now, error_message=message
+        )
+    return failed
+
+
+def job_check_liveness(*, job: Job) -> Job:
+    """Called when a job is read: detects a dead worker even if the scheduler is down too."""
+    if job.status == Job.Status.RUNNING and job.heartbeat_at:
+        age = (timezone.now() - job.heartbeat_at).total_seconds()
+        if age > settings.JOB_STALE_SECONDS:
+            jobs_stale_fail()
+            job.refresh_from_db()
+    return job
+
+
+def job_create_for_sources(
+    *, owner, kind: str, params: dict, sources: Iterable[GalleryItem] = (), uploads: Iterable = (),
+    check_source: Callable[[GalleryItem], None] | None = None,
+) -> Job:
+    """The common entry of every feature: existing gallery items and/or new uploads become the
+    job's inputs. Uploads are decoded first; on any error nothing is stored."""
+    sources, uploads = list(sources), list(uploads)
+    if not sources and not uploads:
+        raise ValidationError(_("Choose an image: upload one or pick one from your gallery."), code="no_source")
+    if len(sources) + len(uploads) > settings.UPLOAD_MAX_FILES:
+        raise ValidationError(
+            _("At most %(n)d images at once.") % {"n": settings.UPLOAD_MAX_FILES}, code="too_many_files"
+        )
+    for item in sources:
+        if item.owner_id != owner.id:  # selectors already scope by owner; this is the last guard
+            raise ApplicationError(_("Not found."), code="not_found", status=404)
+    with files_removed_on_error(), transaction.atomic():
+        items = sources + (gallery_uploads_create(owner=owner, files=uploads) if uploads else [])
+        if check_source:
+            for item in items:
+                check_source(item)
+        return job_create(owner=owner, kind=kind, params=params, inputs=items)

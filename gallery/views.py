@@ -1,0 +1,183 @@
+"""HTML pages of the gallery and of jobs. Thin: parse, call a selector or a service, respond."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from config.exceptions import ApplicationError
+from config.navigation import FEATURES
+from gallery import files, selectors, services
+from gallery.models import GalleryItem, Job
+
+
+def error_messages(exc: Exception) -> list[str]:
+    if isinstance(exc, ApplicationError):
+        return [exc.message]
+    if isinstance(exc, ValidationError):
+        return list(exc.messages)
+    raise exc
+
+
+@login_required
+def home(request):
+    recent = selectors.gallery_item_list(owner=request.user)[:8]
+    return render(request, "home.html", {"recent_items": recent})
+
+
+@login_required
+@require_GET
+def gallery_list(request):
+    kind = request.GET.get("kind") or ""
+    if kind not in GalleryItem.Kind.values:
+        kind = ""
+    query = (request.GET.get("q") or "").strip()[:100]
+    items = selectors.gallery_item_list(owner=request.user, kind=kind or None, query=query)
+    page = Paginator(items.only(
+        "id", "name", "kind", "width", "height", "format", "bytes", "created_at"
+    ), settings.GALLERY_PAGE_SIZE).get_page(request.GET.get("page"))
+    keep = urlencode({k: v for k, v in (("kind", kind), ("q", query)) if v})
+    context = {"page_obj": page, "kind": kind, "query": query, "kinds": GalleryItem.Kind.choices, "keep_query": keep}
+    return render(request, "gallery/list.html", context)
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+@login_required
+@require_POST
+def gallery_upload(request):
+    """Stores uploads, then returns to the feature page that asked, with the new items selected."""
+    next_url = _safe_next(request, reverse("gallery:list"))
+    try:
+        items = services.gallery_uploads_create(owner=request.user, files=request.FILES.getlist("files"))
+    except (ValidationError, ApplicationError) as exc:
+        for message in error_messages(exc):
+            messages.error(request, message)
+        return HttpResponseRedirect(next_url)
+    messages.success(request, ngettext("Uploaded %(n)d image.", "Uploaded %(n)d images.", len(items)) % {"n": len(items)})
+    if next_url == reverse("gallery:list"):
+        return HttpResponseRedirect(next_url)
+    query = {"source": str(items[0].id)}
+    if len(items) > 1:
+        query["batch"] = ",".join(str(i.id) for i in items)
+    sep = "&" if "?" in next_url else "?"
+    return HttpResponseRedirect(f"{next_url}{sep}{urlencode(query)}")
+
+
+@login_required
+@require_GET
+def gallery_item_detail(request, item_id):
+    item = selectors.gallery_item_get(owner=request.user, item_id=item_id)
+    context = {
+        "item": item,
+        "children": selectors.gallery_item_children(item=item)[:24],
+        "job": item.job,
+        "output_formats": ("PNG", "JPEG", "WEBP"),
+        "input_features": [f for f in FEATURES if f.available],
+    }
+    return render(request, "gallery/detail.html", context)
+
+
+@login_required
+@require_POST
+def gallery_item_delete(request, item_id):
+    item = selectors.gallery_item_get(owner=request.user, item_id=item_id)
+    services.gallery_items_delete(items=[item])
+    messages.success(request, _("Deleted “%(name)s”.") % {"name": item.name})
+    return redirect("gallery:list")
+
+
+@login_required
+@require_POST
+def gallery_bulk(request):
+    ids = request.POST.getlist("ids")
+    try:
+        items = list(selectors.gallery_items_by_ids(owner=request.user, ids=ids)) if ids else []
+    except ValidationError:
+        items = []
+    if not items:
+        messages.error(request, _("Select at least one image first."))
+        return redirect(_safe_next(request, reverse("gallery:list")))
+    if request.POST.get("action") == "zip":
+        return files.items_zip_response(items)
+    if request.POST.get("action") == "delete":
+        count = services.gallery_items_delete(items=items)
+        messages.success(request, ngettext("Deleted %(n)d image.", "Deleted %(n)d images.", count) % {"n": count})
+    return redirect(_safe_next(request, reverse("gallery:list")))
+
+
+@login_required
+@require_GET
+def gallery_item_file(request, item_id):
+    item = selectors.gallery_item_get(owner=request.user, item_id=item_id)
+    return files.item_file_response(item, attachment=False)
+
+
+@login_required
+@require_GET
+def gallery_item_thumbnail(request, item_id):
+    item = selectors.gallery_item_get(owner=request.user, item_id=item_id)
+    return files.item_thumbnail_response(item)
+
+
+@login_required
+@require_GET
+def gallery_item_download(request, item_id):
+    item = selectors.gallery_item_get(owner=request.user, item_id=item_id)
+    try:
+        return files.item_download_response(item, request.GET.get("format"))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("gallery:item-detail", item_id=item.id)
+
+
+@login_required
+@require_GET
+def job_list(request):
+    jobs = selectors.job_list(owner=request.user)
+    page = Paginator(jobs, 30).get_page(request.GET.get("page"))
+    return render(request, "gallery/job_list.html", {"page_obj": page})
+
+
+@login_required
+@require_GET
+def job_detail(request, job_id):
+    job = services.job_check_liveness(job=selectors.job_get(owner=request.user, job_id=job_id))
+    template = "gallery/_job_status.html" if request.htmx else "gallery/job_detail.html"
+    return render(request, template, {"job": job, "input_features": [f for f in FEATURES if f.available]})
+
+
+@login_required
+@require_POST
+def job_cancel(request, job_id):
+    job = selectors.job_get(owner=request.user, job_id=job_id)
+    try:
+        services.job_cancel(job=job)
+        messages.success(request, _("Job cancelled."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("gallery:job-detail", job_id=job.id)
+
+
+@staff_member_required
+@require_GET
+def admin_thumbnail(request, item_id):
+    """Staff see any item's thumbnail in the admin; still streamed, never a public URL."""
+    item = get_object_or_404(GalleryItem, id=item_id)
+    return files.item_thumbnail_response(item)
