@@ -191,12 +191,22 @@ def job_create(*, owner, kind: str, params: dict, inputs: list[GalleryItem]) -> 
 
 
 def job_enqueue(*, job_id) -> None:
+    from django_q.conf import Conf
     from django_q.tasks import async_task
 
-    task_id = async_task(
-        "gallery.tasks.job_run_task", str(job_id), task_name=f"job-{job_id}", hook="gallery.tasks.job_task_hook",
-        group="studio-jobs",
-    )
+    try:
+        task_id = async_task(
+            "gallery.tasks.job_run_task", str(job_id), task_name=f"job-{job_id}",
+            hook="gallery.tasks.job_task_hook", group="studio-jobs",
+        )
+    except Exception:
+        if Conf.SYNC:
+            raise  # in sync mode this is the task's own error: let tests see it
+        # The broker is down: the job must not wait forever for a worker that will never see it.
+        logger.exception("Could not enqueue job %s", job_id)
+        job_mark_failed(job_id=job_id, code="queue_unavailable",
+                        message=_("The job queue is unavailable right now. Please try again in a minute."))
+        return
     Job.objects.filter(id=job_id, task_id="").update(task_id=task_id or "")
 
 

@@ -155,7 +155,8 @@ UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 50_000_000)
 UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_NUMBER_FILES = UPLOAD_MAX_FILES
+# Django refuses beyond this with a bare 400; our own, translated limit (UPLOAD_MAX_FILES) comes first.
+DATA_UPLOAD_MAX_NUMBER_FILES = max(100, UPLOAD_MAX_FILES * 2)
 THUMBNAIL_SIZE = env_int("THUMBNAIL_SIZE", 320)
 # Days until uploads and results are deleted; 0 keeps them forever.
 RETENTION_DAYS = env_int("RETENTION_DAYS", 30)
@@ -176,6 +177,9 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
+# Failures say exactly why (no such account, no such email) as the product asks; the lock-out
+# below is what keeps guessing expensive.
+ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 # Our adapter enforces its own lock-out (accounts/lockout.py); allauth's sliding window is off so a
 # client sees one consistent message and lock duration.
