@@ -47,3 +47,92 @@ def other_user(make_user):
 @pytest.fixture
 def png_upload():
     return upload()
+
+
+# --- Added for the backend suite -----------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Lock-out counters and throttles live in the (locmem) cache: every test starts clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Services called directly speak English in tests (the site default is zh-hans); pages and
+    APIs pick their language per request (see `english`). tests/accounts/test_i18n.py overrides."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+def english(client):
+    """Makes a test client ask for English pages (the site default is Simplified Chinese)."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def client_en(client):
+    return english(client)
+
+
+@pytest.fixture
+def user_client(user, client):
+    """A browser session of `user`, in English."""
+    client.force_login(user)
+    return english(client)
+
+
+@pytest.fixture
+def other_client(other_user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(other_user)
+    return english(client)
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return english(APIClient())
+
+
+@pytest.fixture
+def user_api(user, api_client):
+    api_client.force_login(user)
+    return api_client
+
+
+@pytest.fixture
+def run_jobs(django_capture_on_commit_callbacks):
+    """`with run_jobs(): ...` runs the jobs enqueued inside the block (django-q2 sync mode)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def pytest_configure(config):
+    # Whitenoise warns on every request when collectstatic has not run; irrelevant to these tests.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+@pytest.fixture
+def make_item(db):
+    """Stores a gallery item straight through the service (no upload decoding)."""
+    from gallery.services import gallery_item_create
+
+    def make(owner, *, name="photo.png", size=(64, 48), color=(200, 30, 30), image=None, kind="upload",
+             fmt="PNG", **extra):
+        image = image if image is not None else Image.new("RGB", size, color)
+        return gallery_item_create(owner=owner, image=image, kind=kind, name=name, fmt=fmt, **extra)
+
+    return make

@@ -47,6 +47,9 @@ class CropJobCreateApi(_JobCreateApi):
         flip_horizontal = serializers.BooleanField(required=False, default=False)
         flip_vertical = serializers.BooleanField(required=False, default=False)
 
+        class Meta:
+            ref_name = "CropJobInput"  # both APIs' serializers are called InputSerializer
+
     create = staticmethod(services.crop_job_create)
 
     @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
@@ -61,6 +64,9 @@ class ResizeJobCreateApi(_JobCreateApi):
         percent = serializers.FloatField(required=False, allow_null=True, min_value=1, max_value=1000)
         keep_aspect = serializers.BooleanField(required=False, default=True)
         filter = serializers.ChoiceField(choices=list(FILTERS), required=False, default="lanczos")
+
+        class Meta:
+            ref_name = "ResizeJobInput"
 
     create = staticmethod(services.resize_job_create)
 

@@ -89,6 +89,11 @@ class GalleryItemThumbnailApi(APIView):
 
 
 class GalleryItemDownloadApi(APIView):
+    def perform_content_negotiation(self, request, force=False):
+        # `?format=` names the image format to convert to here, not DRF's renderer override
+        # (which answered 404 for ?format=JPEG); errors still render as JSON.
+        return super().perform_content_negotiation(request, force=True)
+
     @extend_schema(
         parameters=[OpenApiParameter("format", str, enum=["PNG", "JPEG", "WEBP"], description="Convert on the fly.")],
         responses={(200, "image/*"): bytes},

@@ -28,8 +28,13 @@ class DecodedImage:
     name: str
 
 
-def _human_mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.0f} MB"
+def _human_size(n: int) -> str:
+    """1536 -> "1.5 KB", 25 MiB -> "25 MB"; one decimal, so a file just over the limit does not
+    read as the limit itself ("0 MB; the limit is 0 MB")."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if n >= scale:
+            return f"{n / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{n} B"
 
 
 def image_decode_upload(upload) -> DecodedImage:
@@ -45,7 +50,7 @@ def image_decode_upload(upload) -> DecodedImage:
     if size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError(
             _("“%(name)s” is %(size)s; the limit is %(limit)s.")
-            % {"name": name, "size": _human_mb(size), "limit": _human_mb(settings.UPLOAD_MAX_BYTES)},
+            % {"name": name, "size": _human_size(size), "limit": _human_size(settings.UPLOAD_MAX_BYTES)},
             code="too_many_bytes",
         )
     upload.seek(0)

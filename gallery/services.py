@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from PIL import Image
 
 from config.exceptions import ApplicationError
@@ -179,7 +180,11 @@ def job_create(*, owner, kind: str, params: dict, inputs: list[GalleryItem]) -> 
     active = Job.objects.filter(owner=owner, status__in=Job.ACTIVE).count()
     if active >= settings.JOB_MAX_ACTIVE_PER_USER:
         raise ApplicationError(
-            _("You have %(n)d jobs waiting or running; wait for some to finish.") % {"n": active},
+            ngettext(
+                "You have %(n)d job waiting or running; wait for it to finish.",
+                "You have %(n)d jobs waiting or running; wait for some to finish.",
+                active,
+            ) % {"n": active},
             code="too_many_jobs", status=429,
         )
     job = Job(owner=owner, kind=kind, params=params, language=translation.get_language() or "")

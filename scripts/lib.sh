@@ -1,0 +1,115 @@
+# Shared helpers of scripts/run.sh and scripts/test.sh (sourced, not run).
+# Targets a fresh Debian 12 with Python 3.11; every step is idempotent and quick when already done.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${VENV:-$ROOT/.venv}"
+PYTHON="${PYTHON:-}"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Installs the Debian packages given as arguments that are not installed yet. Runs `apt-get update`
+# only when something must be installed, and sudo only when not root.
+debian_packages() {
+    local missing=() pkg
+    if ! command -v dpkg-query >/dev/null 2>&1; then
+        say "Not a Debian system: make sure these are installed: $*"
+        return 0
+    fi
+    for pkg in "$@"; do
+        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+            missing+=("$pkg")
+        fi
+    done
+    [[ ${#missing[@]} -eq 0 ]] && return 0
+    local sudo=()
+    if [[ $(id -u) -ne 0 ]]; then
+        command -v sudo >/dev/null 2>&1 || die "need root or sudo to install: ${missing[*]}"
+        sudo=(sudo)
+    fi
+    say "Installing Debian packages: ${missing[*]}"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# Picks the interpreter for a new virtual environment: python3.11 if present, else python3 (>= 3.10).
+_base_python() {
+    local candidate
+    for candidate in ${PYTHON:-python3.11 python3}; do
+        if command -v "$candidate" >/dev/null 2>&1 \
+            && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    die "Python 3.10+ (3.11 on Debian 12) is needed: apt-get install python3"
+}
+
+# Creates .venv when missing (installing Debian's python3-venv first if venv cannot work without it).
+ensure_venv() {
+    if [[ -x "$VENV/bin/python" ]] && "$VENV/bin/python" -c 'import sys' 2>/dev/null; then
+        return 0
+    fi
+    local base
+    base="$(_base_python)"
+    if ! "$base" -c 'import ensurepip, venv' 2>/dev/null; then
+        debian_packages python3-venv
+    fi
+    say "Creating virtual environment $VENV"
+    rm -rf "$VENV"
+    if ! "$base" -m venv "$VENV"; then
+        # Debian ships ensurepip's wheels in python3-venv: without it venv fails half-way.
+        rm -rf "$VENV"
+        debian_packages python3-venv
+        "$base" -m venv "$VENV"
+    fi
+}
+
+# pip-installs a requirements file into .venv unless exactly this content (with the files it includes
+# by -r) was installed before by this function: a re-run costs a checksum, not a pip resolve.
+pip_requirements() {
+    local req="$1" stamp sum files=("$ROOT/$1") inc
+    while read -r inc; do
+        files+=("$ROOT/$inc")
+    done < <(sed -n 's/^[[:space:]]*-r[[:space:]]*\([^[:space:]#]*\).*/\1/p' "$ROOT/$req")
+    stamp="$VENV/.installed-$(basename "$req").sha256"
+    sum="$(cat "${files[@]}" | sha256sum | cut -d' ' -f1) $("$VENV/bin/python" -V 2>&1)"
+    if [[ -f "$stamp" && "$(cat "$stamp")" == "$sum" ]]; then
+        return 0
+    fi
+    say "Installing Python packages from $req"
+    "$VENV/bin/python" -m pip install --disable-pip-version-check -q -r "$ROOT/$req"
+    echo "$sum" >"$stamp"
+}
+
+# Compiles the project's .po catalogues into .mo (needs Debian's gettext). The virtual environment
+# and build output are skipped: their packages ship compiled catalogues of their own.
+compile_messages() {
+    local ignore=(.venv staticfiles var node_modules .git)
+    if [[ -z "$(cd "$ROOT" && find . \( -name .venv -o -name node_modules -o -name .git \) -prune \
+            -o -name '*.po' -print -quit)" ]]; then
+        return 0  # no catalogue yet (compilemessages would fail on a checkout without locale/)
+    fi
+    (cd "$ROOT" && "$VENV/bin/python" manage.py compilemessages -v 0 "${ignore[@]/#/--ignore=}")
+}
+
+# Reads KEY=VALUE lines of a .env file into the environment. Variables already set win; empty values
+# are skipped (an empty value means "use the default"); surrounding quotes are removed.
+load_dotenv() {
+    local file="$1" line key value
+    [[ -f "$file" ]] || return 0
+    while IFS= read -r line || [[ -n "$line" ]]; do
+        line="${line#"${line%%[![:space:]]*}"}"
+        [[ -z "$line" || "$line" == \#* ]] && continue
+        line="${line#export }"
+        [[ "$line" == *=* ]] || continue
+        key="${line%%=*}"
+        value="${line#*=}"
+        [[ "$key" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || continue
+        if [[ "$value" =~ ^\"(.*)\"$ || "$value" =~ ^\'(.*)\'$ ]]; then
+            value="${BASH_REMATCH[1]}"
+        fi
+        [[ -z "$value" || -n "${!key+x}" ]] && continue
+        export "$key=$value"
+    done <"$file"
+}

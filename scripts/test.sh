@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what the tests need and runs the whole suite: unit, API, browser (Debian's Chromium via
+# Playwright) and live tests (a real qcluster against PostgreSQL and Redis on 127.0.0.1).
+#
+#   bash scripts/test.sh                 # everything
+#   bash scripts/test.sh -x -q tests/gallery   # extra arguments go to pytest
+#
+# Exits with pytest's exit status. Never runs `playwright install`: the browser is /usr/bin/chromium.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+# gettext: compilemessages; chromium: browser tests; fonts-noto-cjk: Chinese text in pages and images.
+debian_packages gettext chromium fonts-noto-cjk
+ensure_venv
+pip_requirements requirements-test.txt
+compile_messages
+
+# PostgreSQL and Redis run on CI machines; if one has stopped, start it (best effort, quietly).
+if command -v pg_ctlcluster >/dev/null 2>&1 && ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
+    for version in $(ls /etc/postgresql 2>/dev/null); do
+        pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null || true
+    done
+fi
+if command -v redis-server >/dev/null 2>&1 && ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no >/dev/null || true
+fi
+
+# Model hubs are unreachable here: fail at once instead of retrying DNS.
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+export DJANGO_SETTINGS_MODULE=config.settings.test
+
+set +e
+"$VENV/bin/python" -m pytest "$@"
+exit $?
