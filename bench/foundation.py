@@ -714,7 +714,9 @@ def main() -> int:
             configs = [c for c in configs if not c.endswith("redis")]
 
     started = dt.datetime.now().astimezone()
+    load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
     results = {name: run_config(name, args, services) for name in configs}
+    load_after = " ".join(f"{x:.2f}" for x in os.getloadavg())
     shown = [c for c in configs if results.get(c)]
     command = "python bench/foundation.py " + " ".join(sys.argv[1:])
     text = "\n".join([
@@ -728,9 +730,10 @@ def main() -> int:
         + (f", PostgreSQL {info['postgresql']}" if info.get("postgresql") else "")
         + (f", Redis {info['redis']}" if info.get("redis") else "") + ".",
         "",
-        "Configurations: database + broker (Redis is also the cache where used). "
-        (f"Parts c and d ran in: {', '.join(c for c in shown if c in args.web_configs) or 'none'}."
-         if {"c", "d"} & set(args.parts) else ""),
+        f"Load average before the run: {load_before}; after: {load_after}. Configurations: database + broker "
+        "(Redis is also the cache where used; the ORM configurations use the database cache). "
+        + (f"Parts c and d ran in: {', '.join(c for c in shown if c in args.web_configs) or 'none'}."
+           if {"c", "d"} & set(args.parts) else ""),
         "",
         table(results, shown),
         "",

@@ -40,7 +40,7 @@ max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = max_requests // 10
 
 # Headers of a reverse proxy are trusted only from this machine (gunicorn's default, made explicit).
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1,::1"
 
 # Logs to stdout/stderr, so run.sh, systemd or a container runtime collects them.
 accesslog = "-"

@@ -33,6 +33,12 @@ FEATURES: tuple[Feature, ...] = (
     Feature("resize", _("Resize"), _("Change pixel size, format and quality."), "resize", "editing:resize"),
 )
 
+# Human names of job kinds (keys of settings.JOB_HANDLERS).
+JOB_KIND_LABELS = {
+    "editing.crop": _("Crop"),
+    "editing.resize": _("Resize"),
+}
+
 # Feature keys a gallery item can be sent to ("use as input for ...").
 INPUT_FEATURES = tuple(f for f in FEATURES if f.available)
 

@@ -36,13 +36,17 @@ def _selection(request):
     return source, batch
 
 
-def _editor(request, *, template: str, create, extra: dict):
+def _editor(request, *, template: str, create, extra: dict, checkboxes: tuple[str, ...] = ()):
     source, batch = _selection(request)
     errors: list[str] = []
     if request.method == "POST" and source is not None:
         sources = batch if (request.POST.get("apply_all") and batch) else [source]
+        params = request.POST.dict()
+        for name in checkboxes:
+            # An unchecked box sends nothing, which the service would read as its default (on).
+            params.setdefault(name, "")
         try:
-            job = create(user=request.user, params=request.POST.dict(), sources=sources)
+            job = create(user=request.user, params=params, sources=sources)
         except (ValidationError, ApplicationError) as exc:
             errors = error_messages(exc)
         else:
@@ -64,7 +68,7 @@ def crop_view(request):
 @login_required
 def resize_view(request):
     return _editor(request, template="editing/resize.html", create=services.resize_job_create,
-                   extra={"filters": list(FILTERS)})
+                   extra={"filters": list(FILTERS)}, checkboxes=("keep_aspect",))
 
 
 def crop_url(item_id) -> str:

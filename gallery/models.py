@@ -110,6 +110,12 @@ class Job(models.Model):
         return f"{self.kind} {self.id}"
 
     @property
+    def kind_label(self) -> str:
+        from config.navigation import JOB_KIND_LABELS
+
+        return str(JOB_KIND_LABELS.get(self.kind, self.kind))
+
+    @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
 

@@ -2,7 +2,7 @@
 # Targets a fresh Debian 12 with Python 3.11; every step is idempotent and quick when already done.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-VENV="${VENV:-$ROOT/.venv}"
+VENV="$ROOT/.venv"
 PYTHON="${PYTHON:-}"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -45,6 +45,13 @@ _base_python() {
     die "Python 3.10+ (3.11 on Debian 12) is needed: apt-get install python3"
 }
 
+_remove_broken_venv() {
+    if [[ -e "$VENV" ]]; then
+        [[ -f "$VENV/pyvenv.cfg" || -z "$(ls -A "$VENV")" ]] || die "$VENV exists but is not a virtual environment"
+        rm -rf "$VENV"
+    fi
+}
+
 # Creates .venv when missing (installing Debian's python3-venv first if venv cannot work without it).
 ensure_venv() {
     if [[ -x "$VENV/bin/python" ]] && "$VENV/bin/python" -c 'import sys' 2>/dev/null; then
@@ -56,10 +63,10 @@ ensure_venv() {
         debian_packages python3-venv
     fi
     say "Creating virtual environment $VENV"
-    rm -rf "$VENV"
+    _remove_broken_venv
     if ! "$base" -m venv "$VENV"; then
         # Debian ships ensurepip's wheels in python3-venv: without it venv fails half-way.
-        rm -rf "$VENV"
+        _remove_broken_venv
         debian_packages python3-venv
         "$base" -m venv "$VENV"
     fi

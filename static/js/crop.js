@@ -177,7 +177,8 @@
       const ax = hasE ? x0 : x1;
       const cy = (y0 + y1) / 2;
       const w = Math.max(hasE ? px - ax : ax - px, m.w);
-      const [fw, fh] = fitRatio(w, w / r, hasE ? W - ax : ax, 2 * Math.min(cy, H - cy), r);
+      // Grows about its centre line, sliding along when it meets the top or bottom.
+      const [fw, fh] = fitRatio(w, w / r, hasE ? W - ax : ax, H, r);
       x0 = hasE ? ax : ax - fw;
       y0 = clamp(Math.round(cy - fh / 2), 0, H - fh);
       return { x0, y0, x1: x0 + fw, y1: y0 + fh };
@@ -185,7 +186,7 @@
     const ay = hasS ? y0 : y1;
     const cx = (x0 + x1) / 2;
     const h = Math.max(hasS ? py - ay : ay - py, m.h);
-    const [fw, fh] = fitRatio(h * r, h, 2 * Math.min(cx, W - cx), hasS ? H - ay : ay, r);
+    const [fw, fh] = fitRatio(h * r, h, W, hasS ? H - ay : ay, r);
     y0 = hasS ? ay : ay - fh;
     x0 = clamp(Math.round(cx - fw / 2), 0, W - fw);
     return { x0, y0, x1: x0 + fw, y1: y0 + fh };
@@ -277,7 +278,7 @@
     applyChain(ctx, W, H);
     ctx.drawImage(img, 0, 0, W0, H0);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    preview.dataset.box = [b.x0, b.y0, b.x1, b.y1].join(",");
+    preview.dataset.drawn = [b.x0, b.y0, b.x1, b.y1].join(",");
   }
 
   function layout() {
@@ -285,7 +286,7 @@
     const availW = Math.max(120, wrap.clientWidth);
     const availH = clamp(window.innerHeight - 150, 220, 900);
     scale = Math.min(availW / W, availH / H);
-    if (scale > 1) scale = Math.min(scale, 8); // small images: enlarge, with crisp pixels
+    if (scale > 1) scale = Math.min(scale, 16); // small images: enlarge, with crisp pixels
     const cssW = Math.max(1, Math.round(W * scale));
     const cssH = Math.max(1, Math.round(H * scale));
     const dpr = window.devicePixelRatio || 1;
@@ -342,7 +343,20 @@
       btn.classList.toggle("is-active", on);
       btn.setAttribute("aria-pressed", String(on));
     }
-    if (ready) drawPreview(sb);
+    if (ready) schedulePreview(sb);
+  }
+
+  // At most one preview redraw per frame: with a big photo, drawing it is the costly part of a drag.
+  let previewFrame = 0;
+  let previewBoxNext = null;
+  function schedulePreview(b) {
+    previewBoxNext = b;
+    preview.dataset.box = [b.x0, b.y0, b.x1, b.y1].join(",");
+    if (previewFrame) return;
+    previewFrame = requestAnimationFrame(() => {
+      previewFrame = 0;
+      drawPreview(previewBoxNext);
+    });
   }
 
   function setBox(b) {
