@@ -16,6 +16,10 @@ Parts
      median of 20 after one warm-up (target <= 150 ms).
   d  20 concurrent clients on GET /api/v1/gallery/items/ (Bearer token) for 30 s against gunicorn
      started with config/gunicorn.conf.py: requests/s, p50, p95, errors (target 0 errors).
+  p  (only with --only ...,p) where a 12 MP job's time goes: each step in process, and the cost of
+     the JPEG settings used to store images.
+Every configuration also times one in-process decode of the 12 MP JPEG first: far above ~150 ms means
+other processes compete for the CPU and every number of that run is inflated.
 
 Configurations (each in its own process with a fresh database, its own DATA_DIR and its own qcluster):
   sqlite-orm       SQLite + django-q2's ORM broker + database cache (the default, zero-config set-up)
@@ -211,9 +215,7 @@ class Child:
         from editing.services import crop_job_create, resize_job_create
 
         owner = self.user("bench-a")
-        started = time.perf_counter()
-        data = photo_jpeg()
-        log(f"a: 12 MP JPEG made ({len(data) / 1e6:.1f} MB) in {time.perf_counter() - started:.1f}s")
+        data = self.photo()
         upload_times = []
         for i in range(3):
             t = time.perf_counter()
@@ -332,14 +334,85 @@ class Child:
             except subprocess.TimeoutExpired:
                 os.killpg(gunicorn.pid, signal.SIGKILL)
 
+    def photo(self) -> bytes:
+        if not hasattr(self, "_photo"):
+            started = time.perf_counter()
+            self._photo = photo_jpeg()
+            log(f"12 MP JPEG made ({len(self._photo) / 1e6:.1f} MB) in {time.perf_counter() - started:.1f}s")
+        return self._photo
+
+    def calibrate(self) -> dict:
+        """How busy is this machine? Decoding the same baseline 12 MP JPEG takes ~150 ms on a quiet
+        2-core CI machine; much more means other processes are competing for the CPU."""
+        from PIL import Image
+
+        data, times = self.photo(), []
+        for _ in range(5):
+            t = time.perf_counter()
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+            times.append(time.perf_counter() - t)
+        return {"decode_12mp": summary(times), "loadavg": os.getloadavg()}
+
+    def part_p(self) -> dict:
+        """Where a 12 MP job's time goes: each step in process, median of 5. Shows the cost of the
+        JPEG settings used to store images (gallery.images.image_encode) against alternatives."""
+        from PIL import Image
+
+        from editing import operations
+        from gallery.images import image_encode, thumbnail_encode
+
+        def decode(data: bytes) -> Image.Image:
+            image = Image.open(io.BytesIO(data))
+            image.load()
+            return image
+
+        def jpeg(image: Image.Image, **kw) -> bytes:
+            buf = io.BytesIO()
+            image.save(buf, "JPEG", **kw)
+            return buf.getvalue()
+
+        camera = self.photo()
+        source = decode(camera)
+        stored_now = image_encode(source, "JPEG", quality=95)
+        stored_optimize = jpeg(source, quality=95, optimize=True)
+        stored_baseline = jpeg(source, quality=95)
+        cropped = operations.crop(source, box_percent=(10, 10, 90, 90))
+        steps = {
+            "decode the camera JPEG (baseline q90)": lambda: decode(camera),
+            "store upload: encode q95 as now (optimize + progressive)": lambda: image_encode(source, "JPEG", quality=95),
+            "store upload: encode q95 optimize, not progressive": lambda: jpeg(source, quality=95, optimize=True),
+            "store upload: encode q95 baseline": lambda: jpeg(source, quality=95),
+            "job: decode the stored upload as now (progressive)": lambda: decode(stored_now),
+            "job: decode the stored upload if optimize only": lambda: decode(stored_optimize),
+            "job: decode the stored upload if baseline": lambda: decode(stored_baseline),
+            "crop 80 % x 80 %": lambda: operations.crop(source, box_percent=(10, 10, 90, 90)),
+            "resize to 2000 px wide, Lanczos": lambda: source.resize((2000, 1500), Image.Resampling.LANCZOS),
+            "store output: encode 7.7 MP q92 as now": lambda: image_encode(cropped, "JPEG", quality=92),
+            "store output: encode 7.7 MP q92 optimize, not progressive": lambda: jpeg(cropped, quality=92, optimize=True),
+            "store output: encode 7.7 MP q92 baseline": lambda: jpeg(cropped, quality=92),
+            "store output: WebP thumbnail of 7.7 MP": lambda: thumbnail_encode(cropped, 320),
+        }
+        out = {}
+        for label, fn in steps.items():
+            times = []
+            for _ in range(5):
+                t = time.perf_counter()
+                fn()
+                times.append(time.perf_counter() - t)
+            out[label] = statistics.median(times)
+        sizes = {"as now": len(stored_now), "optimize": len(stored_optimize), "baseline": len(stored_baseline)}
+        log("p: " + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in out.items()))
+        return {"steps": out, "stored_bytes": sizes}
+
     def run(self) -> dict:
         self.setup()
-        results: dict = {}
+        results: dict = {"calibration": self.calibrate()}
         try:
             if {"a", "b"} & set(self.args.parts) or self.args.keep_worker:
                 self.start_qcluster()
                 self.wait_for_worker()
-            for part in "abcd":
+            for part in "abcdp":
                 if part in self.args.parts:
                     results[part] = getattr(self, f"part_{part}")()
         finally:
@@ -569,7 +642,8 @@ def with_db(url: str, name: str) -> str:
 
 
 def run_config(name: str, args, services: dict) -> dict:
-    parts = [p for p in args.parts if p in "ab" or name in args.web_configs]
+    parts = [p for p in args.parts if p in "ab" or (p in "cd" and name in args.web_configs)
+             or (p == "p" and name == args.configs_run[0])]
     if not parts:
         return {}
     tmp = Path(tempfile.mkdtemp(prefix=f"studio-bench-{name}-"))
@@ -645,6 +719,8 @@ def table(results: dict, configs: list[str]) -> str:
         return f"{ms(s['median'])} / {ms(s['p90'])} {mark(s['median'] <= target)}"
 
     rows = [
+        ("machine check: decode a baseline 12 MP JPEG in process, median (load average)", "≈ 150 ms when quiet",
+         lambda r: f"{ms(r['calibration']['decode_12mp']['median'])} ({r['calibration']['loadavg'][0]:.1f})"),
         ("a. crop 12 MP JPEG, end to end: median / p90", "≤ 1 s", e2e("crop")),
         ("a. resize 12 MP → 2000 px wide, end to end: median / p90", "≤ 1 s", e2e("resize")),
         ("a. crop: pick-up + compute + store + rest (medians)", "info", breakdown("crop")),
@@ -672,11 +748,29 @@ def table(results: dict, configs: list[str]) -> str:
     return "\n".join(lines)
 
 
+def profile_table(results: dict) -> str:
+    for name, r in results.items():
+        if r and "p" in r:
+            p = r["p"]
+            mb = {k: f"{v / 1e6:.1f} MB" for k, v in p["stored_bytes"].items()}
+            lines = [
+                f"Where a 12 MP job's time goes (part p, in process, {name}, median of 5). Stored 12 MP upload: "
+                f"{mb['as now']} as now, {mb['optimize']} optimize only, {mb['baseline']} baseline.",
+                "",
+                "| Step | Time |",
+                "|---|---|",
+            ]
+            lines += [f"| {label} | {ms(t)} |" for label, t in p["steps"].items()]
+            return "\n".join(lines) + "\n"
+    return ""
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repeats (5/10/10, 10 s of load)")
-    parser.add_argument("--only", default="a,b,c,d", help="parts to run, e.g. a,b")
+    parser.add_argument("--only", default="a,b,c,d",
+                        help="parts to run, e.g. a,b; p (a step-by-step profile of one 12 MP job) is extra")
     parser.add_argument("--configs", default=",".join(ALL_CONFIGS), help="configurations to run")
     parser.add_argument("--web-configs", default=",".join(WEB_CONFIGS), help="configurations that run parts c and d")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients in part d")
@@ -689,7 +783,7 @@ def main() -> int:
     parser.add_argument("--keep-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.parts = [p.strip() for p in args.only.split(",") if p.strip()]
-    if bad := set(args.parts) - set("abcd"):
+    if bad := set(args.parts) - set("abcdp"):
         parser.error(f"unknown parts: {','.join(sorted(bad))}")
     args.web_configs = [c.strip() for c in args.web_configs.split(",")]
 
@@ -713,6 +807,7 @@ def main() -> int:
         if not info["redis"]:
             configs = [c for c in configs if not c.endswith("redis")]
 
+    args.configs_run = configs
     started = dt.datetime.now().astimezone()
     load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
     results = {name: run_config(name, args, services) for name in configs}
@@ -737,6 +832,7 @@ def main() -> int:
         "",
         table(results, shown),
         "",
+        profile_table(results),
     ])
     print(text)
     for name, r in results.items():

@@ -330,7 +330,6 @@
     sizeEl.dataset.width = String(ow);
     sizeEl.dataset.height = String(oh);
     form.dataset.box = [sb.x0, sb.y0, sb.x1, sb.y1].join(",");
-    boxEl.setAttribute("aria-valuetext", ow + " × " + oh + " " + PX);
 
     rotateSelect.value = String(state.rotate);
     flipHInput.checked = state.flipH;

@@ -139,3 +139,19 @@ def test_validation_messages_of_editing_in_chinese(user, make_item):
     with translation.override("zh-hans"), pytest.raises(ValidationError) as exc_info:
         crop_job_create(user=user, params={"left": 60, "right": 40}, sources=[item])
     assert exc_info.value.message_dict == {"right": [zh("The right edge must be to the right of the left edge.")]}
+
+
+def test_job_without_language_gets_messages_in_the_site_language(user):
+    # A job row with no recorded language (e.g. made by a script) falls back to LANGUAGE_CODE.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from gallery.services import jobs_stale_fail
+
+    old = timezone.now() - timedelta(hours=1)
+    job = Job.objects.create(owner=user, kind="editing.crop", status=Job.Status.RUNNING, heartbeat_at=old)
+    assert job.language == ""
+    jobs_stale_fail()
+    job.refresh_from_db()
+    assert job.error_message == zh("The worker running this job stopped before it finished. Please try again.")

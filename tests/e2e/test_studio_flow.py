@@ -1,7 +1,6 @@
 """A person's first session, in real Chromium: sign up, log out, log in, upload, crop with the
 box, find the result in the gallery, download it, switch the language."""
 
-import io
 import re
 
 import pytest
@@ -100,8 +99,8 @@ def test_sign_up_upload_crop_download_and_switch_language(page, tmp_path):
         assert r > 150 and b < 100
 
     # switch the language: the page speaks Simplified Chinese, and stays so after reload
-    page.click(".lang-switch button[value=zh-hans]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click(".lang-switch button[value=zh-hans]")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     assert "图库" in page.locator("nav").first.inner_text()
     page.reload()
@@ -136,13 +135,8 @@ def test_bad_upload_shows_a_clear_error_and_stores_nothing(page, tmp_path, djang
     # upload.js filters by type in the browser; send the file the way a script would
     page.evaluate("document.querySelector('[data-testid=upload-input]').removeAttribute('accept')")
     page.set_input_files("[data-testid=upload-input]", str(fake))
-    page.evaluate("document.querySelector('[data-testid=upload-form]').submit()")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.evaluate("document.querySelector('[data-testid=upload-form]').submit()")
     assert "“holiday.png” is not an image we can read." in page.content()
     assert GalleryItem.objects.count() == 0
 
-
-def _png(size=(10, 10)) -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", size, "white").save(buf, "PNG")
-    return buf.getvalue()

@@ -74,6 +74,7 @@ def test_crop_page_bad_params_rerender_with_errors(user, user_client, make_item)
     response = user_client.post(f"{reverse('editing:crop')}?source={item.id}", {"left": "60", "right": "40"})
     assert response.status_code == 400
     assert response.context["errors"] == ["The right edge must be to the right of the left edge."]
+    assert "The right edge must be to the right of the left edge." in response.content.decode()
     assert response.context["form_data"]["left"] == "60"
     assert Job.objects.count() == 0
 

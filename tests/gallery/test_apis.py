@@ -237,7 +237,7 @@ def test_job_list_api_paginates_and_filters(user, other_user, user_api):
 def test_job_detail_api_reaps_stale_running_job(user, user_api):
     old = timezone.now() - timedelta(minutes=10)
     job = Job.objects.create(owner=user, kind="editing.crop", status=Job.Status.RUNNING, started_at=old,
-                             heartbeat_at=old)
+                             heartbeat_at=old, language="en")
     body = user_api.get(f"{JOBS}{job.id}/").json()
     assert body["status"] == "failed"
     assert body["error"] == {

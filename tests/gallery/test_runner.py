@@ -41,6 +41,7 @@ def _queued(user, kind="editing.crop", params=None, inputs=()) -> Job:
 
 def _running(user, *, heartbeat_age_s: float, **fields) -> Job:
     now = timezone.now()
+    fields.setdefault("language", "en")  # submitted in English (an empty language means the site default)
     return Job.objects.create(
         owner=user, kind="editing.crop", status=Job.Status.RUNNING, started_at=now - timedelta(seconds=heartbeat_age_s),
         heartbeat_at=now - timedelta(seconds=heartbeat_age_s), progress=40, **fields,
@@ -184,9 +185,13 @@ def test_job_run_writes_errors_in_the_submitters_language(user, test_handlers):
     # when
     with pytest.raises(TimeoutException):
         runner.job_run(job_id=job.id)
-    # then: the message was produced under zh-hans (English until the catalogue has it)
+    # then: the message was produced under zh-hans, whatever the test's own language
     job.refresh_from_db()
-    assert job.error_code == "timeout" and job.error_message
+    with translation.override("zh-hans"):
+        expected = translation.gettext("This job took longer than %(seconds)d seconds and was stopped.") % {
+            "seconds": 300
+        }
+    assert (job.error_code, job.error_message) == ("timeout", expected)
 
 
 # --- cancel ----------------------------------------------------------------------------------------
@@ -356,3 +361,35 @@ def test_job_enqueue_records_task_id(user, make_item, run_jobs):
     assert task.success is True
     assert task.func == "gallery.tasks.job_run_task"
     assert task.result == "succeeded"
+
+
+# --- enqueue ---------------------------------------------------------------------------------------
+
+def test_job_enqueue_broker_down_fails_the_job(user, monkeypatch):
+    # given: a real cluster set-up (not sync) whose broker refuses the task
+    from django_q import tasks as q_tasks
+    from django_q.conf import Conf
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(Conf, "SYNC", False)
+    monkeypatch.setattr(q_tasks, "async_task", broker_down)
+    job = _queued(user)
+    # when
+    services.job_enqueue(job_id=job.id)
+    # then: the job does not wait forever
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.error_code == "queue_unavailable"
+    assert job.error_message == "The job queue is unavailable right now. Please try again in a minute."
+    assert job.task_id == ""
+
+
+def test_job_enqueue_in_sync_mode_reraises(user, monkeypatch):
+    from django_q import tasks as q_tasks
+
+    monkeypatch.setattr(q_tasks, "async_task", lambda *a, **k: (_ for _ in ()).throw(ConnectionError("down")))
+    job = _queued(user)
+    with pytest.raises(ConnectionError):
+        services.job_enqueue(job_id=job.id)

@@ -274,3 +274,29 @@ def test_gallery_uploads_create_blue_jpeg_stays_blue(user):
     assert stored.mode == "RGB"
     r, g, b = stored.getpixel((5, 5))
     assert b > 240 and r < 15 and g < 15
+
+
+def test_gallery_uploads_create_size_message_is_precise_near_the_limit(user, settings):
+    # given: 25 MB allowed, a file of 25.5 MB (the size is faked: no need to build 25 MB)
+    settings.UPLOAD_MAX_BYTES = 25 * 1024 * 1024
+    big = imaging.png(name="huge.png")
+    big.size = int(25.5 * 1024 * 1024)
+    # when
+    with pytest.raises(ValidationError) as exc_info:
+        gallery_uploads_create(owner=user, files=[big])
+    # then: the two sizes differ in the message
+    assert exc_info.value.messages == ["“huge.png” is 25.5 MB; the limit is 25 MB."]
+
+
+def test_gallery_item_rename_updates_search_text(user, make_item):
+    from config.exceptions import ApplicationError
+    from gallery.services import gallery_item_rename
+
+    item = make_item(user, name="a.png", metadata={"ocr_text": "Hello"})
+    gallery_item_rename(item=item, name="  Sunset at Sea.png ")
+    item.refresh_from_db()
+    assert item.name == "Sunset at Sea.png"
+    assert item.search_text == "sunset at sea.png\nhello"
+    with pytest.raises(ApplicationError) as exc_info:
+        gallery_item_rename(item=item, name="   ")
+    assert exc_info.value.code == "name_required"

@@ -27,10 +27,13 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import transaction  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.utils import timezone, translation  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from gallery.models import Job  # noqa: E402
+
+# Jobs record the submitter's language and the worker writes its messages in it: English here.
+translation.activate("en")
 
 
 def _user():
@@ -83,7 +86,7 @@ def crop() -> dict:
 def stale() -> dict:
     old = timezone.now() - timedelta(minutes=10)
     job = Job.objects.create(owner=_user(), kind="editing.crop", status=Job.Status.RUNNING, started_at=old,
-                             heartbeat_at=old, progress=30)
+                             heartbeat_at=old, progress=30, language="en")
     return _job_json(job)
 
 

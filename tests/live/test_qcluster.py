@@ -142,7 +142,7 @@ class Stack:
         for proc in self.processes:
             if proc.poll() is None:
                 self.kill(proc, signal.SIGTERM)
-        deadline = time.monotonic() + 3
+        deadline = time.monotonic() + 1.5
         for proc in self.processes:
             try:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
