@@ -50,17 +50,22 @@ class AccountAdapter(DefaultAccountAdapter):
                 message = _("Wrong password.")
             if left == 0:
                 minutes = _minutes(self._lock_seconds())
-                message += " " + ngettext(
+                detail = ngettext(
                     "Too many failed attempts: login is locked for %(minutes)d minute.",
                     "Too many failed attempts: login is locked for %(minutes)d minutes.",
                     minutes,
                 ) % {"minutes": minutes}
             elif left <= 2:
-                message += " " + ngettext(
+                detail = ngettext(
                     "%(left)d attempt left before login is locked.",
                     "%(left)d attempts left before login is locked.",
                     left,
                 ) % {"left": left}
+            else:
+                detail = ""
+            if detail:
+                # One translatable pattern, so each language joins the two sentences its own way.
+                message = _("%(reason)s %(detail)s") % {"reason": message, "detail": detail}
             return ValidationError(message, code=reason)
         return super().validation_error(code, *args)
 

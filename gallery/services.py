@@ -224,7 +224,8 @@ def job_cancel(*, job: Job) -> Job:
     job.refresh_from_db()
     if not changed:
         raise ApplicationError(
-            _("This job is already %(status)s and cannot be cancelled.") % {"status": job.get_status_display().lower()},
+            _("Only a job that is still waiting can be cancelled; this one is: %(status)s.")
+            % {"status": job.get_status_display()},
             code="not_cancellable", status=409,
         )
     return job

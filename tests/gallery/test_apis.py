@@ -265,7 +265,7 @@ def test_job_cancel_api_conflict(user, user_api, status):
     response = user_api.post(f"{JOBS}{job.id}/cancel/")
     assert response.status_code == 409
     assert response.json() == {"error": {
-        "code": "not_cancellable", "message": f"This job is already {status.label.lower()} and cannot be cancelled.",
+        "code": "not_cancellable", "message": f"Only a job that is still waiting can be cancelled; this one is: {status.label}.",
     }}
     job.refresh_from_db()
     assert job.status == status

@@ -215,15 +215,15 @@ def test_job_cancel_queued_job_then_runner_skips_it(user, make_item, settings):
 
 
 @pytest.mark.parametrize(
-    ("status", "word"), [(Job.Status.RUNNING, "running"), (Job.Status.SUCCEEDED, "succeeded"),
-                         (Job.Status.FAILED, "failed"), (Job.Status.CANCELLED, "cancelled")],
+    ("status", "word"), [(Job.Status.RUNNING, "Running"), (Job.Status.SUCCEEDED, "Succeeded"),
+                         (Job.Status.FAILED, "Failed"), (Job.Status.CANCELLED, "Cancelled")],
 )
 def test_job_cancel_refuses_job_that_is_not_queued(user, status, word):
     job = Job.objects.create(owner=user, kind="editing.crop", status=status)
     with pytest.raises(ApplicationError) as exc_info:
         services.job_cancel(job=job)
     assert (exc_info.value.code, exc_info.value.status) == ("not_cancellable", 409)
-    assert exc_info.value.message == f"This job is already {word} and cannot be cancelled."
+    assert exc_info.value.message == f"Only a job that is still waiting can be cancelled; this one is: {word}."
     job.refresh_from_db()
     assert job.status == status
 

@@ -127,6 +127,6 @@ def test_job_cancel_page(user, user_client, make_item):
 def test_job_cancel_page_running_job_shows_why_not(user, user_client):
     job = Job.objects.create(owner=user, kind="editing.crop", status=Job.Status.RUNNING, heartbeat_at=timezone.now())
     response = user_client.post(reverse("gallery:job-cancel", args=[job.id]))
-    assert _messages(response) == ["This job is already running and cannot be cancelled."]
+    assert _messages(response) == ["Only a job that is still waiting can be cancelled; this one is: Running."]
     job.refresh_from_db()
     assert job.status == Job.Status.RUNNING
