@@ -16,6 +16,9 @@ class GalleryItemAdmin(admin.ModelAdmin):
     list_select_related = ("owner",)
     raw_id_fields = ("parent", "job")
 
+    def has_add_permission(self, request):
+        return False  # items come from uploads and jobs, which store files and thumbnails
+
     # Staff see files through the same streaming view; admin has no public media URL either.
     @admin.display(description=_("thumbnail"))
     def thumb(self, obj):
@@ -49,6 +52,9 @@ class JobAdmin(admin.ModelAdmin):
     raw_id_fields = ("inputs",)
     inlines = [OutputInline]
     list_select_related = ("owner",)
+
+    def has_add_permission(self, request):
+        return False  # a job is created by a service, which also enqueues it
 
     @admin.display(description=_("seconds"))
     def duration(self, obj):
