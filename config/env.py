@@ -7,7 +7,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    # An empty value (`TIME_ZONE=` in an env file) means "not set", as for the other types.
+    return os.environ.get(name) or default
 
 
 def env_int(name: str, default: int) -> int:

@@ -10,9 +10,14 @@ from gallery.models import GalleryItem, Job
 from gallery.runner import JobOutcome, JobOutput, ProgressReporter
 
 
-def _open(item: GalleryItem) -> Image.Image:
+def _open(item: GalleryItem, *, at_least: tuple[int, int] | None = None) -> Image.Image:
+    """Decodes an input. With `at_least`, a JPEG is decoded at the smallest DCT scale (1/2, 1/4,
+    1/8) still at least twice that size: a 12 MP downscale then decodes about 5x faster, and
+    Lanczos still has twice the pixels it needs."""
     with item.file.open("rb") as fh:
         image = Image.open(fh)
+        if at_least and image.format == "JPEG":
+            image.draft(image.mode, (at_least[0] * 2, at_least[1] * 2))
         image.load()
     return image
 
@@ -26,7 +31,7 @@ def _each_input(job: Job, report: ProgressReporter, make) -> JobOutcome:
     fmt_choice, quality = job.params["format"], job.params["quality"]
     outputs = []
     for index, item in enumerate(inputs):
-        image, suffix, info = make(_open(item))
+        image, suffix, info = make(item)
         fmt = item.format if fmt_choice == "same" else fmt_choice
         outputs.append(
             JobOutput(
@@ -42,7 +47,8 @@ def _each_input(job: Job, report: ProgressReporter, make) -> JobOutcome:
 def crop_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     p = job.params
 
-    def make(image: Image.Image):
+    def make(item: GalleryItem):
+        image = _open(item)
         out = operations.crop(
             image, box_percent=(p["left"], p["top"], p["right"], p["bottom"]), rotate=p["rotate"],
             flip_horizontal=p["flip_horizontal"], flip_vertical=p["flip_vertical"],
@@ -55,9 +61,10 @@ def crop_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
 def resize_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     p = job.params
 
-    def make(image: Image.Image):
-        target = resize_target_for(p, image.size)
+    def make(item: GalleryItem):
+        target = resize_target_for(p, (item.width, item.height))
+        image = _open(item, at_least=target if p["filter"] != "nearest" else None)
         out = operations.resize(image, target=target, resample=p["filter"])
-        return out, f"{target[0]}x{target[1]}", {"from_size": [image.width, image.height], "size": list(target)}
+        return out, f"{target[0]}x{target[1]}", {"from_size": [item.width, item.height], "size": list(target)}
 
     return _each_input(job, report, make)

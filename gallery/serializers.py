@@ -1,9 +1,27 @@
 """Output shapes shared by every feature's API (input serializers live beside each API view)."""
 
-from django.urls import reverse
+import functools
+import uuid
+
+from django.urls import get_script_prefix, reverse
 from rest_framework import serializers
 
 from gallery.models import GalleryItem, Job
+
+
+_PLACEHOLDER = uuid.UUID(int=0)
+
+
+@functools.cache
+def _url_pattern(name: str, kwarg: str, script_prefix: str) -> str:
+    return reverse(name, kwargs={kwarg: _PLACEHOLDER})
+
+
+def object_url(name: str, kwarg: str, obj_id, request=None) -> str:
+    """reverse() once per URL name, then substitute the id: a page of 50 items asks for 150 URLs,
+    and reverse() was 40% of the request."""
+    url = _url_pattern(name, kwarg, get_script_prefix()).replace(str(_PLACEHOLDER), str(obj_id))
+    return request.build_absolute_uri(url) if request else url
 
 
 class GalleryItemOutputSerializer(serializers.ModelSerializer):
@@ -21,9 +39,7 @@ class GalleryItemOutputSerializer(serializers.ModelSerializer):
         )
 
     def _abs(self, name: str, obj) -> str:
-        url = reverse(name, kwargs={"item_id": obj.id})
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request else url
+        return object_url(name, "item_id", obj.id, self.context.get("request"))
 
     def get_file_url(self, obj) -> str:
         return self._abs("api:gallery-item-file", obj)
@@ -60,6 +76,4 @@ class JobOutputSerializer(serializers.ModelSerializer):
         return None
 
     def get_url(self, obj) -> str:
-        url = reverse("api:job-detail", kwargs={"job_id": obj.id})
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request else url
+        return object_url("api:job-detail", "job_id", obj.id, self.context.get("request"))
