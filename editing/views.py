@@ -53,7 +53,8 @@ def _editor(request, *, template: str, create, extra: dict, checkboxes: tuple[st
             return redirect("gallery:job-detail", job_id=job.id)
     recent = selectors.gallery_item_list(owner=request.user)[:12] if source is None else []
     context = {
-        "source": source, "batch": batch, "errors": errors, "recent_items": recent, "form_data": request.POST,
+        "source": source, "batch": batch, "batch_ids": ",".join(str(b.id) for b in batch), "errors": errors,
+        "recent_items": recent, "form_data": request.POST,
         "formats": FORMAT_CHOICES, "upload_next": request.path, **extra,
     }
     return render(request, template, context, status=400 if errors else 200)

@@ -46,14 +46,7 @@
 
   /* ---- numbers exactly as the server computes them ------------------------------------------ */
 
-  /** Python's round(x) for floats: to the nearest integer, ties to even. */
-  function roundHalfEven(x) {
-    const f = Math.floor(x);
-    const diff = x - f;
-    if (diff > 0.5) return f + 1;
-    if (diff < 0.5) return f;
-    return f % 2 === 0 ? f : f + 1;
-  }
+  const roundHalfEven = window.pyRound;
 
   const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
 

@@ -33,14 +33,7 @@
   const caption = $("[data-preview-caption]");
   const PX = form.dataset.msgPx || "px";
 
-  /** Python's round(x): nearest integer, ties to even. */
-  function roundHalfEven(x) {
-    const f = Math.floor(x);
-    const diff = x - f;
-    if (diff > 0.5) return f + 1;
-    if (diff < 0.5) return f;
-    return f % 2 === 0 ? f : f + 1;
-  }
+  const roundHalfEven = window.pyRound;
 
   /** editing.operations.resize_target. */
   function resizeTarget(width, height, percent, keepAspect) {
