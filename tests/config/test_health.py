@@ -59,3 +59,13 @@ def test_healthz_broker_down_is_503(client, monkeypatch):
 
 def test_healthz_needs_no_login(client):
     assert client.get("/healthz").status_code == 200
+
+
+def test_worker_start_is_reported_at_once(client, db):
+    from django_q.signals import post_spawn
+
+    from gallery.models import WorkerBeat
+
+    assert WorkerBeat.objects.count() == 0
+    post_spawn.send(sender="django_q", proc_name="Process-1")
+    assert client.get("/healthz").json()["worker"]["seen"] is True
