@@ -9,6 +9,7 @@ resize uses area interpolation, and the matte is resized back to the input size 
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,7 +192,10 @@ def export_onnx(net, path: Path | str, *, opset: int = 17, sample_size: tuple[in
     dummy = torch.zeros(1, 3, sample_size[1], sample_size[0])
     axes = {"input": {0: "batch", 2: "height", 3: "width"}, "output": {0: "batch", 2: "height", 3: "width"}}
     tmp = path.with_name(path.name + ".part")
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
+        # InstanceNorm always normalises with the input's own statistics (no running stats): exporting it
+        # "with train=True" is exactly the eval behaviour, the exporter's warning is noise.
+        warnings.filterwarnings("ignore", message=".*instance_norm.*")
         torch.onnx.export(net, (dummy,), str(tmp), input_names=["input"], output_names=["output"],
                           dynamic_axes=axes, opset_version=opset, dynamo=False)
     tmp.replace(path)
