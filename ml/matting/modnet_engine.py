@@ -196,6 +196,10 @@ def export_onnx(net, path: Path | str, *, opset: int = 17, sample_size: tuple[in
         # InstanceNorm always normalises with the input's own statistics (no running stats): exporting it
         # "with train=True" is exactly the eval behaviour, the exporter's warning is noise.
         warnings.filterwarnings("ignore", message=".*instance_norm.*")
+        # The legacy (TorchScript) exporter is used on purpose: it needs no onnxscript and gives a plain
+        # graph with dynamic axes; its deprecation and tracer notices say nothing about this model.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)
         torch.onnx.export(net, (dummy,), str(tmp), input_names=["input"], output_names=["output"],
                           dynamic_axes=axes, opset_version=opset, dynamo=False)
     tmp.replace(path)

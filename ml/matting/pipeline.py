@@ -15,7 +15,7 @@ from .refine import estimate_foreground, refine_alpha
 
 # Chosen by bench/matting.py on the 27 alphamatting.com photos (see bench/RESULTS-matting.md).
 DEFAULT_U2NETP_OPTIONS: dict = {"size": 320, "flip": False, "keep_aspect": False}
-DEFAULT_REFINE = "none"
+DEFAULT_REFINE = "guided+sharpen"
 DEFAULT_DECONTAMINATE = True
 
 

@@ -101,11 +101,11 @@ def _blur_fusion(image: np.ndarray, fg: np.ndarray, bg: np.ndarray, alpha: np.nd
 def estimate_foreground(image: np.ndarray, alpha: np.ndarray, *, large: int = 90, small: int = 6) -> np.ndarray:
     """Foreground colours (HxWx3 float32 in [0, 1]) by two passes of blur fusion (large then small kernel).
 
-    Window sizes scale with the image (the paper's 90 and 6 are for about 1 MP).
+    The paper's window sizes (90 and 6 px) are kept for images up to 1 MP and grow with larger ones.
     """
     img = image.astype(np.float32) / 255.0 if image.dtype == np.uint8 else image.astype(np.float32)
     a = np.clip(alpha.astype(np.float32), 0, 1)
-    scale = max(0.25, np.sqrt(a.shape[0] * a.shape[1] / 1e6))
+    scale = max(1.0, np.sqrt(a.shape[0] * a.shape[1] / 1e6))
     big, little = max(3, int(large * scale)), max(3, int(small * scale))
     fg, bg = _blur_fusion(img, img, img, a, big)
     fg, _ = _blur_fusion(img, fg, bg, a, little)

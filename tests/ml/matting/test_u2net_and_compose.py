@@ -19,8 +19,9 @@ def matter():
 
 @pytest.fixture(scope="module")
 def portrait():
-    # A frontal head-and-shoulders portrait, 1080x1080: face upper middle, torso lower middle.
-    return Image.open(need(PEOPLE) / "p3m_p_07141906.jpg").convert("RGB")
+    # A frontal head-and-shoulders portrait (P3M-10k, face blurred by the dataset), 1080x1344: the head
+    # fills the upper middle, the torso runs from below it to the bottom edge; plain wall behind.
+    return Image.open(need(PEOPLE) / "p3m_p_22fc0130.jpg").convert("RGB")
 
 
 def test_shipped_model_is_the_known_file():
@@ -36,8 +37,10 @@ def test_portrait_cutout_is_opaque_on_the_person_and_clear_in_the_corners(matter
     assert result.rgba.mode == "RGBA" and result.rgba.size == portrait.size
     alpha = np.asarray(result.rgba.getchannel("A"), np.float32) / 255
     h, w = alpha.shape
-    face_and_torso = alpha[int(0.35 * h):int(0.95 * h), int(0.40 * w):int(0.60 * w)]
+    face_and_torso = alpha[int(0.30 * h):, int(0.35 * w):int(0.65 * w)]
     assert face_and_torso.mean() > 0.9
+    # The top corners are wall; the bottom ones are the shoulders (opaque, correctly), so only the
+    # corners the person does not reach are checked.
     c = int(0.08 * min(h, w))
     for corner in (alpha[:c, :c], alpha[:c, -c:]):
         assert corner.mean() < 0.1
@@ -71,7 +74,13 @@ def test_guided_filter_snaps_a_blurry_matte_to_the_edge():
     truth = (np.arange(w)[None, :] >= 60).astype(np.float32).repeat(h, 0)
     blurry = np.clip((np.arange(w)[None, :] - 50) / 20, 0, 1).astype(np.float32).repeat(h, 0)
     refined = guided_filter(image, blurry, radius=8, eps=1e-4, subsample=1)
-    assert np.abs(refined - truth).sum() < 0.5 * np.abs(blurry - truth).sum()
+    # the matte's transition moves onto the image's edge: one big step between columns 59 and 60
+    step = refined[:, 60] - refined[:, 59]
+    assert step.min() > 0.3 and (blurry[:, 60] - blurry[:, 59]).max() < 0.1
+    assert np.abs(refined - truth)[:, :45].max() < 0.1 and np.abs(refined - truth)[:, 75:].max() < 0.1
+    # the fast (subsampled) variant agrees with the exact one away from the edge
+    fast = guided_filter(image, blurry, radius=8, eps=1e-4, subsample=2)
+    assert np.abs(fast - refined).mean() < 0.05
     with pytest.raises(ValueError):
         refine_alpha(image, blurry, method="magic")
 
@@ -79,13 +88,13 @@ def test_guided_filter_snaps_a_blurry_matte_to_the_edge():
 def test_foreground_estimation_removes_the_old_background():
     # A red subject with a soft edge over a green background: composited edge pixels are red+green,
     # the estimated foreground must be (nearly) pure red there.
-    h, w = 60, 100
-    alpha = np.clip((np.arange(w)[None, :] - 40) / 20, 0, 1).astype(np.float32).repeat(h, 0)
+    h, w = 200, 300
+    alpha = np.clip((np.arange(w)[None, :] - 140) / 8, 0, 1).astype(np.float32).repeat(h, 0)
     red, green = np.array([1.0, 0, 0], np.float32), np.array([0, 1.0, 0], np.float32)
     image = alpha[..., None] * red + (1 - alpha[..., None]) * green
     fg = estimate_foreground(image, alpha)
     edge = (alpha > 0.2) & (alpha < 0.8)
-    assert fg[edge][:, 1].mean() < 0.15 < image[edge][:, 1].mean()
+    assert fg[edge][:, 1].mean() < 0.05 and image[edge][:, 1].mean() > 0.4
 
 
 def test_compose_backgrounds():
