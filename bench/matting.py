@@ -69,7 +69,8 @@ def score(results: dict[str, list[tuple[float, float, float]]]) -> dict:
     return table
 
 
-def run_quality(data: Path, engines: dict, refines, include_default: bool, verbose: bool) -> dict:
+def run_quality(data: Path, engines: dict, refines, include_default: bool, verbose: bool,
+                modnet: Path | None = None) -> dict:
     items = pairs(data)
     images = {stem: Image.open(ip).convert("RGB") for stem, ip, _ in items}
     gts = {stem: load_gt(ap) for stem, _, ap in items}
@@ -77,8 +78,15 @@ def run_quality(data: Path, engines: dict, refines, include_default: bool, verbo
     if include_default:
         configs["default"] = dict(pipeline.DEFAULT_U2NETP_OPTIONS)
     results: dict[str, list] = {}
+    if modnet is not None:
+        configs["modnet"] = None
     for name, options in configs.items():
-        matter = U2NetpMatter(**options)
+        if options is None:
+            from ml.matting.modnet_engine import ModnetMatter
+
+            matter = ModnetMatter(path=modnet)
+        else:
+            matter = U2NetpMatter(**options)
         refs = (pipeline.DEFAULT_REFINE,) if name == "default" else refines
         for stem in images:
             image, gt = images[stem], gts[stem]
@@ -154,6 +162,7 @@ def main(argv=None) -> None:
     parser.add_argument("--data", type=Path, help="folder with images/ and alphas/")
     parser.add_argument("--json", type=Path, help="write the table as JSON here")
     parser.add_argument("--only", help="comma-separated engine names (and/or 'default')")
+    parser.add_argument("--modnet", type=Path, help="also score MODNet with this checkpoint (.ckpt/.safetensors)")
     parser.add_argument("--people", type=Path, help="folder of portraits for the contact sheet")
     parser.add_argument("--sheet", type=Path, default=ROOT / "bench" / "out" / "matting-people.png")
     parser.add_argument("--timing", action="store_true", help="seconds per 1 MP and 4 MP photo")
@@ -164,7 +173,8 @@ def main(argv=None) -> None:
     if args.data:
         names = set(args.only.split(",")) if args.only else None
         engines = {k: v for k, v in ENGINES.items() if names is None or k in names}
-        table = run_quality(args.data, engines, REFINES, names is None or "default" in names, args.verbose)
+        table = run_quality(args.data, engines, REFINES, names is None or "default" in names, args.verbose,
+                            args.modnet)
         print_table(table)
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)

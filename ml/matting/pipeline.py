@@ -31,6 +31,24 @@ class Cutout:
         return Image.fromarray(np.round(np.clip(self.alpha, 0, 1) * 255).astype(np.uint8), "L")
 
 
+def make_matter(name: str = "auto", *, weights_dir=None, device: str = "cpu") -> Matter:
+    """``auto``: MODNet when the official photographic checkpoint is in ``weights_dir``, else U^2-Net-p
+    (the result's ``engine`` says which). ``modnet``, ``modnet-onnx`` and ``u2netp`` pick one explicitly.
+    (The app builds engines through ml.registry; this is the same rule for scripts and tests.)"""
+    from .modnet_engine import ModnetMatter, ModnetOnnxMatter
+    from .u2net_engine import U2NetpMatter
+
+    if name == "auto":
+        name = "modnet" if ModnetMatter.is_available(weights_dir) else "u2netp"
+    if name == "modnet":
+        return ModnetMatter(weights_dir=weights_dir, device=device)
+    if name == "modnet-onnx":
+        return ModnetOnnxMatter(weights_dir=weights_dir, device=device)
+    if name == "u2netp":
+        return U2NetpMatter(weights_dir=weights_dir, device=device, **DEFAULT_U2NETP_OPTIONS)
+    raise ValueError(f"unknown matting engine {name!r}; use auto, modnet, modnet-onnx or u2netp")
+
+
 def cutout(matter: Matter, image: Image.Image, *, refine: str = DEFAULT_REFINE,
            decontaminate: bool = DEFAULT_DECONTAMINATE) -> Cutout:
     rgb = to_rgb(image)

@@ -114,3 +114,19 @@ def test_compose_backgrounds():
         compose.cutout(image, alpha[:10])
     with pytest.raises(ValueError):
         compose.parse_color("#12345z")
+
+
+def test_auto_picks_modnet_only_when_its_weights_are_there(tmp_path, parity_ckpt):
+    assert pipeline.make_matter("auto", weights_dir=tmp_path).name == "u2netp"
+    assert pipeline.make_matter("auto", weights_dir=None).name == "u2netp"
+    assert pipeline.make_matter("auto", weights_dir=parity_ckpt.parent).name == "modnet"
+    with pytest.raises(ValueError, match="unknown matting engine"):
+        pipeline.make_matter("nope")
+
+
+def test_cutout_from_an_edited_matte(portrait):
+    small = portrait.resize((120, 150))
+    alpha = np.zeros((150, 120), np.float32)
+    alpha[30:, 30:90] = 1
+    rgba = pipeline.cutout_from_alpha(small, alpha)
+    assert rgba.size == small.size and rgba.getpixel((0, 0))[3] == 0 and rgba.getpixel((60, 100))[3] == 255
