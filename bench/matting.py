@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -149,11 +150,18 @@ def timing(repeats: int = 5) -> dict:
         scale = (mp * 1e6 / (src.width * src.height)) ** 0.5
         image = src.resize((round(src.width * scale), round(src.height * scale)), Image.LANCZOS)
         pipeline.cutout(matter, image)
-        runs = [pipeline.cutout(matter, image).timings for _ in range(repeats)]
+        runs, cpu = [], []
+        for _ in range(repeats):
+            c0 = time.process_time()
+            runs.append(pipeline.cutout(matter, image).timings)
+            cpu.append(time.process_time() - c0)
         out[label] = {k: round(statistics.median(r[k] for r in runs), 3) for k in runs[0]}
+        # CPU seconds (all threads): a check on the wall times when other processes share the cores
+        out[label]["cpu"] = round(statistics.median(cpu), 3)
         out[label]["size"] = f"{image.width}x{image.height}"
         print(f"{label} ({image.width}x{image.height}): " + ", ".join(f"{k} {v}" for k, v in out[label].items()
                                                                      if k != "size"))
+    print(f"load average while timing: {os.getloadavg()[0]:.2f} (2 cores; above 2 means contention)")
     return out
 
 
