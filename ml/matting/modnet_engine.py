@@ -207,7 +207,8 @@ def export_onnx(net, path: Path | str, *, opset: int = 17, sample_size: tuple[in
 
 
 class ModnetOnnxMatter(Matter):
-    """MODNet exported by `export_onnx`, run with onnxruntime (no torch needed at run time)."""
+    """MODNet exported by `export_onnx`, run with onnxruntime. The network runs without torch; the
+    official area resizes before and after it still use torch's `F.interpolate(mode="area")`."""
 
     name = "modnet-onnx"
 

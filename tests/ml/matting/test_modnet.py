@@ -73,8 +73,14 @@ def test_official_layout_checkpoint_through_the_engine(parity_ckpt):
     assert ModnetMatter.is_available(parity_ckpt.parent) and not ModnetMatter.is_available(parity_ckpt.parent / "x")
 
 
-def test_checkpoint_with_a_missing_key_is_refused(parity_state, tmp_path):
-    state = dict(parity_state)
+@pytest.fixture(scope="module")
+def official_layout_state():
+    """Any state dict in the official layout (keys with `module.`); needs no shared data."""
+    return {"module." + k: v for k, v in MODNet().state_dict().items()}
+
+
+def test_checkpoint_with_a_missing_key_is_refused(official_layout_state, tmp_path):
+    state = dict(official_layout_state)
     del state["module.f_branch.conv_f.1.layers.0.weight"]
     state["module.extra.weight"] = torch.zeros(3)
     torch.save(state, tmp_path / "bad.ckpt")
@@ -85,8 +91,8 @@ def test_checkpoint_with_a_missing_key_is_refused(parity_state, tmp_path):
     assert "1 unexpected key(s): extra.weight" in message
 
 
-def test_checkpoint_with_a_wrong_shape_is_refused(parity_state, tmp_path):
-    state = dict(parity_state)
+def test_checkpoint_with_a_wrong_shape_is_refused(official_layout_state, tmp_path):
+    state = dict(official_layout_state)
     state["module.lr_branch.se_block.fc.0.weight"] = torch.zeros(320, 1000)
     torch.save(state, tmp_path / "bad.ckpt")
     with pytest.raises(CheckpointMismatchError, match=r"lr_branch.se_block.fc.0.weight expected \[320, 1280\] "
