@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ml.matting import pipeline  # noqa: E402
-from ml.matting.refine import estimate_foreground, refine_alpha  # noqa: E402
+from ml.matting.refine import refine_alpha  # noqa: E402
 from ml.matting.u2net_engine import U2NetpMatter  # noqa: E402
 
 EXTS = (".png", ".jpg", ".jpeg", ".bmp", ".webp")
