@@ -1,0 +1,73 @@
+"""Engine + refinement + foreground colours = one cutout. The defaults here are the ones the benchmark
+(bench/matting.py, bench/RESULTS-matting.md) chose; the app uses `cutout` with them."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from PIL import Image
+
+from .base import Matter, to_rgb
+from .compose import cutout as compose_cutout
+from .refine import estimate_foreground, refine_alpha
+
+# Chosen by bench/matting.py on the 27 alphamatting.com photos (see bench/RESULTS-matting.md).
+DEFAULT_U2NETP_OPTIONS: dict = {"size": 320, "flip": False, "keep_aspect": False}
+DEFAULT_REFINE = "guided+sharpen"
+DEFAULT_DECONTAMINATE = True
+
+
+@dataclass(frozen=True)
+class Cutout:
+    rgba: Image.Image           # cutout, same size as the input
+    alpha: np.ndarray           # HxW float32 in [0, 1] after refinement
+    engine: str                 # which model made the matte ("modnet", "u2netp", ...)
+    refine: str
+    timings: dict = field(default_factory=dict)
+
+    def matte_image(self) -> Image.Image:
+        return Image.fromarray(np.round(np.clip(self.alpha, 0, 1) * 255).astype(np.uint8), "L")
+
+
+def make_matter(name: str = "auto", *, weights_dir=None, device: str = "cpu") -> Matter:
+    """``auto``: MODNet when the official photographic checkpoint is in ``weights_dir``, else U^2-Net-p
+    (the result's ``engine`` says which). ``modnet``, ``modnet-onnx`` and ``u2netp`` pick one explicitly.
+    (The app builds engines through ml.registry; this is the same rule for scripts and tests.)"""
+    from .modnet_engine import ModnetMatter, ModnetOnnxMatter
+    from .u2net_engine import U2NetpMatter
+
+    if name == "auto":
+        name = "modnet" if ModnetMatter.is_available(weights_dir) else "u2netp"
+    if name == "modnet":
+        return ModnetMatter(weights_dir=weights_dir, device=device)
+    if name == "modnet-onnx":
+        return ModnetOnnxMatter(weights_dir=weights_dir, device=device)
+    if name == "u2netp":
+        return U2NetpMatter(weights_dir=weights_dir, device=device, **DEFAULT_U2NETP_OPTIONS)
+    raise ValueError(f"unknown matting engine {name!r}; use auto, modnet, modnet-onnx or u2netp")
+
+
+def cutout(matter: Matter, image: Image.Image, *, refine: str = DEFAULT_REFINE,
+           decontaminate: bool = DEFAULT_DECONTAMINATE) -> Cutout:
+    rgb = to_rgb(image)
+    t0 = time.perf_counter()
+    alpha = matter.predict_alpha(rgb)
+    t1 = time.perf_counter()
+    pixels = np.asarray(rgb)
+    alpha = refine_alpha(pixels, alpha, method=refine)
+    t2 = time.perf_counter()
+    fg = estimate_foreground(pixels, alpha) if decontaminate else None
+    rgba = compose_cutout(rgb, alpha, fg)
+    t3 = time.perf_counter()
+    return Cutout(rgba=rgba, alpha=alpha, engine=matter.name, refine=refine,
+                  timings={"model": t1 - t0, "refine": t2 - t1, "compose": t3 - t2, "total": t3 - t0})
+
+
+def cutout_from_alpha(image: Image.Image, alpha: np.ndarray, *, decontaminate: bool = DEFAULT_DECONTAMINATE
+                      ) -> Image.Image:
+    """A cutout from a given (e.g. hand-edited) matte."""
+    rgb = to_rgb(image)
+    fg = estimate_foreground(np.asarray(rgb), alpha) if decontaminate else None
+    return compose_cutout(rgb, alpha.astype(np.float32), fg)

@@ -1,0 +1,106 @@
+"""U^2-Net-p (Qin et al. 2020, Apache-2.0) through onnxruntime: the offline default matting model.
+
+The ONNX file is the one rembg ships (``ml/models/u2netp.onnx``, md5 checked at load). Preprocessing as
+rembg runs it: RGB resized to ``size`` x ``size`` (320 is what the network was trained at), divided by
+its maximum, ImageNet mean/std; of the seven outputs the first (d1) is the mask, min-max normalised and
+resized back to the input size (rembg: 8-bit, Lanczos; here: float, bilinear). Options beyond rembg: ``flip`` averages the prediction of the mirrored
+image (test-time augmentation) and ``size`` runs the network at another size (square, or the longer
+side with ``keep_aspect``; the graph's axes are made dynamic at load). ``rembg_resize`` reproduces rembg's 8-bit Lanczos upsampling of the mask.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from .base import ChecksumMismatchError, Matter, WeightsMissingError
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+U2NETP_FILE = "u2netp.onnx"
+U2NETP_MD5 = "8e83ca70e441ab06c318d82300c84806"
+_MEAN = np.array([0.485, 0.456, 0.406], np.float32)
+_STD = np.array([0.229, 0.224, 0.225], np.float32)
+
+
+def _dynamic_axes(model_bytes: bytes) -> bytes:
+    """The same graph with its batch, height and width declared dynamic (the file fixes 1x3x320x320, but
+    every resize in it follows the shape of another tensor, so any size that is a multiple of 32 runs)."""
+    import onnx
+
+    model = onnx.load_from_string(model_bytes)
+    for value in list(model.graph.input) + list(model.graph.output):
+        dims = value.type.tensor_type.shape.dim
+        for index, name in ((0, "batch"), (2, "height"), (3, "width")):
+            dims[index].dim_param = name
+    del model.graph.value_info[:]  # stale intermediate shapes; onnxruntime infers them again
+    return model.SerializeToString()
+
+
+def md5_of(path: Path, chunk: int = 1 << 20) -> str:
+    digest = hashlib.md5()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class U2NetpMatter(Matter):
+    name = "u2netp"
+
+    def __init__(self, *, weights_dir=None, device: str = "cpu", path: Path | str | None = None,
+                 size: int = 320, flip: bool = False, threads: int | None = None,
+                 rembg_resize: bool = False, keep_aspect: bool = False) -> None:
+        super().__init__(weights_dir=weights_dir, device=device)
+        import onnxruntime as ort
+
+        if path is None:
+            # The shipped copy is the default; a weights_dir holding its own u2netp.onnx wins.
+            candidate = self.weights_dir / U2NETP_FILE if self.weights_dir is not None else None
+            path = candidate if candidate is not None and candidate.is_file() else MODELS_DIR / U2NETP_FILE
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise WeightsMissingError(f"U^2-Net-p model not found: {self.path}")
+        data = self.path.read_bytes()
+        found = hashlib.md5(data).hexdigest()
+        if found != U2NETP_MD5:
+            raise ChecksumMismatchError(f"{self.path} has md5 {found}, expected {U2NETP_MD5} (the file rembg ships)")
+        options = ort.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        self.session = ort.InferenceSession(_dynamic_axes(data), options, providers=["CPUExecutionProvider"])
+        self.input_name = self.session.get_inputs()[0].name
+        self._outputs = [o.name for o in self.session.get_outputs()]
+        self.size, self.flip, self.rembg_resize, self.keep_aspect = size, flip, rembg_resize, keep_aspect
+
+    def network_size(self, width: int, height: int) -> tuple[int, int]:
+        if not self.keep_aspect:
+            return self.size, self.size
+        scale = self.size / max(width, height)
+        return (max(32, int(round(width * scale / 32)) * 32), max(32, int(round(height * scale / 32)) * 32))
+
+    def _tensor(self, image: Image.Image) -> np.ndarray:
+        size = self.network_size(*image.size)
+        small = np.asarray(image.convert("RGB").resize(size, Image.LANCZOS), np.float32)
+        small = small / max(float(small.max()), 1e-6)
+        return ((small - _MEAN) / _STD).transpose(2, 0, 1)[None].astype(np.float32)
+
+    def raw_mask(self, image: Image.Image) -> np.ndarray:
+        """d1 at the network size (size x size), min-max normalised, flip-averaged when asked."""
+        x = self._tensor(image)
+        if self.flip:
+            x = np.concatenate([x, x[..., ::-1]], 0)
+        # Only d1 is asked for: onnxruntime then skips the side outputs' upsampling.
+        d1 = self.session.run(self._outputs[:1], {self.input_name: np.ascontiguousarray(x)})[0][:, 0]
+        pred = d1[0] if not self.flip else (d1[0] + d1[1][:, ::-1]) / 2
+        lo, hi = float(pred.min()), float(pred.max())
+        return ((pred - lo) / max(hi - lo, 1e-6)).astype(np.float32)
+
+    def predict_alpha(self, image: Image.Image) -> np.ndarray:
+        if self.rembg_resize:  # exactly as rembg: 8-bit mask, Lanczos
+            small = Image.fromarray(np.round(self.raw_mask(image) * 255).astype(np.uint8), "L")
+            return np.asarray(small.resize(image.size, Image.LANCZOS), np.float32) / 255.0
+        mask = Image.fromarray(self.raw_mask(image), "F").resize(image.size, Image.BILINEAR)
+        return np.clip(np.asarray(mask, np.float32), 0, 1)
