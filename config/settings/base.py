@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "accounts",
     "gallery",
     "editing",
+    "matting",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,10 @@ GALLERY_PAGE_SIZE = env_int("GALLERY_PAGE_SIZE", 48)
 
 ML_WEIGHTS_DIR = env_path("ML_WEIGHTS_DIR", BASE_DIR / "weights")
 ML_DEVICE = env_str("ML_DEVICE", "cpu")
+# Where `manage.py fetch_models modnet` downloads the official MODNet checkpoint from (it lives on
+# Google Drive, so there is no stable default), and its sha256 when known.
+MODNET_URL = env_str("MODNET_URL", "")
+MODNET_SHA256 = env_str("MODNET_SHA256", "")
 
 # --- Accounts (django-allauth) -------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
