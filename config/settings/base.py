@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "accounts",
     "gallery",
     "editing",
+    "ocr",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +141,7 @@ else:
 JOB_HANDLERS = {
     "editing.crop": "editing.handlers.crop_handle",
     "editing.resize": "editing.handlers.resize_handle",
+    "ocr.read": "ocr.handlers.ocr_handle",
 }
 
 # --- Files ---------------------------------------------------------------------------------------
@@ -166,6 +168,13 @@ GALLERY_PAGE_SIZE = env_int("GALLERY_PAGE_SIZE", 48)
 
 ML_WEIGHTS_DIR = env_path("ML_WEIGHTS_DIR", BASE_DIR / "weights")
 ML_DEVICE = env_str("ML_DEVICE", "cpu")
+# OCR: engine "auto" (per request: PP-OCR for Chinese/English, EasyOCR for other languages whose
+# weights are present), "ppocr" or "easyocr"; PP-OCR detector size limit (longer side, pixels);
+# lines read with less confidence than OCR_MIN_SCORE are dropped.
+OCR_ENGINE = env_str("OCR_ENGINE", "auto")
+OCR_DET_LIMIT = env_int("OCR_DET_LIMIT", 960)
+OCR_MIN_SCORE = float(env_str("OCR_MIN_SCORE", "0.5"))
+OCR_LANGUAGES = env_list("OCR_LANGUAGES", ["ch_sim", "en"])
 
 # --- Accounts (django-allauth) -------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

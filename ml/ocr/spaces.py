@@ -30,9 +30,9 @@ def ink_gaps(crop: np.ndarray) -> list[tuple[int, int]]:
     _t, binary = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     ink = binary if binary.mean() < 0.5 else 1 - binary
     h = ink.shape[0]
-    # Ignore the top and bottom few rows: neighbour lines and box edges touch them.
-    margin = max(1, h // 8)
-    columns = ink[margin:h - margin].sum(axis=0) > max(1, 0.03 * h)
+    # Ignore the outermost rows: the box edge may touch a neighbour line.
+    margin = 1 if h > 8 else 0
+    columns = ink[margin:h - margin or None].sum(axis=0) > max(1, 0.03 * h)
     gaps, start = [], None
     for x, has_ink in enumerate(columns):
         if not has_ink and start is None:

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from ocr import views
+
+app_name = "ocr"
+urlpatterns = [
+    path("", views.ocr_view, name="read"),
+    path("jobs/<uuid:job_id>/", views.ocr_result, name="result"),
+    path("jobs/<uuid:job_id>/export.<str:fmt>", views.ocr_export, name="export"),
+]
