@@ -78,12 +78,6 @@ def engine_resolve(*, engine: str, languages: list[str]) -> str:
         if engine == "fake":
             return "fake"
         cls = registry.model_class("ocr", engine)
-        ok, reason = cls.availability(**config())
-        if not ok:
-            raise ApplicationError(
-                _("The engine %(engine)s cannot run here: %(reason)s") % {"engine": engine, "reason": reason},
-                code="engine_unavailable",
-            )
         unsupported = [l for l in languages if l not in cls.supported]
         if unsupported:
             raise ApplicationError(
@@ -96,6 +90,12 @@ def engine_resolve(*, engine: str, languages: list[str]) -> str:
         if missing:
             raise MissingWeightsError(
                 "missing", languages=missing, command=" && ".join(weights.fetch_command(l) for l in missing)
+            )
+        ok, reason = cls.availability(**config())
+        if not ok:
+            raise ApplicationError(
+                _("The engine %(engine)s cannot run here: %(reason)s") % {"engine": engine, "reason": reason},
+                code="engine_unavailable",
             )
         return engine
     except OcrError as exc:

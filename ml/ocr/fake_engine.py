@@ -21,7 +21,7 @@ class FakeOcrEngine(OcrEngine):
         return "fake"
 
     def _recognize(self, image: np.ndarray, options: ReadOptions) -> list[OcrLine]:
-        if int(image.max()) == int(image.min()):
+        if (image == image[:1, :1]).all():
             return []
         h, w = image.shape[:2]
         quad = quad_from([(w * 0.1, h * 0.4), (w * 0.9, h * 0.4), (w * 0.9, h * 0.6), (w * 0.1, h * 0.6)])
