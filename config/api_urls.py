@@ -23,5 +23,6 @@ urlpatterns = [
     path("editing/resize/", ResizeJobCreateApi.as_view(), name="editing-resize"),
     path("ocr/", ocr.OcrJobCreateApi.as_view(), name="ocr-create"),
     path("ocr/languages/", ocr.OcrLanguagesApi.as_view(), name="ocr-languages"),
-    path("ocr/<uuid:job_id>/export/<str:fmt>/", ocr.OcrExportApi.as_view(), name="ocr-export"),
+    path("ocr/<uuid:job_id>/export/txt/", ocr.OcrExportApi.as_view(), {"fmt": "txt"}, name="ocr-export-txt"),
+    path("ocr/<uuid:job_id>/export/json/", ocr.OcrExportApi.as_view(), {"fmt": "json"}, name="ocr-export-json"),
 ]

@@ -56,7 +56,7 @@ def test_page_upload_then_read_with_a_real_engine(user_client, user, run_jobs):
     assert result.status_code == 200
     assert " ".join(ENGLISH_PARAGRAPH) in body
     assert reverse("gallery:item-file", args=[boxed.id]) in body and reverse("gallery:item-file", args=[source.id]) in body
-    assert reverse("ocr:export", args=[job.id, "txt"]) in body
+    assert reverse("ocr:export-txt", args=[job.id]) in body
     assert 'data-testid="copy-text"' in body
 
 
@@ -118,11 +118,11 @@ def test_batch_of_three_and_its_exports(user_client, user, run_jobs, make_item):
     assert [i["name"] for i in job.result["images"]] == ["img0.png", "img1.png", "img2.png"]
     assert job.outputs.count() == 3 and job.result["lines_total"] == 3
 
-    txt = user_client.get(reverse("ocr:export", args=[job.id, "txt"]))
+    txt = user_client.get(reverse("ocr:export-txt", args=[job.id]))
     assert txt.content.decode() == (
         f"== img0.png ==\nBlue Gate\n\n== img1.png ==\nNight Market Street\n\n== img2.png ==\n{CHINESE}\n"
     )
-    data = json.loads(user_client.get(reverse("ocr:export", args=[job.id, "json"])).content)
+    data = json.loads(user_client.get(reverse("ocr:export-json", args=[job.id])).content)
     assert [i["text"] for i in data["images"]] == ["Blue Gate", "Night Market Street", CHINESE]
     page = user_client.get(reverse("ocr:result", args=[job.id])).content.decode()
     assert page.count('data-testid="ocr-image"') == 3
@@ -160,7 +160,7 @@ def test_an_image_without_text_says_no_text_found(user_client, user, run_jobs, m
     assert job.result["images"][0]["no_text"] is True and job.result["images"][0]["lines"] == []
     body = user_client.get(reverse("ocr:result", args=[job.id])).content.decode()
     assert "No text found in this image." in body
-    assert user_client.get(reverse("ocr:export", args=[job.id, "txt"])).content == b""
+    assert user_client.get(reverse("ocr:export-txt", args=[job.id])).content == b""
 
 
 def test_missing_language_weights_give_a_clear_message_and_no_job(user_api, user_client, user, make_item):
@@ -198,8 +198,8 @@ def test_another_users_ocr_results_answer_404(user, other_client, other_user, ru
         job = ocr_job_create(user=user, params={"languages": ["en"]}, sources=[item])
 
     assert other_client.get(reverse("ocr:result", args=[job.id])).status_code == 404
-    assert other_client.get(reverse("ocr:export", args=[job.id, "txt"])).status_code == 404
-    assert other_client.get(reverse("ocr:export", args=[job.id, "json"])).status_code == 404
+    assert other_client.get(reverse("ocr:export-txt", args=[job.id])).status_code == 404
+    assert other_client.get(reverse("ocr:export-json", args=[job.id])).status_code == 404
     api_client.force_login(other_user)
     assert api_client.get(f"/api/v1/ocr/{job.id}/export/json/").status_code == 404
     response = api_client.post("/api/v1/ocr/", {"sources": [str(item.id)]}, format="json")
