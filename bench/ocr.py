@@ -59,7 +59,30 @@ def load_dataset(folder: Path) -> tuple[list[dict], Path]:
     raise SystemExit(f"{folder}: no ocr.json and no gt/ + images/ (ICDAR layout)")
 
 
+class _RawRapid:
+    """The reference configuration, RapidOCR(det_limit_type="max", det_limit_side_len=960) called
+    directly as ../shared/data/tools/eval_ocr.py does: a same-machine, same-load baseline."""
+
+    engine = "rapidocr-max960 (raw)"
+
+    def __init__(self):
+        from rapidocr_onnxruntime import RapidOCR
+
+        self.rapid = RapidOCR(det_limit_type="max", det_limit_side_len=960)
+
+    def read(self, path, options=None):
+        from types import SimpleNamespace
+
+        from ml.ocr.types import OcrLine, quad_from
+
+        result, _ = self.rapid(str(path))
+        lines = [OcrLine(text=t, score=float(s), quad=quad_from(b)) for b, t, s in result or []]
+        return SimpleNamespace(engine=self.engine, lines=lines)
+
+
 def make_engine(name: str, det_limit: int | None):
+    if name == "rapidocr-raw":
+        return _RawRapid()
     if name == "ppocr":
         return registry.get("ocr", "ppocr", det_limit_side_len=det_limit or 960)
     return registry.get("ocr", name, weights_dir=str(ROOT / "weights"))
@@ -106,7 +129,7 @@ def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", required=True, type=Path)
     ap.add_argument("--json", type=Path, help='write {"<engine>": {"ned", "sentence_accuracy", ...}} here')
-    ap.add_argument("--engines", default="ppocr,easyocr,auto")
+    ap.add_argument("--engines", default="rapidocr-raw,ppocr,easyocr,auto")
     ap.add_argument("--det-limits", default="960", help="PP-OCR det_limit_side_len values to measure")
     ap.add_argument("--check", action="store_true", help="compare every number with the reference scorer")
     ap.add_argument("--failures", action="store_true", help="print the lines each engine got wrong")
