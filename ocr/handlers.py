@@ -3,6 +3,7 @@ built once per worker process by ml.registry and reused by every job."""
 
 from pathlib import PurePath
 
+from django.utils.translation import gettext as _
 from PIL import Image
 
 from config.exceptions import ApplicationError
@@ -34,6 +35,8 @@ def ocr_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
         raise to_application_error(exc) from exc
     report(5)
     inputs = list(job.inputs.order_by("created_at"))
+    if not inputs:  # deleted from the gallery while the job waited
+        raise ApplicationError(_("Choose an image: upload one or pick one from your gallery."), code="no_source")
     outputs, images, model = [], [], ""
     for index, item in enumerate(inputs):
         image = _open(item)
@@ -56,8 +59,6 @@ def ocr_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
                       "engine": result.engine, "languages": languages},
         ))
         report(5 + int(90 * (index + 1) / len(inputs)))
-    if not inputs:
-        raise ApplicationError("No input image.", code="no_source")
     return JobOutcome(
         outputs=outputs, engine=name, model_name=model[:80],
         result={"engine": name, "model": model, "languages": languages, "images": images,

@@ -1,6 +1,7 @@
 """The Read text page (upload or pick images, choose languages and engine), the result page, and
 the .txt/.json downloads. Thin: parse, call the service or a selector, render."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -47,32 +48,14 @@ def ocr_view(request):
         "batch": batch, "errors": errors, "upload_next": request.path,
         "recent_items": selectors.gallery_item_list(owner=request.user)[:12] if not batch else [],
         "languages": engines.languages_status(),
-        "chosen_languages": posted.getlist("languages") if posted else list(_default_languages()),
+        "chosen_languages": posted.getlist("languages") if posted else list(settings.OCR_LANGUAGES),
         "engines": [e for e in engines.engine_names() if e != "fake"],
-        "chosen_engine": posted.get("engine") if posted else _default_engine(),
-        "min_score": posted.get("min_score") if posted else _default_min_score(),
+        "chosen_engine": posted.get("engine") if posted else settings.OCR_ENGINE,
+        "min_score": posted.get("min_score") if posted else settings.OCR_MIN_SCORE,
         "paragraphs": bool(posted.get("paragraphs")) if posted else False,
         "batch_ids": ",".join(str(b.id) for b in batch),
     }
     return render(request, "ocr/read.html", context, status=400 if errors else 200)
-
-
-def _default_languages():
-    from django.conf import settings
-
-    return settings.OCR_LANGUAGES
-
-
-def _default_engine():
-    from django.conf import settings
-
-    return settings.OCR_ENGINE
-
-
-def _default_min_score():
-    from django.conf import settings
-
-    return settings.OCR_MIN_SCORE
 
 
 @login_required
