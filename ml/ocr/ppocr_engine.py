@@ -31,10 +31,26 @@ class PpOcrEngine(OcrEngine):
         if threads:
             kwargs.update(intra_op_num_threads=int(threads), inter_op_num_threads=1)
         self._engine = RapidOCR(**kwargs)
+        self._honour_det_limit(int(det_limit_side_len))
         self.det_limit_side_len = int(det_limit_side_len)
         self.box_thresh, self.unclip_ratio = box_thresh, unclip_ratio
         # RapidOCR keeps per-call thresholds on itself: one call at a time per instance.
         self._lock = threading.Lock()
+
+    def _honour_det_limit(self, limit: int) -> None:
+        """rapidocr-onnxruntime 1.4.4 ignores det_limit_side_len when det_limit_type is "max": it
+        picks 960, 1500 or 2000 from the image size (TextDetector.get_preprocess), so a 1280-px photo
+        is never shrunk. Give the detector the limit asked for; recognition still reads crops of the
+        full-resolution image."""
+        detector = getattr(self._engine, "text_det", None)
+        if detector is None or not hasattr(detector, "get_preprocess"):
+            return
+        from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+
+        def get_preprocess(_max_wh, _d=detector):
+            return DetPreProcess(limit, "max", _d.mean, _d.std)
+
+        detector.get_preprocess = get_preprocess
 
     @classmethod
     def availability(cls, **config) -> tuple[bool, str]:
