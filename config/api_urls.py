@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from editing.apis import CropJobCreateApi, ResizeJobCreateApi
 from gallery import apis as gallery
+from ocr import apis as ocr
 
 app_name = "api"
 urlpatterns = [
@@ -20,4 +21,8 @@ urlpatterns = [
     path("jobs/<uuid:job_id>/cancel/", gallery.JobCancelApi.as_view(), name="job-cancel"),
     path("editing/crop/", CropJobCreateApi.as_view(), name="editing-crop"),
     path("editing/resize/", ResizeJobCreateApi.as_view(), name="editing-resize"),
+    path("ocr/", ocr.OcrJobCreateApi.as_view(), name="ocr-create"),
+    path("ocr/languages/", ocr.OcrLanguagesApi.as_view(), name="ocr-languages"),
+    path("ocr/<uuid:job_id>/export/txt/", ocr.OcrExportApi.as_view(), {"fmt": "txt"}, name="ocr-export-txt"),
+    path("ocr/<uuid:job_id>/export/json/", ocr.OcrExportApi.as_view(), {"fmt": "json"}, name="ocr-export-json"),
 ]

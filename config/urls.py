@@ -15,6 +15,7 @@ urlpatterns = [
     path("settings/", include("accounts.urls")),
     path("gallery/", include("gallery.urls")),
     path("edit/", include("editing.urls")),
+    path("ocr/", include("ocr.urls")),
     path("api/v1/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/gallery-thumbnail/<uuid:item_id>/", admin_thumbnail, name="admin-thumbnail"),

@@ -86,6 +86,15 @@ pip_requirements() {
     fi
     say "Installing Python packages from $req"
     "$VENV/bin/python" -m pip install --disable-pip-version-check -q -r "$ROOT/$req"
+    # rapidocr-onnxruntime pulls opencv-python, easyocr opencv-python-headless; both own cv2/ and
+    # removing either deletes it. Keep only the headless build (see requirements.txt).
+    if "$VENV/bin/python" -m pip show -q opencv-python >/dev/null 2>&1; then
+        local headless
+        headless="$(sed -n 's/^opencv-python-headless==\([^[:space:]#]*\).*/\1/p' "$ROOT/requirements.txt")"
+        "$VENV/bin/python" -m pip uninstall --disable-pip-version-check -q -y opencv-python
+        "$VENV/bin/python" -m pip install --disable-pip-version-check -q --force-reinstall --no-deps \
+            "opencv-python-headless${headless:+==$headless}"
+    fi
     echo "$sum" >"$stamp"
 }
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "gallery",
     "editing",
     "matting",
+    "ocr",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +143,7 @@ else:
 JOB_HANDLERS = {
     "editing.crop": "editing.handlers.crop_handle",
     "editing.resize": "editing.handlers.resize_handle",
+    "ocr.read": "ocr.handlers.ocr_handle",
 }
 
 # --- Files ---------------------------------------------------------------------------------------
@@ -172,6 +174,13 @@ ML_DEVICE = env_str("ML_DEVICE", "cpu")
 # Google Drive, so there is no stable default), and its sha256 when known.
 MODNET_URL = env_str("MODNET_URL", "")
 MODNET_SHA256 = env_str("MODNET_SHA256", "")
+# OCR: engine "auto" (per request: PP-OCR for Chinese/English, EasyOCR for other languages whose
+# weights are present), "ppocr" or "easyocr"; PP-OCR detector size limit (longer side, pixels);
+# lines read with less confidence than OCR_MIN_SCORE are dropped.
+OCR_ENGINE = env_str("OCR_ENGINE", "auto")
+OCR_DET_LIMIT = env_int("OCR_DET_LIMIT", 960)
+OCR_MIN_SCORE = float(env_str("OCR_MIN_SCORE", "0.5"))
+OCR_LANGUAGES = env_list("OCR_LANGUAGES", ["ch_sim", "en"])
 
 # --- Accounts (django-allauth) -------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -12,6 +12,7 @@ from accounts.models import ApiToken
 from accounts.services import api_token_create
 from editing.services import crop_job_create
 from gallery.models import GalleryItem, Job
+from ocr.services import ocr_job_create
 from conftest import english
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,11 @@ ROUTES = {
     "api:gallery-item-download": "get",
     "api:job-detail": "get",
     "api:job-cancel": "post",
+    "ocr:result": "get",
+    "ocr:export-txt": "get",
+    "ocr:export-json": "get",
+    "api:ocr-export-txt": "get",
+    "api:ocr-export-json": "get",
 }
 # Extra methods on the same API URL.
 EXTRA_API_PROBES = [("api:gallery-item-detail", "delete")]
@@ -61,15 +67,19 @@ def test_every_object_route_is_swept():
 
 
 @pytest.fixture
-def alice_world(user, make_item, run_jobs):
-    """Alice (user) owns an upload, an edited item made by a finished job, a queued job and a token."""
+def alice_world(user, make_item, run_jobs, settings):
+    """Alice (user) owns an upload, an edited item made by a finished job, a queued job, a finished
+    OCR job (fake engine) and a token."""
     upload = make_item(user, name="alice.png")
+    settings.OCR_ALLOW_FAKE = True
     with run_jobs():
         done_job = crop_job_create(user=user, params={"right": 50}, sources=[upload])
+        ocr_job = ocr_job_create(user=user, params={"engine": "fake"}, sources=[upload])
     edited = done_job.outputs.get()
     queued_job = crop_job_create(user=user, params={}, sources=[upload])  # never enqueued: stays queued
     token, _secret = api_token_create(user=user, name="alice laptop")
-    return {"upload": upload, "edited": edited, "done_job": done_job, "queued_job": queued_job, "token": token}
+    return {"upload": upload, "edited": edited, "done_job": done_job, "queued_job": queued_job, "token": token,
+            "ocr_job": ocr_job}
 
 
 def _urls(world) -> list[tuple[str, str, str]]:
@@ -84,7 +94,8 @@ def _urls(world) -> list[tuple[str, str, str]]:
     urls = []
     for name, method in probes:
         [param] = routes[name]
-        for value in values[param]:
+        # OCR result pages and exports exist only for a finished OCR job.
+        for value in [world["ocr_job"].id] if "ocr" in name else values[param]:
             urls.append((name, method, reverse(name, kwargs={param: value})))
     return urls
 
@@ -143,7 +154,7 @@ def test_other_user_editor_with_foreign_source_is_404(alice_world, other_client,
     for item in (alice_world["upload"], alice_world["edited"]):
         assert other_client.get(url, {"source": item.id}).status_code == 404
         assert other_client.post(f"{url}?source={item.id}", {"right": 50, "width": 10}).status_code == 404
-    assert Job.objects.filter(owner=alice_world["upload"].owner).count() == 2
+    assert Job.objects.filter(owner=alice_world["upload"].owner).count() == 3
     assert Job.objects.exclude(owner=alice_world["upload"].owner).count() == 0
 
 

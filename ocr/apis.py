@@ -1,0 +1,68 @@
+"""REST API of OCR: create a job (202), list languages and engines, download exports. The same
+service, selectors and export code as the pages."""
+
+from django.http import Http404, HttpResponse
+from django.utils.http import content_disposition_header
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from gallery.apis import JobCreateThrottle, job_accepted, source_items
+from gallery.serializers import JobOutputSerializer
+from ocr import engines, exports, services
+from ocr.selectors import ocr_job_get
+
+
+class OcrJobCreateApi(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    throttle_classes = [JobCreateThrottle]
+    throttle_scope = "jobs"
+
+    class InputSerializer(serializers.Serializer):
+        sources = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=50,
+                                        help_text="Ids of your gallery items to read.")
+        files = serializers.ListField(child=serializers.FileField(), required=False,
+                                      help_text="New images to upload and read (multipart).")
+        languages = serializers.ListField(child=serializers.CharField(max_length=16), required=False,
+                                          help_text="EasyOCR language codes, e.g. ch_sim, en. Default: both.")
+        engine = serializers.ChoiceField(choices=list(engines.ENGINE_CHOICES) + ["fake"], required=False)
+        min_score = serializers.FloatField(required=False, min_value=0, max_value=1)
+        paragraphs = serializers.BooleanField(required=False, default=False)
+        upscale = serializers.BooleanField(required=False, default=True)
+        rotated = serializers.BooleanField(required=False, default=True)
+
+        class Meta:
+            ref_name = "OcrJobInput"
+
+    @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
+    def post(self, request):
+        s = self.InputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = dict(s.validated_data)
+        sources = source_items(request, data.pop("sources", []))
+        data.pop("files", None)
+        job = services.ocr_job_create(user=request.user, params=data, sources=sources,
+                                      uploads=request.FILES.getlist("files"))
+        return job_accepted(job, request)
+
+
+class OcrLanguagesApi(APIView):
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        return Response({"engines": engines.ENGINE_CHOICES, "languages": engines.languages_status()})
+
+
+class OcrExportApi(APIView):
+    @extend_schema(responses={(200, "text/plain"): str, (200, "application/json"): dict})
+    def get(self, request, job_id, fmt):
+        job = ocr_job_get(owner=request.user, job_id=job_id)
+        if fmt not in ("txt", "json") or job.status != job.Status.SUCCEEDED:
+            raise Http404
+        if fmt == "json":
+            response = Response(exports.export_data(job))
+        else:
+            response = HttpResponse(exports.export_txt(job).encode("utf-8"), content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(True, exports.export_filename(job, fmt))
+        return response
