@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from config.exceptions import ApplicationError
 from editing import services
@@ -63,13 +64,15 @@ def _editor(request, *, template: str, create, extra: dict, checkboxes: tuple[st
 @login_required
 def crop_view(request):
     return _editor(request, template="editing/crop.html", create=services.crop_job_create,
-                   extra={"aspect_presets": ASPECT_PRESETS})
+                   extra={"aspect_presets": ASPECT_PRESETS,
+                          "upload_hint": _("Upload one image, or several to crop them all the same way.")})
 
 
 @login_required
 def resize_view(request):
     return _editor(request, template="editing/resize.html", create=services.resize_job_create,
-                   extra={"filters": list(FILTERS)}, checkboxes=("keep_aspect",))
+                   extra={"filters": list(FILTERS),
+                          "upload_hint": _("Upload one image, or several to resize them all at once.")}, checkboxes=("keep_aspect",))
 
 
 def crop_url(item_id) -> str:
