@@ -49,7 +49,10 @@ def test_upload_watch_progress_see_boxes_copy_and_download(page, live_server, ma
 
     # the poll swaps in the result: original and boxed copy side by side, the text, the lines
     page.wait_for_selector("[data-testid=ocr-result][data-status=succeeded]")
-    page.wait_for_function("document.querySelector('[data-testid=ocr-boxed]').naturalWidth > 0")
+    # both images load independently after the swap: wait for each, not just one
+    page.wait_for_function(
+        "['ocr-original', 'ocr-boxed'].every(t => document.querySelector(`[data-testid=${t}]`).naturalWidth > 0)"
+    )
     assert page.evaluate("document.querySelector('[data-testid=ocr-original]').naturalWidth") == 900
     expected = " ".join(ENGLISH_PARAGRAPH)
     assert page.inner_text("[data-testid=ocr-text]") == expected
