@@ -2,6 +2,7 @@
 our lock-out by IP and account."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -49,7 +50,7 @@ class AccountAdapter(DefaultAccountAdapter):
             else:
                 message = _("Wrong password.")
             if left == 0:
-                minutes = _minutes(self._lock_seconds())
+                minutes = _minutes(settings.LOGIN_LOCKOUT_SECONDS)
                 detail = ngettext(
                     "Too many failed attempts: login is locked for %(minutes)d minute.",
                     "Too many failed attempts: login is locked for %(minutes)d minutes.",
@@ -68,9 +69,3 @@ class AccountAdapter(DefaultAccountAdapter):
                 message = _("%(reason)s %(detail)s") % {"reason": message, "detail": detail}
             return ValidationError(message, code=reason)
         return super().validation_error(code, *args)
-
-    @staticmethod
-    def _lock_seconds() -> int:
-        from django.conf import settings
-
-        return settings.LOGIN_LOCKOUT_SECONDS

@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from PIL import Image
 
 from config.exceptions import ApplicationError
-from gallery.images import extension_for, image_decode_upload, image_encode, thumbnail_encode
+from gallery.images import STORED_FORMAT, extension_for, image_decode_upload, image_encode, thumbnail_encode
 from gallery.models import GalleryItem, Job
 
 logger = logging.getLogger(__name__)
@@ -116,8 +116,6 @@ def gallery_uploads_create(*, owner, files: Iterable) -> list[GalleryItem]:
             _("At most %(n)d images at once.") % {"n": settings.UPLOAD_MAX_FILES}, code="too_many_files"
         )
     decoded = [image_decode_upload(f) for f in files]
-    from gallery.images import STORED_FORMAT
-
     with files_removed_on_error(), transaction.atomic():
         return [
             gallery_item_create(
@@ -145,7 +143,7 @@ def gallery_items_delete(*, items: QuerySet[GalleryItem] | Iterable[GalleryItem]
     names = [n for item in items for n in (item.file.name, item.thumbnail.name) if n]
     ids = [item.id for item in items]
     with transaction.atomic():
-        count, _details = GalleryItem.objects.filter(id__in=ids).delete()
+        GalleryItem.objects.filter(id__in=ids).delete()
         transaction.on_commit(lambda: _delete_files(names))
     return len(ids)
 
