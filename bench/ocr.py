@@ -31,6 +31,7 @@ import ocr_metrics  # noqa: E402
 
 from ml import registry  # noqa: E402
 from ml.ocr.base import ReadOptions  # noqa: E402
+from ml.ocr.ppocr_engine import DEFAULT_DET_LIMIT  # noqa: E402
 
 DEFAULT_LANGUAGES = ("ch_sim", "en")  # what the app asks for by default
 REFERENCE = ROOT.parent / "shared" / "data" / "tools" / "eval_ocr.py"
@@ -84,7 +85,7 @@ def make_engine(name: str, det_limit: int | None):
     if name == "rapidocr-raw":
         return _RawRapid()
     if name == "ppocr":
-        return registry.get("ocr", "ppocr", det_limit_side_len=det_limit or 960)
+        return registry.get("ocr", "ppocr", det_limit_side_len=det_limit or DEFAULT_DET_LIMIT)
     return registry.get("ocr", name, weights_dir=str(ROOT / "weights"))
 
 
@@ -130,7 +131,7 @@ def main(argv=None) -> dict:
     ap.add_argument("--data", required=True, type=Path)
     ap.add_argument("--json", type=Path, help='write {"<engine>": {"ned", "sentence_accuracy", ...}} here')
     ap.add_argument("--engines", default="rapidocr-raw,ppocr,easyocr,auto")
-    ap.add_argument("--det-limits", default="960", help="PP-OCR det_limit_side_len values to measure")
+    ap.add_argument("--det-limits", default=str(DEFAULT_DET_LIMIT), help="PP-OCR det_limit_side_len values to measure")
     ap.add_argument("--check", action="store_true", help="compare every number with the reference scorer")
     ap.add_argument("--failures", action="store_true", help="print the lines each engine got wrong")
     ap.add_argument("--limit", type=int, default=0)
@@ -147,7 +148,7 @@ def main(argv=None) -> dict:
     for name in a.engines.split(","):
         if name == "ppocr":
             for limit in [int(v) for v in a.det_limits.split(",")]:
-                label = "ppocr" if limit == 960 else f"ppocr (det max {limit})"
+                label = "ppocr" if limit == DEFAULT_DET_LIMIT else f"ppocr (det max {limit})"
                 runs.append((label, "ppocr", limit, records, None, DEFAULT_LANGUAGES))
         elif name == "easyocr":
             # Offline EasyOCR has English weights only: English lines, on the images that have any.
@@ -165,9 +166,9 @@ def main(argv=None) -> dict:
         metrics, rows = ocr_metrics.score(subset_records, preds, subset)
         if a.check:
             check_reference(subset_records, preds, subset, metrics)
-        if name == "ppocr" and limit == 960 and "ppocr" not in out:
+        if name == "ppocr" and limit == DEFAULT_DET_LIMIT and "ppocr" not in out:
             out["ppocr"] = metrics
-        out[label if name != "ppocr" or limit != 960 else "ppocr"] = metrics
+        out[label if name != "ppocr" or limit != DEFAULT_DET_LIMIT else "ppocr"] = metrics
         if name == "auto":
             metrics["engine"] = chosen
         table.append(fmt(label if name != "auto" else f"auto → {chosen}", metrics, len(subset_records)))

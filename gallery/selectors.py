@@ -1,7 +1,7 @@
 """Every read of a user's gallery or jobs goes through here, filtered by owner: the one place that
 makes another user's id answer 404."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from gallery.models import GalleryItem, Job
@@ -12,7 +12,10 @@ def gallery_item_list(*, owner, kind: str | None = None, query: str | None = Non
     if kind:
         qs = qs.filter(kind=kind)
     for word in (query or "").lower().split()[:8]:
-        qs = qs.filter(search_text__contains=word)
+        # An image is found by the text read from it, too: that text lives on its OCR copy.
+        read_in_it = GalleryItem.objects.filter(
+            parent=OuterRef("pk"), kind=GalleryItem.Kind.OCR, search_text__contains=word)
+        qs = qs.filter(Q(search_text__contains=word) | Exists(read_in_it))
     return qs
 
 

@@ -3,7 +3,12 @@ the ONNX models: Chinese and English, offline, fast on the CPU.
 
 The detector runs on the image shrunk to at most `det_limit_side_len` on its longer side
 (det_limit_type="max"); rapidocr's default ("min", 736) enlarges every image's shorter side to 736
-and costs about five times as much for no gain on our data (bench/RESULTS-ocr.md)."""
+and costs about five times as much for no gain on our data (bench/RESULTS-ocr.md).
+
+Two more speed-ups over rapidocr as it comes, each measured in bench/RESULTS-ocr.md with the same
+accuracy: lines are recognised one at a time (rapidocr pads each batch of six to its longest line,
+and on the CPU a batch buys no parallelism that intra-op threads do not already give), and
+onnxruntime keeps its memory arena (rapidocr turns it off, so every run allocates afresh)."""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from ml.ocr.spaces import restore_spaces
 from ml.ocr.types import OcrLine, quad_from
 
 DEFAULT_DET_LIMIT = 960
+DEFAULT_REC_BATCH = 1
 
 
 class PpOcrEngine(OcrEngine):
@@ -24,14 +30,19 @@ class PpOcrEngine(OcrEngine):
     supported = ("ch_sim", "en")
 
     def __init__(self, *, det_limit_side_len: int = DEFAULT_DET_LIMIT, box_thresh: float = 0.5,
-                 unclip_ratio: float = 1.6, threads: int = 0, **_ignored) -> None:
+                 unclip_ratio: float = 1.6, threads: int = 0, rec_batch_num: int = DEFAULT_REC_BATCH,
+                 **_ignored) -> None:
         from rapidocr_onnxruntime import RapidOCR
 
-        kwargs = {"det_limit_type": "max", "det_limit_side_len": int(det_limit_side_len)}
+        kwargs = {"det_limit_type": "max", "det_limit_side_len": int(det_limit_side_len),
+                  "rec_batch_num": int(rec_batch_num)}
         if threads:
             kwargs.update(intra_op_num_threads=int(threads), inter_op_num_threads=1)
         self._engine = RapidOCR(**kwargs)
         self._honour_det_limit(int(det_limit_side_len))
+        self._turned: list[bool] = []
+        self._keep_memory_arena(int(threads))
+        self._word_boxes_follow_the_angle_classifier()
         self.det_limit_side_len = int(det_limit_side_len)
         self.box_thresh, self.unclip_ratio = box_thresh, unclip_ratio
         # RapidOCR keeps per-call thresholds on itself: one call at a time per instance.
@@ -52,6 +63,52 @@ class PpOcrEngine(OcrEngine):
 
         detector.get_preprocess = get_preprocess
 
+    def _keep_memory_arena(self, threads: int) -> None:
+        """Re-opens the three sessions rapidocr made with `enable_cpu_mem_arena=False`, arena on."""
+        import onnxruntime as ort
+
+        parts = [getattr(self._engine, "text_det", None), getattr(self._engine, "text_cls", None),
+                 getattr(self._engine, "text_rec", None)]
+        for part in parts:
+            wrapper = getattr(part, "infer", None) or getattr(part, "session", None)
+            session = getattr(wrapper, "session", None)
+            path = getattr(session, "_model_path", None)
+            if not isinstance(path, str):
+                continue  # another rapidocr layout: keep what it built
+            options = ort.SessionOptions()
+            options.log_severity_level = 4
+            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            if threads:
+                options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
+            wrapper.session = ort.InferenceSession(path, sess_options=options,
+                                                   providers=["CPUExecutionProvider"])
+
+    def _word_boxes_follow_the_angle_classifier(self) -> None:
+        """rapidocr maps character positions from each line crop back onto its box from the box's first
+        corner, even when the angle classifier turned that crop by 180 degrees: the positions of an
+        upside-down line come back mirrored (and spaces land in the wrong places). Hand the mapping the
+        box turned the same way as the crop."""
+        engine = self._engine
+        classify, word_boxes = getattr(engine, "text_cls", None), getattr(engine, "cal_rec_boxes", None)
+        threshold = getattr(classify, "cls_thresh", None)
+        if classify is None or word_boxes is None or threshold is None:
+            return
+        turned: list[bool] = []
+
+        def text_cls(img_list, *args, **kwargs):
+            result = classify(img_list, *args, **kwargs)
+            turned[:] = ["180" in str(label) and score > threshold for label, score in result[1]]
+            return result
+
+        def cal_rec_boxes(crops, dt_boxes, rec_res):
+            if len(turned) == len(dt_boxes):
+                dt_boxes = [np.roll(np.asarray(box), 2, axis=0) if t else box for box, t in zip(dt_boxes, turned)]
+            turned.clear()
+            return word_boxes(crops, dt_boxes, rec_res)
+
+        engine.text_cls, engine.cal_rec_boxes = text_cls, cal_rec_boxes
+        self._turned = turned
+
     @classmethod
     def availability(cls, **config) -> tuple[bool, str]:
         if importlib.util.find_spec("rapidocr_onnxruntime") is None:
@@ -65,6 +122,7 @@ class PpOcrEngine(OcrEngine):
     def _recognize(self, image: np.ndarray, options: ReadOptions) -> list[OcrLine]:
         bgr = np.ascontiguousarray(image[..., ::-1])
         with self._lock:
+            self._turned.clear()  # a call that found no line leaves its classification behind
             result, _elapsed = self._engine(
                 bgr, use_cls=options.rotated, box_thresh=self.box_thresh, unclip_ratio=self.unclip_ratio,
                 # Keep everything here; the shared threshold (options.min_score) decides.
