@@ -28,7 +28,7 @@ _HEX = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 EDGE_TOLERANCE = 0.5     # px a point may lie past the edge (rounding on the page)
 
 
-def _json_list(data, key: str, *, required: bool = True) -> list:
+def _json_list(data, key: str) -> list:
     value = data.get(key)
     if isinstance(value, str):
         value = value.strip()
@@ -40,8 +40,6 @@ def _json_list(data, key: str, *, required: bool = True) -> list:
             except ValueError:
                 raise ValidationError({key: _("This must be a JSON list.")}, code="invalid") from None
     if value is None:
-        if required:
-            return []
         return []
     if not isinstance(value, list):
         raise ValidationError({key: _("This must be a JSON list.")}, code="invalid")
@@ -86,6 +84,16 @@ def quad_clean(value, *, label: str) -> list[list[float]]:
     area = 0.5 * abs(sum(points[i][0] * points[(i + 1) % 4][1] - points[(i + 1) % 4][0] * points[i][1] for i in range(4)))
     if min(top, bottom, left, right) < MIN_SIDE or area < MIN_SIDE * MIN_SIDE * 2:
         raise ValidationError(_("%(label)s is too small to hold text.") % {"label": label}, code="bad_box")
+    crosses = [
+        (points[(i + 1) % 4][0] - points[i][0]) * (points[(i + 2) % 4][1] - points[(i + 1) % 4][1])
+        - (points[(i + 1) % 4][1] - points[i][1]) * (points[(i + 2) % 4][0] - points[(i + 1) % 4][0])
+        for i in range(4)
+    ]
+    if not (all(c > 0 for c in crosses) or all(c < 0 for c in crosses)):
+        raise ValidationError(
+            _("%(label)s: its corners cross or fold in; give them in order around the box.") % {"label": label},
+            code="bad_box",
+        )
     return points
 
 

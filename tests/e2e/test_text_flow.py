@@ -1,0 +1,96 @@
+"""Text in images in real Chromium with the real engine: upload a photo, draw a box on the canvas,
+type Chinese text, run it, and see the read-back ✓; then find the lines of the result and change
+one by clicking it."""
+
+import re
+
+import pytest
+from PIL import Image, ImageDraw
+
+from gallery.models import GalleryItem, Job
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def poster(path):
+    """A dark, slightly textured poster: text drawn on it must contrast automatically."""
+    image = Image.new("RGB", (800, 500), (38, 52, 78))
+    draw = ImageDraw.Draw(image)
+    for y in range(0, 500, 4):
+        draw.line((0, y, 800, y), fill=(38 + y // 25, 52 + y // 30, 78))
+    image.save(path)
+
+
+def login(page, username, password):
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", password)
+    page.click("form[action='/accounts/login/'] button[type=submit]")
+    page.wait_for_url(re.compile(r"^https?://[^/]+/$"))
+
+
+def drag(page, selector, start, end):
+    """Drags across the element from start to end, given as fractions of its size."""
+    box = page.locator(selector).bounding_box()
+    page.mouse.move(box["x"] + box["width"] * start[0], box["y"] + box["height"] * start[1])
+    page.mouse.down()
+    for step in range(1, 6):
+        f = step / 5
+        page.mouse.move(box["x"] + box["width"] * (start[0] + (end[0] - start[0]) * f),
+                        box["y"] + box["height"] * (start[1] + (end[1] - start[1]) * f))
+    page.mouse.up()
+
+
+def test_draw_a_box_type_chinese_and_see_it_read_back(page, live_server, make_user, tmp_path):
+    make_user("lin", "bronze-bird-2026")
+    path = tmp_path / "mouse-pad.png"
+    poster(path)
+    login(page, "lin", "bronze-bird-2026")
+
+    # the feature is in the sidebar; upload on its page
+    page.click("a.nav-link[href='/edit/text/']")
+    page.wait_for_url(re.compile(r"/edit/text/$"))
+    page.set_input_files("[data-testid=upload-input]", str(path))
+    page.click("[data-testid=upload-submit]")
+    page.wait_for_url(re.compile(r"/edit/text/\?mode=add&source="))
+    page.wait_for_function("document.querySelector('[data-testid=text-source]').naturalWidth > 0")
+
+    # draw a box over the middle of the image: a card opens with its text field focused
+    drag(page, "[data-testid=text-overlay]", (0.25, 0.3), (0.75, 0.6))
+    assert page.locator("[data-testid=text-overlay] polygon.tx-box").count() == 1
+    page.wait_for_selector("[data-testid=box-text-1]")
+    page.keyboard.type("天路")
+    assert page.input_value("[data-testid=box-text-1]") == "天路"
+    page.select_option("[data-testid=box-cards] [data-field=font]", "serif")
+    page.click("[data-testid=text-submit]")
+
+    # jobs run inline in tests: the result page shows the read-back with a ✓
+    page.wait_for_url(re.compile(r"/edit/text/jobs/"))
+    page.wait_for_selector("[data-testid=text-result][data-status=succeeded]")
+    mark = page.locator("[data-testid=check-1]")
+    assert mark.inner_text() == "✓" and mark.get_attribute("data-ok") == "true"
+    assert page.inner_text("[data-testid=check-read]") == "天路"
+    page.check("[data-testid=debug-toggle]")
+    assert page.locator("[data-testid=debug-overlay]").is_visible()
+
+    job = Job.objects.get(kind="editing.text_add")
+    box = job.params["boxes"][0]
+    assert box["text"] == "天路" and box["font"] == "serif"
+    # the box was drawn in image pixels: about 200..600 x 150..300 of the 800 x 500 image
+    (x0, y0), _, (x1, y1), _ = box["quad"]
+    assert abs(x0 - 200) < 12 and abs(x1 - 600) < 12 and abs(y0 - 150) < 12 and abs(y1 - 300) < 12
+    output = job.outputs.get()
+    assert output.kind == GalleryItem.Kind.EDITED and output.parent == job.inputs.get()
+    assert output.metadata["readback"] == [{"expected": "天路", "read": "天路", "ok": True}]
+
+    # keep editing the result: find its lines, click the one we wrote, change it
+    page.click("[data-testid=edit-again]")
+    page.click("[data-testid=mode-modify]")
+    page.click("[data-testid=find-lines]")
+    page.wait_for_selector("[data-testid=line-1]")
+    page.click("[data-testid=text-overlay] [data-testid=overlay-line-1]", force=True)
+    page.fill("[data-testid=edit-text-1]", "丝路")
+    page.click("[data-testid=text-submit]")
+    page.wait_for_selector("[data-testid=text-result][data-status=succeeded]")
+    assert page.locator("[data-testid=check-1]").get_attribute("data-ok") == "true"
+    assert page.inner_text("[data-testid=check-read]") == "丝路"
