@@ -82,8 +82,6 @@ def quad_clean(value, *, label: str) -> list[list[float]]:
     top, bottom = math.dist((ax, ay), (bx, by)), math.dist((dx, dy), (cx, cy))
     left, right = math.dist((ax, ay), (dx, dy)), math.dist((bx, by), (cx, cy))
     area = 0.5 * abs(sum(points[i][0] * points[(i + 1) % 4][1] - points[(i + 1) % 4][0] * points[i][1] for i in range(4)))
-    if min(top, bottom, left, right) < MIN_SIDE or area < MIN_SIDE * MIN_SIDE * 2:
-        raise ValidationError(_("%(label)s is too small to hold text.") % {"label": label}, code="bad_box")
     crosses = [
         (points[(i + 1) % 4][0] - points[i][0]) * (points[(i + 2) % 4][1] - points[(i + 1) % 4][1])
         - (points[(i + 1) % 4][1] - points[i][1]) * (points[(i + 2) % 4][0] - points[(i + 1) % 4][0])
@@ -94,6 +92,8 @@ def quad_clean(value, *, label: str) -> list[list[float]]:
             _("%(label)s: its corners cross or fold in; give them in order around the box.") % {"label": label},
             code="bad_box",
         )
+    if min(top, bottom, left, right) < MIN_SIDE or area < MIN_SIDE * MIN_SIDE * 2:
+        raise ValidationError(_("%(label)s is too small to hold text.") % {"label": label}, code="bad_box")
     return points
 
 

@@ -172,7 +172,7 @@
       });
       if (focus && selected >= 0) {
         const input = cardsEl.querySelector('[data-index="' + selected + '"] [data-field="text"]');
-        if (input) input.focus();
+        if (input) input.focus({ preventScroll: true });
       }
     }
 
@@ -391,7 +391,7 @@
     });
     if (focus && selected >= 0) {
       const input = cardsEl.querySelector('[data-index="' + selected + '"] [data-field="text"]');
-      if (input) { input.focus(); input.select(); }
+      if (input) { input.focus({ preventScroll: true }); input.select(); }
     }
   }
 
