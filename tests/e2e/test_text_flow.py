@@ -83,9 +83,22 @@ def test_draw_a_box_type_chinese_and_see_it_read_back(page, live_server, make_us
     assert output.kind == GalleryItem.Kind.EDITED and output.parent == job.inputs.get()
     assert output.metadata["readback"] == [{"expected": "天路", "read": "天路", "ok": True}]
 
-    # keep editing the result: find its lines, click the one we wrote, change it
-    page.click("[data-testid=edit-again]")
-    page.click("[data-testid=mode-modify]")
+
+
+def test_find_the_lines_click_one_and_change_it(page, live_server, make_user, tmp_path):
+    from tests.ocr_images import cjk_font
+
+    make_user("lin", "bronze-bird-2026")
+    path = tmp_path / "sign.png"
+    image = Image.new("RGB", (800, 500), (38, 52, 78))
+    ImageDraw.Draw(image).text((200, 180), "天路", font=cjk_font(110), fill=(255, 255, 255))
+    image.save(path)
+    login(page, "lin", "bronze-bird-2026")
+    page.goto("/edit/text/?mode=modify")
+    page.set_input_files("[data-testid=upload-input]", str(path))
+    page.click("[data-testid=upload-submit]")
+    page.wait_for_url(re.compile(r"/edit/text/\?mode=modify&source="))
+    assert page.is_disabled("[data-testid=text-submit]")  # nothing to change before the lines are found
     page.click("[data-testid=find-lines]")
     page.wait_for_selector("[data-testid=line-1]")
     page.click("[data-testid=text-overlay] [data-testid=overlay-line-1]", force=True)
