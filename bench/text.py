@@ -134,33 +134,15 @@ def box_scores(result: np.ndarray, clean: np.ndarray, lines: list[dict]) -> tupl
 def still_detected(result: np.ndarray, lines: list[dict], rapid) -> int:
     """GT lines that RapidOCR (default settings) still finds (eval_removal.py's matching)."""
     found, _ = rapid(np.ascontiguousarray(result[..., ::-1]))
-    preds = [{"quad": [list(map(float, p)) for p in item[0]], "text": item[1]} for item in (found or [])]
-    gts = [{"quad": line["quad"], "text": line["text"]} for line in lines]
-    assigned = ocr_metrics.assign(gts, preds) if hasattr(ocr_metrics, "assign") else _assign(gts, preds)
-    return sum(1 for g in range(len(gts)) if assigned.get(g))
+    preds = [np.float32(item[0]) for item in (found or [])]
+    owners = ocr_metrics.assign([np.float32(line["quad"]) for line in lines], preds)
+    return len({o for o in owners if o >= 0})
 
 
-def _assign(gts, preds) -> dict:
-    import cv2
-
-    out: dict[int, list] = {}
-    for p in preds:
-        pq = np.float32(p["quad"])
-        centre = pq.mean(axis=0)
-        p_area = max(cv2.contourArea(pq), 1e-6)
-        best, best_key = None, None
-        for g, gt in enumerate(gts):
-            gq = np.float32(gt["quad"])
-            inside = cv2.pointPolygonTest(gq, (float(centre[0]), float(centre[1])), False) >= 0
-            inter, _ = cv2.intersectConvexConvex(gq, pq)
-            frac = inter / p_area
-            if inside or frac >= 0.5:
-                key = (frac, inter / max(cv2.contourArea(gq) + p_area - inter, 1e-6))
-                if best_key is None or key > best_key:
-                    best, best_key = g, key
-        if best is not None:
-            out.setdefault(best, []).append(p)
-    return out
+def owned(gt_quad, quads) -> list[int]:
+    """Indices of the predicted quads that the GT line owns (same matching as the OCR metrics)."""
+    owners = ocr_metrics.assign([np.float32(gt_quad)], [np.float32(q) for q in quads])
+    return [i for i, o in enumerate(owners) if o == 0]
 
 
 def bench_removal(data: Path, save: Path | None, sheet: Path | None) -> tuple[dict, list[dict]]:
@@ -253,13 +235,12 @@ def bench_modify(data: Path, save: Path | None) -> tuple[dict, list[dict]]:
             lang = "en" if ocr_metrics.line_lang(line["text"]) == "en" else "zh"
             new_text = REPLACEMENTS[lang][counter % len(REPLACEMENTS[lang])]
             counter += 1
-            match = _assign([{"quad": line["quad"]}], [{"quad": ln.quad, "line": ln} for ln in detected]).get(0)
+            match = owned(line["quad"], [ln.quad for ln in detected])
             if not match:
                 rows.append({"image": rec["texted"], "old": line["text"], "new": new_text, "read": "", "ok": False,
                              "ned": 0.0, "lang": lang, "note": "line not detected"})
                 continue
-            quad = max(match, key=lambda p: p["line"].width if hasattr(p["line"], "width") else 0)["quad"] \
-                if len(match) > 1 else match[0]["quad"]
+            quad = detected[max(match, key=lambda i: detected[i].box[2] - detected[i].box[0])].quad
             out = modify_text(texted_img, quad, new_text)
             got = read_back(out, [(quad, new_text)], reader())[0]
             rows.append({"image": rec["texted"], "old": line["text"], "new": new_text, "read": got.read,
