@@ -95,12 +95,17 @@ class TextModifyJobCreateApi(_TextJobCreateApi):
 
 class TextRemoveJobCreateApi(_TextJobCreateApi):
     class InputSerializer(_OutputInput):
-        target = serializers.ChoiceField(choices=REMOVE_MODES, required=False, default="all",
-                                         help_text="all: every line OCR finds; lines: the `lines` given; region: the `strokes` painted.")
-        lines = serializers.JSONField(required=False, help_text='[{"quad": [[x, y] x4], "text": "old text (optional)"}]')
-        strokes = serializers.JSONField(required=False, help_text='[{"points": [[x, y], ...], "size": brush diameter in pixels}]')
-        method = serializers.ChoiceField(choices=REMOVAL_METHODS, required=False, default="default",
-                                         help_text="default: our patch-based fill; telea, ns: OpenCV's baselines.")
+        target = serializers.ChoiceField(
+            choices=REMOVE_MODES, required=False, default="all",
+            help_text="all: every line OCR finds; lines: the `lines` given; region: the `strokes` painted.")
+        lines = serializers.JSONField(
+            required=False, help_text='[{"quad": [[x, y] x4], "text": "old text (optional)"}]')
+        strokes = serializers.JSONField(
+            required=False, help_text='[{"points": [[x, y], ...], "size": brush diameter in pixels}]')
+        method = serializers.ChoiceField(
+            choices=REMOVAL_METHODS, required=False, default="default",
+            help_text="default: smooth fill plus the surrounding texture (ours); harmonic: smooth fill only; "
+                      "telea, ns: OpenCV's baselines.")
 
         class Meta:
             ref_name = "TextRemoveJobInput"

@@ -158,6 +158,24 @@ def _region_mask(size: tuple[int, int], strokes: list[dict]) -> tuple[Image.Imag
     return mask, [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
 
 
+def _bbox(points) -> tuple[float, float, float, float]:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _mark_leftovers(rows: list[dict], lines_left) -> None:
+    """A removed area is not clean when OCR of the whole result still finds a line mostly inside it
+    (a piece of a word the mask missed can be too small to read within the box alone)."""
+    for row in rows:
+        x0, y0, x1, y1 = _bbox(row["quad"])
+        for line in lines_left:
+            a0, b0, a1, b1 = _bbox(line.quad)
+            inter = max(0.0, min(x1, a1) - max(x0, a0)) * max(0.0, min(y1, b1) - max(y0, b0))
+            if inter > 0.5 * max(1.0, (a1 - a0) * (b1 - b0)):
+                row["ok"] = False
+                row["read"] = " ".join(t for t in (row["read"], line.text) if t)
+
+
 def text_remove_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     from ml.text import TextError, remove_lines, remove_text
 
@@ -194,7 +212,9 @@ def text_remove_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     if mode != "region":
         for row, line in zip(rows, metadata["lines"]):
             row["old"] = line.get("text", "")
-    remaining = len(_detect(reader, out).lines)
+    left = _detect(reader, out).lines
+    _mark_leftovers(rows, left)
+    remaining = len(left)
     return _outcome(job, item, out, suffix="no-text", rows=rows, extra={"mode": "remove", "target": mode,
                                                                          "lines_left_in_image": remaining},
                     metadata=metadata, engine="ml.text", model=getattr(reader, "name", ""))

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from editing.params import _bool, _output
+from ml import text as ml_text
 from editing.text_engine import font_names
 
 MAX_BOXES = 8
@@ -23,7 +24,7 @@ MAX_BRUSH = 1000
 MIN_SIDE = 4.0           # px: a box narrower or lower than this cannot hold legible text
 ALIGNS = ("left", "center", "right")
 REMOVE_MODES = ("all", "lines", "region")
-REMOVAL_METHODS = ("default", "telea", "ns")
+REMOVAL_METHODS = tuple(ml_text.REMOVAL_METHODS)   # default (ours), harmonic, telea, ns (OpenCV baselines)
 _HEX = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 EDGE_TOLERANCE = 0.5     # px a point may lie past the edge (rounding on the page)
 
