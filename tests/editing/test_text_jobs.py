@@ -92,6 +92,8 @@ def test_page_adds_chinese_and_english_text_and_reads_it_back(user_client, user,
     assert 'data-testid="check-1" data-ok="true"' in body and "✓" in body and "天路" in body
     assert reverse("gallery:item-file", args=[output.id]) in body and 'data-testid="debug-overlay"' in body
     assert f"?source={output.id}&amp;mode=add" in body  # keep editing the result
+    detail = user_client.get(reverse("gallery:job-detail", args=[job.id])).content.decode()
+    assert reverse("editing:text-result", args=[job.id]) in detail
 
 
 def test_api_uploads_and_adds_vertical_text(user_api, user, run_jobs):
