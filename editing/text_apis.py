@@ -104,8 +104,7 @@ class TextRemoveJobCreateApi(_TextJobCreateApi):
             required=False, help_text='[{"points": [[x, y], ...], "size": brush diameter in pixels}]')
         method = serializers.ChoiceField(
             choices=REMOVAL_METHODS, required=False, default="default",
-            help_text="default: smooth fill plus the surrounding texture (ours); harmonic: smooth fill only; "
-                      "telea, ns: OpenCV's baselines.")
+            help_text="default: membrane (harmonic) fill from the edges (ours); telea, ns: OpenCV's baselines.")
 
         class Meta:
             ref_name = "TextRemoveJobInput"

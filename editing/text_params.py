@@ -24,7 +24,7 @@ MAX_BRUSH = 1000
 MIN_SIDE = 4.0           # px: a box narrower or lower than this cannot hold legible text
 ALIGNS = ("left", "center", "right")
 REMOVE_MODES = ("all", "lines", "region")
-REMOVAL_METHODS = tuple(ml_text.REMOVAL_METHODS)   # default (ours), harmonic, telea, ns (OpenCV baselines)
+REMOVAL_METHODS = tuple(ml_text.REMOVAL_METHODS)   # default (ours), telea, ns (OpenCV baselines)
 _HEX = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 EDGE_TOLERANCE = 0.5     # px a point may lie past the edge (rounding on the page)
 
