@@ -25,10 +25,27 @@ def _source(job: Job) -> GalleryItem:
 
 
 def _open(item: GalleryItem) -> Image.Image:
+    """The image as RGB for the engine; a transparent image keeps its alpha in `image.info["alpha"]`
+    so the result can be given it back (`_with_alpha`)."""
     with item.file.open("rb") as fh:
         image = Image.open(fh)
         image.load()
-    return image.convert("RGB")
+    alpha = None
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        alpha = image.convert("RGBA").getchannel("A")
+    rgb = image.convert("RGB")
+    if alpha is not None and alpha.getextrema() != (255, 255):
+        rgb.info["alpha"] = alpha
+    return rgb
+
+
+def _with_alpha(result: Image.Image, source: Image.Image) -> Image.Image:
+    alpha = source.info.get("alpha")
+    if alpha is None:
+        return result
+    result = result.convert("RGBA")
+    result.putalpha(alpha)
+    return result
 
 
 def _reader():
@@ -112,7 +129,7 @@ def text_add_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     rows = _read_back(out, [(b.quad, b.text) for b in boxes], reader)
     for row, placement in zip(rows, placements):
         row.update({"size": placement.size, "color": placement.color, "lines": list(placement.lines)})
-    return _outcome(job, item, out, suffix="text", rows=rows, extra={"mode": "add"},
+    return _outcome(job, item, _with_alpha(out, image), suffix="text", rows=rows, extra={"mode": "add"},
                     metadata={"mode": "add", "boxes": job.params["boxes"]},
                     engine="ml.text", model=getattr(reader, "name", ""))
 
@@ -121,7 +138,7 @@ def text_modify_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     from ml.text import TextError, modify_text
 
     item = _source(job)
-    out = _open(item)
+    image = out = _open(item)
     edits = job.params["edits"]
     try:
         for index, edit in enumerate(edits):
@@ -134,7 +151,7 @@ def text_modify_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     rows = _read_back(out, [(e["quad"], e["text"]) for e in edits], reader)
     for row, edit in zip(rows, edits):
         row["old"] = edit.get("old", "")
-    return _outcome(job, item, out, suffix="modified", rows=rows, extra={"mode": "modify"},
+    return _outcome(job, item, _with_alpha(out, image), suffix="modified", rows=rows, extra={"mode": "modify"},
                     metadata={"mode": "modify", "edits": edits},
                     engine="ml.text", model=getattr(reader, "name", ""))
 
@@ -215,6 +232,6 @@ def text_remove_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     left = _detect(reader, out).lines
     _mark_leftovers(rows, left)
     remaining = len(left)
-    return _outcome(job, item, out, suffix="no-text", rows=rows, extra={"mode": "remove", "target": mode,
+    return _outcome(job, item, _with_alpha(out, image), suffix="no-text", rows=rows, extra={"mode": "remove", "target": mode,
                                                                          "lines_left_in_image": remaining},
                     metadata=metadata, engine="ml.text", model=getattr(reader, "name", ""))

@@ -336,3 +336,18 @@ def test_result_and_lines_status_poll_while_the_job_runs(user_client, user, make
     Job.objects.filter(id=lines_job.id).update(status=Job.Status.SUCCEEDED, result={"lines": []})
     done = user_client.get(reverse("editing:text-lines-status", args=[lines_job.id]), HTTP_HX_REQUEST="true")
     assert done.status_code == 204 and done["HX-Refresh"] == "true"
+
+
+def test_a_transparent_image_keeps_its_alpha(user, make_item, run_jobs):
+    rgba = photo().convert("RGBA")
+    rgba.putalpha(Image.linear_gradient("L").resize(rgba.size))
+    source = make_item(user, image=rgba, name="sticker.png")
+    with run_jobs():
+        job = text_add_job_create(user=user, params={"boxes": [{"box": BOX, "text": "天路"}]}, sources=[source])
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.error_message
+    with job.outputs.get().file.open("rb") as fh:
+        out = Image.open(fh)
+        out.load()
+    assert out.mode == "RGBA"
+    assert out.getchannel("A").tobytes() == rgba.getchannel("A").tobytes()
