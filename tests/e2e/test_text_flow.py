@@ -85,7 +85,8 @@ def test_draw_a_box_type_chinese_and_see_it_read_back(page, live_server, make_us
 
 
 
-def test_find_the_lines_click_one_and_change_it(page, live_server, make_user, tmp_path):
+def test_find_the_lines_click_one_and_change_it(page, live_server, make_user, tmp_path, monkeypatch):
+    from gallery import runner, services
     from tests.ocr_images import cjk_font
 
     make_user("lin", "bronze-bird-2026")
@@ -99,8 +100,17 @@ def test_find_the_lines_click_one_and_change_it(page, live_server, make_user, tm
     page.click("[data-testid=upload-submit]")
     page.wait_for_url(re.compile(r"/edit/text/\?mode=modify&source="))
     assert page.is_disabled("[data-testid=text-submit]")  # nothing to change before the lines are found
+
+    # the find-lines job waits for a worker: the panel polls, and reloads the page once it is done
+    held: list = []
+    monkeypatch.setattr(services, "job_enqueue", lambda *, job_id: held.append(job_id))
     page.click("[data-testid=find-lines]")
+    page.wait_for_selector("[data-testid=lines-status][data-status=queued]")
+    monkeypatch.undo()
+    (job_id,) = held
+    runner.job_run(job_id=job_id)
     page.wait_for_selector("[data-testid=line-1]")
+    assert page.inner_text("[data-testid=line-1]").endswith("天路")
     page.click("[data-testid=text-overlay] [data-testid=overlay-line-1]", force=True)
     page.fill("[data-testid=edit-text-1]", "丝路")
     page.click("[data-testid=text-submit]")
