@@ -1,6 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from editing import text_apis
 from editing.apis import CropJobCreateApi, ResizeJobCreateApi
 from gallery import apis as gallery
 from ocr import apis as ocr
@@ -21,6 +22,10 @@ urlpatterns = [
     path("jobs/<uuid:job_id>/cancel/", gallery.JobCancelApi.as_view(), name="job-cancel"),
     path("editing/crop/", CropJobCreateApi.as_view(), name="editing-crop"),
     path("editing/resize/", ResizeJobCreateApi.as_view(), name="editing-resize"),
+    path("editing/text/lines/", text_apis.TextLinesJobCreateApi.as_view(), name="editing-text-lines"),
+    path("editing/text/add/", text_apis.TextAddJobCreateApi.as_view(), name="editing-text-add"),
+    path("editing/text/modify/", text_apis.TextModifyJobCreateApi.as_view(), name="editing-text-modify"),
+    path("editing/text/remove/", text_apis.TextRemoveJobCreateApi.as_view(), name="editing-text-remove"),
     path("ocr/", ocr.OcrJobCreateApi.as_view(), name="ocr-create"),
     path("ocr/languages/", ocr.OcrLanguagesApi.as_view(), name="ocr-languages"),
     path("ocr/<uuid:job_id>/export/txt/", ocr.OcrExportApi.as_view(), {"fmt": "txt"}, name="ocr-export-txt"),

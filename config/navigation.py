@@ -28,7 +28,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("generate", _("Text to image"), _("Describe a picture and let a model paint it."), "sparkles"),
     Feature("cutout", _("Portrait cutout"), _("Remove the background behind people."), "scissors"),
     Feature("ocr", _("Read text"), _("Find and copy the text in an image."), "text", "ocr:read"),
-    Feature("text", _("Text in images"), _("Place, change or remove text inside an image."), "type"),
+    Feature("text", _("Text in images"), _("Place, change or remove text inside an image."), "type", "editing:text"),
     Feature("crop", _("Crop"), _("Crop, rotate and flip, with aspect presets."), "crop", "editing:crop"),
     Feature("resize", _("Resize"), _("Change pixel size, format and quality."), "resize", "editing:resize"),
 )
@@ -38,6 +38,10 @@ JOB_KIND_LABELS = {
     "editing.crop": _("Crop"),
     "editing.resize": _("Resize"),
     "ocr.read": _("Read text"),
+    "editing.text_lines": _("Find text lines"),
+    "editing.text_add": _("Add text"),
+    "editing.text_modify": _("Modify text"),
+    "editing.text_remove": _("Remove text"),
 }
 
 # Feature keys a gallery item can be sent to ("use as input for ...").

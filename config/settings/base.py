@@ -144,6 +144,10 @@ JOB_HANDLERS = {
     "editing.crop": "editing.handlers.crop_handle",
     "editing.resize": "editing.handlers.resize_handle",
     "ocr.read": "ocr.handlers.ocr_handle",
+    "editing.text_lines": "editing.text_handlers.text_lines_handle",
+    "editing.text_add": "editing.text_handlers.text_add_handle",
+    "editing.text_modify": "editing.text_handlers.text_modify_handle",
+    "editing.text_remove": "editing.text_handlers.text_remove_handle",
 }
 
 # --- Files ---------------------------------------------------------------------------------------
@@ -181,6 +185,11 @@ OCR_ENGINE = env_str("OCR_ENGINE", "auto")
 OCR_DET_LIMIT = env_int("OCR_DET_LIMIT", 960)
 OCR_MIN_SCORE = float(env_str("OCR_MIN_SCORE", "0.5"))
 OCR_LANGUAGES = env_list("OCR_LANGUAGES", ["ch_sim", "en"])
+
+# --- Text in images --------------------------------------------------------------------------------
+# Extra folders searched for font files (before the system folders: Noto CJK from Debian's
+# fonts-noto-cjk, DejaVu from fonts-dejavu-core), comma-separated.
+TEXT_FONT_DIRS = env_list("TEXT_FONT_DIRS", [])
 
 # --- Accounts (django-allauth) -------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

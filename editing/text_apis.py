@@ -1,0 +1,116 @@
+"""REST API of "Text in images": find lines, add, modify and remove text. Each answers 202 with the
+job (poll its url); the same services as the page. Boxes, edits, lines and strokes are JSON lists
+(in a multipart request, JSON strings)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.views import APIView
+
+from editing import services
+from editing.params import FORMAT_CHOICES
+from editing.text_params import REMOVAL_METHODS, REMOVE_MODES
+from gallery.apis import JobCreateThrottle, job_accepted, source_items
+from gallery.serializers import JobOutputSerializer
+
+
+class _OneImageInput(serializers.Serializer):
+    sources = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=1,
+                                    help_text="The id of one of your gallery items.")
+    files = serializers.ListField(child=serializers.FileField(), required=False, max_length=1,
+                                  help_text="Or one new image to upload (multipart).")
+
+
+class _OutputInput(_OneImageInput):
+    format = serializers.ChoiceField(choices=FORMAT_CHOICES, required=False, default="same")
+    quality = serializers.IntegerField(required=False, min_value=1, max_value=100, default=92)
+
+
+class _TextJobCreateApi(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    throttle_classes = [JobCreateThrottle]
+    throttle_scope = "jobs"
+    InputSerializer: type[serializers.Serializer]
+    create = None
+
+    def post(self, request):
+        s = self.InputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = dict(s.validated_data)
+        sources = source_items(request, data.pop("sources", []))
+        data.pop("files", None)
+        job = type(self).create(user=request.user, params=data, sources=sources, uploads=request.FILES.getlist("files"))
+        return job_accepted(job, request)
+
+
+class TextLinesJobCreateApi(_TextJobCreateApi):
+    """Finds the lines of text (OCR): the job's result has `lines` with their four-point `quad`s, to
+    pass to modify or remove."""
+
+    class InputSerializer(_OneImageInput):
+        min_score = serializers.FloatField(required=False, min_value=0, max_value=1)
+
+        class Meta:
+            ref_name = "TextLinesJobInput"
+
+    create = staticmethod(services.text_lines_job_create)
+
+    @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
+    def post(self, request):
+        return super().post(request)
+
+
+class TextAddJobCreateApi(_TextJobCreateApi):
+    class InputSerializer(_OutputInput):
+        boxes = serializers.JSONField(help_text=(
+            '1-8 boxes: [{"quad": [[x, y] x4] clockwise from the text\'s top-left (or "box": [left, top, right, '
+            'bottom]), "text": "天路", "font": "sans", "color": "#rrggbb" or null for automatic contrast, '
+            '"align": "left|center|right", "vertical": false, "outline": false, "shadow": false}]'))
+
+        class Meta:
+            ref_name = "TextAddJobInput"
+
+    create = staticmethod(services.text_add_job_create)
+
+    @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
+    def post(self, request):
+        return super().post(request)
+
+
+class TextModifyJobCreateApi(_TextJobCreateApi):
+    class InputSerializer(_OutputInput):
+        edits = serializers.JSONField(help_text=(
+            '1-8 lines to rewrite: [{"quad": the line\'s quad (from a lines job), "text": "new text", '
+            '"font": null (match the old line) or a font name, "color": null (sampled from the old glyphs) or "#rrggbb"}]'))
+
+        class Meta:
+            ref_name = "TextModifyJobInput"
+
+    create = staticmethod(services.text_modify_job_create)
+
+    @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
+    def post(self, request):
+        return super().post(request)
+
+
+class TextRemoveJobCreateApi(_TextJobCreateApi):
+    class InputSerializer(_OutputInput):
+        target = serializers.ChoiceField(
+            choices=REMOVE_MODES, required=False, default="all",
+            help_text="all: every line OCR finds; lines: the `lines` given; region: the `strokes` painted.")
+        lines = serializers.JSONField(
+            required=False, help_text='[{"quad": [[x, y] x4], "text": "old text (optional)"}]')
+        strokes = serializers.JSONField(
+            required=False, help_text='[{"points": [[x, y], ...], "size": brush diameter in pixels}]')
+        method = serializers.ChoiceField(
+            choices=REMOVAL_METHODS, required=False, default="default",
+            help_text="default: membrane (harmonic) fill from the edges (ours); telea, ns: OpenCV's baselines.")
+
+        class Meta:
+            ref_name = "TextRemoveJobInput"
+
+    create = staticmethod(services.text_remove_job_create)
+
+    @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
+    def post(self, request):
+        return super().post(request)

@@ -1,0 +1,112 @@
+"""The Django side of ml/text: passes settings in (font folders, the OCR engine used to find and read
+back lines) and turns the engine's TextError codes into translated messages. Params, services and
+handlers of the "Text in images" feature go through here; nothing else imports ml.text."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from config.exceptions import ApplicationError
+
+# Names users pick from (keys of ml.text.fonts.FONTS), in the order offered, with their labels.
+FONT_LABELS = {
+    "sans": gettext_lazy("Chinese sans (Noto Sans CJK)"),
+    "sans-bold": gettext_lazy("Chinese sans, bold"),
+    "serif": gettext_lazy("Chinese serif (Noto Serif CJK)"),
+    "serif-bold": gettext_lazy("Chinese serif, bold"),
+    "latin-sans": gettext_lazy("Latin sans (DejaVu Sans)"),
+    "latin-sans-bold": gettext_lazy("Latin sans, bold"),
+    "latin-serif": gettext_lazy("Latin serif (DejaVu Serif)"),
+    "latin-serif-bold": gettext_lazy("Latin serif, bold"),
+    "latin-mono": gettext_lazy("Latin monospace (DejaVu Sans Mono)"),
+}
+DEFAULT_FONT = "sans"
+OCR_LANGUAGES = ["ch_sim", "en"]
+
+
+def font_dirs() -> list[str]:
+    return [str(d) for d in getattr(settings, "TEXT_FONT_DIRS", [])]
+
+
+def font_names() -> list[str]:
+    from ml.text import FONTS
+
+    return [name for name in FONT_LABELS if name in FONTS] + [n for n in FONTS if n not in FONT_LABELS]
+
+
+def font_choices() -> list[dict]:
+    """Every font with its label and whether its file is on this server."""
+    from ml.text import available_fonts
+
+    present = available_fonts(font_dirs())
+    return [
+        {"name": name, "label": str(FONT_LABELS.get(name, name)), "available": bool(present.get(name, (False, ""))[0]),
+         "reason": present.get(name, (False, ""))[1]}
+        for name in font_names()
+    ]
+
+
+def fonts_check(names) -> None:
+    """Refuses (before anything is stored) a font whose file is not installed here."""
+    from ml.text import available_fonts
+
+    present = available_fonts(font_dirs())
+    for name in dict.fromkeys(names):
+        ok, reason = present.get(name, (False, ""))
+        if not ok:
+            raise ApplicationError(
+                _("The font “%(font)s” is not installed on this server. %(reason)s")
+                % {"font": FONT_LABELS.get(name, name), "reason": reason},
+                code="font_missing",
+            )
+
+
+def _box_number(extra: dict) -> int | None:
+    for key in ("index", "box"):
+        value = extra.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value + 1
+    return None
+
+
+def text_error_message(exc) -> str:
+    """A user-facing, translated message for an ml.text.TextError (by its stable code)."""
+    number = _box_number(getattr(exc, "extra", {}) or {})
+    prefix = (_("Box %(n)d: ") % {"n": number}) if number else ""
+    messages = {
+        "empty_text": _("there is no text to write."),
+        "box_outside": _("the box lies outside the image."),
+        "bad_box": _("the box is not a usable four-cornered shape (too small, or its corners cross)."),
+        "too_long": _("the text does not fit: at the smallest legible size it would overflow the box. "
+                      "Make the box larger or the text shorter."),
+        "bad_color": _("the colour is not a valid hex colour like #1a2b3c."),
+        "bad_option": _("an option has a value that is not allowed."),
+        "font_missing": _("the font is not installed on this server."),
+        "empty_mask": _("nothing to remove: no text was found in the area given."),
+    }
+    message = messages.get(exc.code)
+    if message is None:
+        message = _("the text could not be drawn (%(reason)s).") % {"reason": exc.message}
+    text = prefix + message
+    return text[:1].upper() + text[1:] if not prefix else text
+
+
+def to_application_error(exc) -> ApplicationError:
+    return ApplicationError(text_error_message(exc), code=exc.code, extra={"engine_message": exc.message})
+
+
+def ocr_reader():
+    """The OCR engine that finds lines and reads results back (built once per worker)."""
+    from ocr.engines import engine_get, engine_resolve
+
+    return engine_get(engine_resolve(engine="auto", languages=OCR_LANGUAGES))
+
+
+def ocr_options(min_score: float | None = None):
+    from ml.ocr.base import ReadOptions
+
+    return ReadOptions(languages=tuple(OCR_LANGUAGES),
+                       min_score=settings.OCR_MIN_SCORE if min_score is None else min_score,
+                       paragraphs=False)

@@ -1,0 +1,237 @@
+"""Job handlers of "Text in images" (registered in settings.JOB_HANDLERS); they run in a worker.
+Every result is read back by OCR inside each box and marked ok or not, in job.result and in the
+output's metadata, so the page can show ✓ or ✗ per line."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from django.utils.translation import gettext as _
+from PIL import Image, ImageDraw
+
+from config.exceptions import ApplicationError
+from editing import text_engine
+from gallery.models import GalleryItem, Job
+from gallery.runner import JobOutcome, JobOutput, ProgressReporter
+from ml.ocr.base import OcrError
+from ocr.engines import to_application_error as ocr_error
+
+
+def _source(job: Job) -> GalleryItem:
+    item = job.inputs.order_by("created_at").first()
+    if item is None:  # deleted from the gallery while the job waited
+        raise ApplicationError(_("Choose an image: upload one or pick one from your gallery."), code="no_source")
+    return item
+
+
+def _open(item: GalleryItem) -> Image.Image:
+    """The image as RGB for the engine; a transparent image keeps its alpha in `image.info["alpha"]`
+    so the result can be given it back (`_with_alpha`)."""
+    with item.file.open("rb") as fh:
+        image = Image.open(fh)
+        image.load()
+    alpha = None
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        alpha = image.convert("RGBA").getchannel("A")
+    rgb = image.convert("RGB")
+    if alpha is not None and alpha.getextrema() != (255, 255):
+        rgb.info["alpha"] = alpha
+    return rgb
+
+
+def _with_alpha(result: Image.Image, source: Image.Image) -> Image.Image:
+    alpha = source.info.get("alpha")
+    if alpha is None:
+        return result
+    result = result.convert("RGBA")
+    result.putalpha(alpha)
+    return result
+
+
+def _reader():
+    try:
+        return text_engine.ocr_reader()
+    except OcrError as exc:
+        raise ocr_error(exc) from exc
+
+
+def _detect(reader, image: Image.Image, min_score: float | None = None):
+    try:
+        return reader.read(image, text_engine.ocr_options(min_score))
+    except OcrError as exc:
+        raise ocr_error(exc) from exc
+
+
+def _read_back(image: Image.Image, pairs: list[tuple], reader) -> list[dict]:
+    """pairs: (quad, expected). An empty expectation (a removal) is met when nothing is read."""
+    from ml.text import TextError, read_back
+
+    try:
+        checks = read_back(image, pairs, reader=reader)
+    except TextError as exc:
+        raise text_engine.to_application_error(exc) from exc
+    except OcrError as exc:
+        raise ocr_error(exc) from exc
+    rows = []
+    for (quad, expected), check in zip(pairs, checks):
+        read = (check.read or "").strip()
+        ok = (not read) if not expected else bool(check.ok)
+        rows.append({"quad": [list(p) for p in quad], "expected": expected, "read": read, "ok": ok,
+                     "score": round(float(check.score or 0), 4)})
+    return rows
+
+
+def _outcome(job: Job, item: GalleryItem, image: Image.Image, *, suffix: str, rows: list[dict], extra: dict,
+             metadata: dict, engine: str, model: str) -> JobOutcome:
+    p = job.params
+    fmt = item.format if p.get("format", "same") == "same" else p["format"]
+    ok_count = sum(1 for r in rows if r["ok"])
+    summary = {"checks": rows, "ok_count": ok_count, "total": len(rows), "all_ok": ok_count == len(rows)}
+    output = JobOutput(
+        image=image, name=f"{PurePath(item.name).stem}-{suffix}", fmt=fmt, quality=p.get("quality", 92),
+        kind=GalleryItem.Kind.EDITED, parent=item,
+        metadata={"operation": job.kind, "source_name": item.name, **metadata,
+                  "readback": [{"expected": r["expected"], "read": r["read"], "ok": r["ok"]} for r in rows],
+                  "all_ok": summary["all_ok"]},
+    )
+    return JobOutcome(
+        outputs=[output], engine=engine, model_name=model[:80],
+        result={"source": str(item.id), "width": image.width, "height": image.height, **extra, **summary},
+    )
+
+
+def text_lines_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
+    item = _source(job)
+    image = _open(item)
+    reader = _reader()
+    report(20)
+    found = _detect(reader, image, job.params.get("min_score"))
+    lines = [line.to_dict() for line in found.lines]
+    return JobOutcome(
+        outputs=[], engine=found.engine, model_name=found.model[:80],
+        result={"source": str(item.id), "width": image.width, "height": image.height, "lines": lines,
+                "text": found.text, "seconds": round(found.seconds, 3)},
+    )
+
+
+def text_add_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
+    from ml.text import TextBox, TextError, place_text_detailed
+
+    item = _source(job)
+    image = _open(item)
+    boxes = [TextBox.from_dict(b) for b in job.params["boxes"]]
+    try:
+        out, placements = place_text_detailed(image, boxes, font_dirs=text_engine.font_dirs())
+    except TextError as exc:
+        raise text_engine.to_application_error(exc) from exc
+    report(60)
+    reader = _reader()
+    rows = _read_back(out, [(b.quad, b.text) for b in boxes], reader)
+    for row, placement in zip(rows, placements):
+        row.update({"size": placement.size, "color": placement.color, "lines": list(placement.lines)})
+    return _outcome(job, item, _with_alpha(out, image), suffix="text", rows=rows, extra={"mode": "add"},
+                    metadata={"mode": "add", "boxes": job.params["boxes"]},
+                    engine="ml.text", model=getattr(reader, "name", ""))
+
+
+def text_modify_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
+    from ml.text import TextError, modify_text
+
+    item = _source(job)
+    image = out = _open(item)
+    edits = job.params["edits"]
+    try:
+        for index, edit in enumerate(edits):
+            out = modify_text(out, edit["quad"], edit["text"], font=edit["font"], color=edit["color"],
+                              font_dirs=text_engine.font_dirs())
+            report(10 + int(50 * (index + 1) / len(edits)))
+    except TextError as exc:
+        raise text_engine.to_application_error(exc) from exc
+    reader = _reader()
+    rows = _read_back(out, [(e["quad"], e["text"]) for e in edits], reader)
+    for row, edit in zip(rows, edits):
+        row["old"] = edit.get("old", "")
+    return _outcome(job, item, _with_alpha(out, image), suffix="modified", rows=rows, extra={"mode": "modify"},
+                    metadata={"mode": "modify", "edits": edits},
+                    engine="ml.text", model=getattr(reader, "name", ""))
+
+
+def _region_mask(size: tuple[int, int], strokes: list[dict]) -> tuple[Image.Image, list[list[float]]]:
+    """The painted strokes as a mask (255 = fill), and the quad of their bounding box."""
+    mask = Image.new("L", size, 0)
+    draw = ImageDraw.Draw(mask)
+    xs, ys = [], []
+    for stroke in strokes:
+        points = [tuple(p) for p in stroke["points"]]
+        radius = stroke["size"] / 2
+        if len(points) > 1:
+            draw.line(points, fill=255, width=max(1, round(stroke["size"])), joint="curve")
+        for x, y in points:
+            draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
+            xs += [x - radius, x + radius]
+            ys += [y - radius, y + radius]
+    x0, y0 = max(0.0, min(xs)), max(0.0, min(ys))
+    x1, y1 = min(float(size[0]), max(xs)), min(float(size[1]), max(ys))
+    return mask, [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+
+
+def _bbox(points) -> tuple[float, float, float, float]:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _mark_leftovers(rows: list[dict], lines_left) -> None:
+    """A removed area is not clean when OCR of the whole result still finds a line mostly inside it
+    (a piece of a word the mask missed can be too small to read within the box alone)."""
+    for row in rows:
+        x0, y0, x1, y1 = _bbox(row["quad"])
+        for line in lines_left:
+            a0, b0, a1, b1 = _bbox(line.quad)
+            inter = max(0.0, min(x1, a1) - max(x0, a0)) * max(0.0, min(y1, b1) - max(y0, b0))
+            if inter > 0.5 * max(1.0, (a1 - a0) * (b1 - b0)):
+                row["ok"] = False
+                row["read"] = " ".join(t for t in (row["read"], line.text) if t)
+
+
+def text_remove_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
+    from ml.text import TextError, remove_lines, remove_text
+
+    p = job.params
+    item = _source(job)
+    image = _open(item)
+    reader = _reader()
+    mode, method = p["target"], p.get("method", "default")
+    metadata = {"mode": "remove", "target": mode, "method": method}
+    try:
+        if mode == "region":
+            mask, region = _region_mask(image.size, p["strokes"])
+            out = remove_text(image, mask, method=method)
+            checked = [(region, "")]
+            metadata["strokes"] = len(p["strokes"])
+            metadata["region"] = region
+        else:
+            if mode == "all":
+                lines = [{"quad": [list(pt) for pt in line.quad], "text": line.text}
+                         for line in _detect(reader, image).lines]
+                if not lines:
+                    raise ApplicationError(_("No text was found in this image, so there is nothing to remove."),
+                                           code="no_text")
+            else:
+                lines = p["lines"]
+            report(30)
+            out = remove_lines(image, [line["quad"] for line in lines], method=method)
+            checked = [(line["quad"], "") for line in lines]
+            metadata["lines"] = lines
+    except TextError as exc:
+        raise text_engine.to_application_error(exc) from exc
+    report(70)
+    rows = _read_back(out, checked, reader)
+    if mode != "region":
+        for row, line in zip(rows, metadata["lines"]):
+            row["old"] = line.get("text", "")
+    left = _detect(reader, out).lines
+    _mark_leftovers(rows, left)
+    remaining = len(left)
+    return _outcome(job, item, _with_alpha(out, image), suffix="no-text", rows=rows, extra={"mode": "remove", "target": mode,
+                                                                         "lines_left_in_image": remaining},
+                    metadata=metadata, engine="ml.text", model=getattr(reader, "name", ""))

@@ -1,0 +1,129 @@
+"""The "Text in images" page (one page, three modes: add, modify, remove), the status of a find-lines
+job while it runs, and the result page with the read-back. Thin: parse, call a service or a
+selector, render."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from config.exceptions import ApplicationError
+from editing import services, text_engine
+from editing.params import FORMAT_CHOICES
+from editing.text_params import MAX_BOXES
+from gallery import selectors
+from gallery.models import Job
+from gallery.services import job_check_liveness
+from gallery.views import error_messages
+
+MODES = ("add", "modify", "remove")
+CREATE = {
+    "add": services.text_add_job_create,
+    "modify": services.text_modify_job_create,
+    "remove": services.text_remove_job_create,
+}
+RESULT_KINDS = (services.TEXT_ADD_KIND, services.TEXT_MODIFY_KIND, services.TEXT_REMOVE_KIND)
+
+
+def text_job_get(*, owner, job_id, kinds=RESULT_KINDS) -> Job:
+    """The user's text job; another user's, or another kind, is 404."""
+    job = selectors.job_get(owner=owner, job_id=job_id)
+    if job.kind not in kinds:
+        raise Http404
+    return job
+
+
+def _page_url(source_id, mode: str, lines_job=None) -> str:
+    query = {"source": source_id, "mode": mode}
+    if lines_job:
+        query["lines"] = lines_job
+    return f"{reverse('editing:text')}?{urlencode(query)}"
+
+
+def _lines_job(request, source):
+    job_id = request.GET.get("lines") or request.POST.get("lines_job")
+    if not job_id or source is None:
+        return None
+    try:
+        job = text_job_get(owner=request.user, job_id=job_id, kinds=(services.TEXT_LINES_KIND,))
+    except ValidationError:
+        raise Http404 from None
+    if not any(i.id == source.id for i in job.inputs.all()):
+        return None  # lines of another image: find them again
+    return job_check_liveness(job=job)
+
+
+@login_required
+def text_view(request):
+    mode = request.GET.get("mode") or request.POST.get("mode") or "add"
+    mode = mode if mode in MODES else "add"
+    source_id = request.GET.get("source") or request.POST.get("source")
+    source = None
+    if source_id:
+        try:
+            source = selectors.gallery_item_get(owner=request.user, item_id=source_id)
+        except ValidationError:
+            raise Http404 from None
+    lines_job = _lines_job(request, source)
+    errors: list[str] = []
+    if request.method == "POST" and source is not None:
+        try:
+            if request.POST.get("action") == "find_lines":
+                job = services.text_lines_job_create(user=request.user, params=request.POST, sources=[source])
+                return redirect(_page_url(source.id, mode, job.id))
+            job = CREATE[mode](user=request.user, params=request.POST, sources=[source])
+        except (ValidationError, ApplicationError) as exc:
+            errors = error_messages(exc)
+        else:
+            return redirect("editing:text-result", job_id=job.id)
+    lines = []
+    if lines_job is not None and lines_job.status == Job.Status.SUCCEEDED:
+        lines = lines_job.result.get("lines", [])
+    posted = request.POST if request.method == "POST" else {}
+    context = {
+        "mode": mode, "modes": MODES, "source": source, "errors": errors, "upload_next": f"{request.path}?mode={mode}",
+        "recent_items": selectors.gallery_item_list(owner=request.user)[:12] if source is None else [],
+        "fonts": text_engine.font_choices() if source is not None else [],
+        "default_font": text_engine.DEFAULT_FONT, "max_boxes": MAX_BOXES, "formats": FORMAT_CHOICES,
+        "lines_job": lines_job, "lines": lines,
+        "form_data": posted,
+        "state": {
+            "boxes": posted.get("boxes", ""), "edits": posted.get("edits", ""), "lines": posted.get("lines", ""),
+            "strokes": posted.get("strokes", ""), "target": posted.get("target", ""),
+        },
+        "mode_urls": {m: (_page_url(source.id, m, lines_job.id if lines_job and m != "add" else None) if source else
+                          f"{request.path}?mode={m}") for m in MODES},
+    }
+    return render(request, "editing/text.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_GET
+def text_lines_status(request, job_id):
+    """Polled (htmx) while lines are being found; once the job has ended, the page reloads itself."""
+    job = job_check_liveness(job=text_job_get(owner=request.user, job_id=job_id, kinds=(services.TEXT_LINES_KIND,)))
+    if not job.is_active:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "editing/_text_lines_status.html", {"lines_job": job})
+
+
+@login_required
+@require_GET
+def text_result(request, job_id):
+    job = job_check_liveness(job=text_job_get(owner=request.user, job_id=job_id))
+    output = job.outputs.first()
+    source = job.inputs.first()
+    mode = job.kind.rsplit("_", 1)[-1]
+    checks = [{**c, "number": n} for n, c in enumerate(job.result.get("checks", []), start=1)]
+    context = {"job": job, "output": output, "source": source, "mode": mode, "checks": checks,
+               "width": job.result.get("width"), "height": job.result.get("height")}
+    template = "editing/_text_result.html" if request.htmx else "editing/text_result.html"
+    return render(request, template, context)

@@ -1,0 +1,46 @@
+"""Text in images, framework-free: place exact text in boxes, detect and remove text, replace a
+line in a matching style, and check the result by reading it back with OCR. Pure functions on PIL
+images and the dataclasses in ml.text.types; no Django, no settings (font folders are passed in or
+found in standard locations), no network, CPU only.
+
+Public interface (import from `ml.text`):
+
+- `TextBox(quad, text, font="sans", color=None, align="center", vertical=False, outline=False,
+  shadow=False, max_size=None)`: one box to fill. `quad` = 4 (x, y) points clockwise from the text's
+  top-left; `TextBox.from_rect((x0, y0, x1, y1), text, ...)` for an axis-aligned box.
+- `place_text(image, boxes, *, min_size=MIN_SIZE, font_dirs=None) -> PIL.Image` (RGB): each box gets
+  the largest font size at which its text fits, wrapped on word (Latin) or character (CJK)
+  boundaries, aligned, vertical columns for `vertical=True`, perspective-warped into a
+  non-rectangular quad. `place_text_detailed` also returns a `Placement` per box (size, lines, colour).
+- `text_mask(image, quads, *, dilate=3) -> PIL.Image` ("L", 255 = text): the glyph pixels inside
+  each quad (not the whole box), dilated a little.
+- `remove_text(image, mask, *, method="default") -> PIL.Image`: fills the masked pixels from their
+  surroundings. Methods: "default" (ours: multi-scale patch-based fill, see ml/text/inpaint.py),
+  "telea" and "ns" (OpenCV, the baselines).
+- `remove_lines(image, quads, *, method="default") -> PIL.Image`: text_mask + remove_text.
+- `estimate_style(image, quad) -> TextStyle`: colour, size, weight, slant of an existing line.
+- `modify_text(image, line_quad, new_text, *, font=None, color=None) -> PIL.Image`: removes the old
+  line and draws `new_text` in its place in the estimated style (same slant).
+- `read_back(image, boxes, reader=None) -> list[ReadBack]`: OCR inside each box (rectified when the
+  box is a quad), compared with the expected text. `reader` is an OCR engine from ml.ocr (default:
+  `ml.registry.get("ocr", "ppocr")`).
+- `TextError(code, message)`: expected failures with a stable code (empty_text, box_outside,
+  bad_box, too_long, bad_color, bad_option, font_missing, empty_mask); messages are English and the
+  Django side translates by code.
+- Fonts: `ml.text.fonts.FONTS` (names users choose from), `fonts.resolve(name, font_dirs)`,
+  `fonts.available(font_dirs)`.
+"""
+
+from ml.text.edit import estimate_style, modify_text
+from ml.text.fonts import FONTS, available_fonts
+from ml.text.inpaint import METHODS as REMOVAL_METHODS
+from ml.text.inpaint import remove_lines, remove_text, text_mask
+from ml.text.readback import read_back
+from ml.text.render import MIN_SIZE, place_text, place_text_detailed
+from ml.text.types import ALIGNS, Placement, ReadBack, TextBox, TextError, TextStyle, quad_from_rect
+
+__all__ = [
+    "ALIGNS", "FONTS", "MIN_SIZE", "REMOVAL_METHODS", "Placement", "ReadBack", "TextBox", "TextError", "TextStyle",
+    "available_fonts", "estimate_style", "modify_text", "place_text", "place_text_detailed", "quad_from_rect",
+    "read_back", "remove_lines", "remove_text", "text_mask",
+]

@@ -1,0 +1,241 @@
+"""Text masks and text removal (filling masked pixels from their surroundings).
+
+text_mask: for each line quad, the background under the line is estimated by a membrane (harmonic)
+fill of a slightly enlarged quad from its rim; the glyphs are the pixels that differ from that
+estimate (colour distance, Otsu threshold with hysteresis so anti-aliased edges, outlines and drop
+shadows join the strokes they touch), then dilated a little. Only glyph pixels are masked, so the
+photo between strokes stays as it was.
+
+remove_text, method "default": a membrane fill. The masked pixels get the solution of Laplace's
+equation with the unmasked rim as boundary values (one sparse LU solve per connected group of
+masked pixels: exact, no smear along a marching front as with Telea). On the text_removal set with
+the ground-truth mask it scores 27.38 dB / SSIM 0.752 inside the line boxes against Telea's
+25.83 / 0.733 (bench/RESULTS-text.md). Bringing back texture (high-pass detail of the nearest
+unmasked pixels mirrored across the mask edge) was tried and lowered both (27.22 / 0.747), so it is
+not used. "telea" and "ns" are OpenCV's (the baselines).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from ml.text.types import TextError
+
+METHODS = ("default", "telea", "ns")
+
+
+# --- membrane (harmonic) fill -------------------------------------------------------------------
+
+def harmonic_fill(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Solves Laplace's equation inside `mask` (bool HxW) with the image outside as boundary values.
+    float64 HxWxC in and out; pixels outside the mask are unchanged."""
+    import scipy.sparse as sp
+    import scipy.sparse.linalg as spla
+
+    out = image.astype(np.float64, copy=True)
+    if not mask.any():
+        return out
+    h, w = mask.shape
+    ys, xs = np.nonzero(mask)
+    n = ys.size
+    index = np.full((h, w), -1, np.int64)
+    index[ys, xs] = np.arange(n)
+    channels = out.shape[2]
+    rhs = np.zeros((n, channels))
+    diag = np.zeros(n)
+    rows, cols = [], []
+    ids = np.arange(n)
+    for dy, dx in ((0, 1), (0, -1), (1, 0), (-1, 0)):
+        ny, nx = ys + dy, xs + dx
+        inside = (ny >= 0) & (ny < h) & (nx >= 0) & (nx < w)
+        diag[inside] += 1
+        i, ny, nx = ids[inside], ny[inside], nx[inside]
+        j = index[ny, nx]
+        unknown = j >= 0
+        rows.append(i[unknown])
+        cols.append(j[unknown])
+        np.add.at(rhs, i[~unknown], out[ny[~unknown], nx[~unknown]])
+    data = np.concatenate([-np.ones(sum(r.size for r in rows)), diag])
+    matrix = sp.csc_matrix((data, (np.concatenate(rows + [ids]), np.concatenate(cols + [ids]))), shape=(n, n))
+    solution = spla.splu(matrix).solve(rhs)
+    out[ys, xs] = solution
+    return out
+
+
+def _bbox(mask: np.ndarray, pad: int):
+    ys, xs = np.nonzero(mask)
+    h, w = mask.shape
+    return max(0, ys.min() - pad), min(h, ys.max() + pad + 1), max(0, xs.min() - pad), min(w, xs.max() + pad + 1)
+
+
+def _fill_default(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Membrane fill, one connected group of masked pixels at a time (small sparse systems)."""
+    from scipy import ndimage
+
+    out = rgb.astype(np.float64)
+    labels, count = ndimage.label(ndimage.binary_dilation(mask, iterations=8))
+    for k, sl in enumerate(ndimage.find_objects(labels), start=1):
+        if sl is None:
+            continue
+        y0, y1 = max(0, sl[0].start - 2), min(mask.shape[0], sl[0].stop + 2)
+        x0, x1 = max(0, sl[1].start - 2), min(mask.shape[1], sl[1].stop + 2)
+        sub_mask = mask[y0:y1, x0:x1] & (labels[y0:y1, x0:x1] == k)
+        if not sub_mask.any():
+            continue
+        patch = out[y0:y1, x0:x1]
+        filled = harmonic_fill(patch, sub_mask)
+        out[y0:y1, x0:x1] = np.where(sub_mask[..., None], filled, patch)
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+
+
+def remove_text(image: Image.Image, mask: Image.Image, *, method: str = "default") -> Image.Image:
+    """Fills the pixels where `mask` (L, >127 = text) is set. Returns a new image, same mode."""
+    import cv2
+
+    if method not in METHODS:
+        raise TextError("bad_option", f"removal method {method!r} is not one of {', '.join(METHODS)}")
+    mode = image.mode
+    rgb = np.asarray(image.convert("RGB"))
+    m = np.asarray(mask.convert("L").resize(image.size) if mask.size != image.size else mask.convert("L")) > 127
+    if not m.any():
+        return image.copy()
+    if method == "telea":
+        out = cv2.inpaint(rgb, m.astype(np.uint8) * 255, 3, cv2.INPAINT_TELEA)
+    elif method == "ns":
+        out = cv2.inpaint(rgb, m.astype(np.uint8) * 255, 3, cv2.INPAINT_NS)
+    else:
+        out = _fill_default(rgb, m)
+    result = Image.fromarray(out, "RGB")
+    if mode == "RGBA":
+        result.putalpha(image.getchannel("A"))
+    return result
+
+
+# --- masks --------------------------------------------------------------------------------------
+
+def _expand(quad, by: float):
+    q = np.float64(quad)
+    centre = q.mean(axis=0)
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = q
+    height = (np.hypot(x3 - x0, y3 - y0) + np.hypot(x2 - x1, y2 - y1)) / 2
+    width = (np.hypot(x1 - x0, y1 - y0) + np.hypot(x2 - x3, y2 - y3)) / 2
+    grow = by * height
+    u = (q[1] - q[0] + q[2] - q[3]) / 2
+    v = (q[3] - q[0] + q[2] - q[1]) / 2
+    u /= max(np.linalg.norm(u), 1e-6)
+    v /= max(np.linalg.norm(v), 1e-6)
+    signs = [(-1, -1), (1, -1), (1, 1), (-1, 1)]
+    out = [q[i] + grow * (sx * u + sy * v) for i, (sx, sy) in enumerate(signs)]
+    return np.float64(out), height, width, centre
+
+
+def _otsu(values: np.ndarray) -> float:
+    hist, edges = np.histogram(values, bins=128)
+    centres = (edges[:-1] + edges[1:]) / 2
+    w0 = np.cumsum(hist)
+    w1 = w0[-1] - w0
+    s0 = np.cumsum(hist * centres)
+    m0 = s0 / np.maximum(w0, 1)
+    m1 = (s0[-1] - s0) / np.maximum(w1, 1)
+    between = w0 * w1 * (m0 - m1) ** 2
+    return float(centres[int(np.argmax(between))])
+
+
+def _palette(colours: np.ndarray, k: int) -> list[np.ndarray]:
+    """Up to k dominant colours (a few k-means steps), each holding at least 10 % of the pixels."""
+    if len(colours) > 4000:
+        colours = colours[np.random.default_rng(0).choice(len(colours), 4000, replace=False)]
+    centres = colours[np.linspace(0, len(colours) - 1, k).astype(int)].copy()
+    for _ in range(8):
+        d = ((colours[:, None, :] - centres[None]) ** 2).sum(axis=2)
+        label = d.argmin(axis=1)
+        for j in range(k):
+            if (label == j).any():
+                centres[j] = colours[label == j].mean(axis=0)
+    share = np.bincount(label, minlength=k) / len(colours)
+    return [centres[j] for j in range(k) if share[j] >= 0.1]
+
+
+def glyph_mask(rgb: np.ndarray, quad, *, grow: float = 0.2) -> np.ndarray:
+    """bool HxW: the glyph pixels of one line (see the module docstring), not dilated."""
+    import cv2
+    from scipy import ndimage
+
+    h, w = rgb.shape[:2]
+    outer, line_h, _line_w, _c = _expand(quad, grow)
+    region = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(region, [np.round(outer).astype(np.int32)], 1)
+    inner = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(inner, [np.round(np.float64(quad)).astype(np.int32)], 1)
+    if not region.any():
+        return np.zeros((h, w), bool)
+    y0, y1, x0, x1 = _bbox(region > 0, 2)
+    sub = rgb[y0:y1, x0:x1].astype(np.float64)
+    reg = region[y0:y1, x0:x1] > 0
+    # background estimate from the rim of the enlarged quad, on a shrunk copy (smooth anyway)
+    scale = max(1, int(line_h // 24))
+    small = sub[::scale, ::scale]
+    small_reg = reg[::scale, ::scale].copy()
+    small_reg[0, :] = small_reg[-1, :] = small_reg[:, 0] = small_reg[:, -1] = False
+    background = harmonic_fill(small, small_reg)
+    background = cv2.resize(background, (sub.shape[1], sub.shape[0]), interpolation=cv2.INTER_LINEAR)
+    diff = np.abs(sub - background).max(axis=2)
+    diff = cv2.GaussianBlur(diff, (0, 0), 0.7)
+    inside = reg
+    values = diff[inside]
+    if values.size < 16:
+        return np.zeros((h, w), bool)
+    high = max(_otsu(values), 30.0)
+    strong = (diff > high) & reg
+    if not strong.any():
+        return np.zeros((h, w), bool)
+    # the glyphs' own colours: dominant colours of the strong core that are common inside the line's
+    # quad and rare on the rim around it (a photo's own bright or dark parts run across the rim)
+    inner_sub = inner[y0:y1, x0:x1] > 0
+    rim = reg & ~inner_sub
+    kept = []
+    for colour in _palette(sub[strong], 4):
+        close = np.abs(sub - colour).max(axis=2) < 40
+        f_inner = close[inner_sub].mean() if inner_sub.any() else 0.0
+        f_rim = close[rim].mean() if rim.any() else 0.0
+        if f_inner > 2.5 * f_rim + 0.01:
+            kept.append(colour)
+    if not kept:
+        kept = _palette(sub[strong], 1)
+    near = np.zeros(diff.shape, bool)
+    wide = np.zeros(diff.shape, bool)
+    for colour in kept:
+        dist = np.abs(sub - colour).max(axis=2)
+        near |= dist < 40
+        wide |= dist < 80
+    core = strong & near
+    low = max(high * 0.5, 18.0)
+    weak = ((diff > low) & wide) | core
+    labels, _count = ndimage.label(weak)
+    seeded = np.unique(labels[core])
+    found = np.isin(labels, seeded[seeded > 0]) & reg
+    out = np.zeros((h, w), bool)
+    out[y0:y1, x0:x1] = found
+    return out
+
+
+def text_mask(image: Image.Image, quads, *, dilate: int = 3) -> Image.Image:
+    """"L" mask (255 = text) of the glyphs inside each quad, dilated by `dilate` pixels."""
+    import cv2
+
+    rgb = np.asarray(image.convert("RGB"))
+    h, w = rgb.shape[:2]
+    mask = np.zeros((h, w), bool)
+    for quad in quads:
+        mask |= glyph_mask(rgb, quad)
+    out = mask.astype(np.uint8) * 255
+    if dilate > 0 and out.any():
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * dilate + 1, 2 * dilate + 1))
+        out = cv2.dilate(out, kernel)
+    return Image.fromarray(out, "L")
+
+
+def remove_lines(image: Image.Image, quads, *, method: str = "default", dilate: int = 3) -> Image.Image:
+    """text_mask + remove_text."""
+    return remove_text(image, text_mask(image, quads, dilate=dilate), method=method)

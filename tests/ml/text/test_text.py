@@ -1,0 +1,147 @@
+"""ml.text for real: Noto/DejaVu rendering, PP-OCR read-back (weights ship inside the rapidocr wheel),
+removal against OpenCV Telea, and line replacement. No Django."""
+
+import math
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from ml.text import (
+    TextBox, TextError, fonts, modify_text, place_text, place_text_detailed, read_back, remove_text, text_mask,
+)
+from ml.text.render import MIN_SIZE
+
+pytestmark = pytest.mark.skipif(not fonts.available_fonts()["sans"][0],
+                                reason="Noto CJK fonts are not installed (Debian fonts-noto-cjk)")
+
+
+def gradient(width=640, height=400, dark=False):
+    x = np.linspace(0, 1, width)[None, :, None]
+    y = np.linspace(0, 1, height)[:, None, None]
+    base = np.array([40, 60, 90]) if dark else np.array([225, 215, 190])
+    img = base + 30 * x * np.array([1, 0.5, -0.5]) + 20 * y
+    return Image.fromarray(np.clip(img, 0, 255).astype(np.uint8).repeat(1, 0), "RGB")
+
+
+def photo():
+    from skimage import data
+
+    return Image.fromarray(data.coffee()).resize((600, 400))
+
+
+def test_chinese_and_english_in_one_image_read_back(ppocr):
+    image = gradient()
+    boxes = [TextBox.from_rect((40, 40, 600, 120), "故宫文创 天路"),
+             TextBox.from_rect((40, 160, 600, 230), "Palace Museum Shop", font="latin-serif"),
+             TextBox.from_rect((40, 270, 400, 360), "拿铁 Latte", color="#a01010", outline=True, shadow=True)]
+    out = place_text(image, boxes)
+    assert out.size == image.size and out.mode == "RGB"
+    assert np.asarray(out)[300:, 420:].tolist() == np.asarray(image)[300:, 420:].tolist()  # nothing outside boxes
+    results = read_back(out, boxes, ppocr)
+    assert [r.ok for r in results] == [True, True, True], [(r.expected, r.read) for r in results]
+
+
+def test_perspective_quad_reads_back(ppocr):
+    image = gradient(dark=True)
+    angle = math.radians(12)
+    cx, cy, w, h = 320, 200, 420, 110
+    corners = [(-w / 2, -h / 2), (w / 2, -h / 2), (w / 2, h / 2), (-w / 2, h / 2)]
+    quad = [(cx + x * math.cos(angle) - y * math.sin(angle), cy + x * math.sin(angle) + y * math.cos(angle))
+            for x, y in corners]
+    quad[1] = (quad[1][0], quad[1][1] + 15)  # a tilted, non-rectangular sign
+    box = TextBox(quad=quad, text="文明旅游")
+    out, placements = place_text_detailed(image, [box])
+    assert placements[0].color == "#ffffff"  # automatic contrast on a dark background
+    assert read_back(out, [box], ppocr)[0].ok
+
+
+def test_vertical_chinese(ppocr):
+    box = TextBox.from_rect((270, 20, 360, 390), "手绘瓷杯", vertical=True)
+    out, placements = place_text_detailed(gradient(), [box])
+    assert placements[0].lines == ["手绘瓷杯"]  # one column
+    assert placements[0].size > 60
+    result = read_back(out, [box], ppocr)[0]
+    assert result.ok, result.read
+
+
+def test_long_text_shrinks_and_wraps_then_errors_at_min_size():
+    image = gradient()
+    short = place_text_detailed(image, [TextBox.from_rect((20, 20, 300, 200), "天路")])[1][0]
+    long = place_text_detailed(image, [TextBox.from_rect((20, 20, 300, 200), "Morning Market Opening Hours Daily")])[1][0]
+    assert long.size < short.size and len(long.lines) >= 2
+    assert all(" " not in line.strip() or line == line.strip() for line in long.lines)
+    assert "Morning Market Opening Hours Daily".split() == " ".join(long.lines).split()  # word boundaries
+    with pytest.raises(TextError) as err:
+        place_text(image, [TextBox.from_rect((20, 20, 120, 40), "这是一段在这个小框里无论如何都放不下的很长很长的文字")])
+    assert err.value.code == "too_long" and str(MIN_SIZE) in err.value.message
+
+
+@pytest.mark.parametrize("box,code", [
+    (TextBox.from_rect((10, 10, 200, 60), "   "), "empty_text"),
+    (TextBox.from_rect((500, 300, 800, 380), "Exit"), "box_outside"),
+    (TextBox.from_rect((10, 10, 200, 60), "Exit", color="red"), "bad_color"),
+    (TextBox.from_rect((10, 10, 200, 60), "Exit", font="comic"), "bad_option"),
+    (TextBox(quad=[(10, 10), (200, 10), (10, 60), (200, 60)], text="Exit"), "bad_box"),
+])
+def test_bad_boxes_are_refused_before_drawing(box, code):
+    image = gradient()
+    good = TextBox.from_rect((10, 100, 200, 160), "OK")
+    with pytest.raises(TextError) as err:
+        place_text(image, [good, box])
+    assert err.value.code == code and err.value.extra.get("index", 1) == 1
+
+
+def test_missing_font_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(fonts, "_STANDARD_DIRS", ())
+    fonts._find.cache_clear()
+    try:
+        with pytest.raises(TextError) as err:
+            fonts.resolve("sans", [tmp_path])
+        assert err.value.code == "font_missing" and "fonts-noto-cjk" in err.value.message
+    finally:
+        fonts._find.cache_clear()
+
+
+def _psnr(a, b, region):
+    x0, y0, x1, y1 = region
+    d = np.asarray(a, np.float64)[y0:y1, x0:x1] - np.asarray(b, np.float64)[y0:y1, x0:x1]
+    return 10 * math.log10(255 ** 2 / max(np.mean(d ** 2), 1e-9))
+
+
+def test_removal_leaves_nothing_to_read_and_beats_telea(ppocr):
+    clean = photo()
+    texted = clean.copy()
+    font = fonts.load(fonts.resolve("sans-bold"), 40)
+    draw = ImageDraw.Draw(texted)
+    draw.text((60, 40), "小心台阶", font=font, fill=(250, 240, 200))
+    draw.text((60, 320), "Fresh Coffee", font=font, fill=(30, 20, 90))
+    def words(image):  # PP-OCR reads the round cup as "O": only lines of 2+ characters count
+        return [line for line in ppocr.read(image).lines if len(line.text) >= 2]
+
+    assert words(clean) == []
+    lines = words(texted)
+    assert {line.text for line in lines} == {"小心台阶", "Fresh Coffee"}
+    quads = [line.quad for line in lines]
+    mask = text_mask(texted, quads)
+    m = np.asarray(mask) > 127
+    assert 0.02 < m.mean() < 0.15  # glyphs, not whole rectangles
+    ours = remove_text(texted, mask)
+    telea = remove_text(texted, mask, method="telea")
+    assert words(ours) == []
+    for region in ((50, 30, 260, 95), (50, 310, 330, 375)):
+        assert _psnr(ours, clean, region) > _psnr(telea, clean, region)
+    assert np.asarray(ours)[~m].tolist() == np.asarray(texted)[~m].tolist()  # nothing else changes
+
+
+def test_modify_changes_what_ocr_reads(ppocr):
+    image = place_text(photo(), [TextBox.from_rect((60, 150, 540, 230), "Night Market", color="#f0e0a0")])
+    line = next(line for line in ppocr.read(image).lines if line.text == "Night Market")
+    out = modify_text(image, line.quad, "Tea House")
+    assert read_back(out, [(line.quad, "Tea House")], ppocr)[0].ok
+    assert "Night Market" not in [ln.text for ln in ppocr.read(out).lines]
+    # the new text keeps the old colour
+    style_colour = np.array([0xf0, 0xe0, 0xa0])
+    diff = np.abs(np.asarray(out, np.int16) - np.asarray(image, np.int16)).sum(axis=2) > 60
+    near = np.abs(np.asarray(out, np.int16)[diff] - style_colour).max(axis=1) < 40
+    assert near.mean() > 0.2
