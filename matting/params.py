@@ -114,7 +114,7 @@ def background_params_clean(data) -> dict:
         "color": color_clean(data.get("color")),
         "fit": _choice(data, "fit", FITS, "fill", _("Choose fill (cover the picture) or fit (show all of it).")),
         "blur": round(_number(data, "blur", 2.0, 0.2, 10.0,
-                              _("The blur strength must be between 0.2 and 10 (% of the picture's diagonal).")), 2),
+                              _("The blur strength must be between 0.2 and 10 (percent of the picture's diagonal).")), 2),
         "format": _choice(data, "format", BACKGROUND_FORMATS, "JPEG", _("Choose JPEG or PNG."), upper=True),
         "quality": int(quality),
         "engine": cutout_params_clean({"engine": data.get("engine")})["engine"],

@@ -35,9 +35,12 @@ def _selection(request) -> list[GalleryItem]:
     if not ids:
         return []
     try:
-        return list(selectors.gallery_items_by_ids(owner=request.user, ids=ids).order_by("created_at"))
+        items = list(selectors.gallery_items_by_ids(owner=request.user, ids=ids).order_by("created_at"))
     except ValidationError:
         raise Http404 from None
+    if len(items) != len(set(ids)):  # another user's id, or a deleted one
+        raise Http404
+    return items
 
 
 @login_required
