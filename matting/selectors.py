@@ -38,5 +38,7 @@ def job_cutouts(job: Job) -> list[GalleryItem]:
 
 
 def recent_photos(*, owner, exclude=(), limit: int = 12):
-    return (selectors.gallery_item_list(owner=owner).exclude(kind=GalleryItem.Kind.MATTE)
+    """Recent photos to cut out or to use as backgrounds (not cutouts or mattes)."""
+    return (selectors.gallery_item_list(owner=owner)
+            .exclude(kind__in=[GalleryItem.Kind.MATTE, GalleryItem.Kind.CUTOUT])
             .exclude(id__in=[i.id for i in exclude])[:limit])

@@ -67,8 +67,8 @@
     const c = document.createElement("canvas"); const n = Math.round(10 * dpr);
     c.width = c.height = 2 * n;
     const g = c.getContext("2d");
-    g.fillStyle = "#f8fafc"; g.fillRect(0, 0, 2 * n, 2 * n);
-    g.fillStyle = "#e2e8f0"; g.fillRect(0, 0, n, n); g.fillRect(n, n, n, n);
+    g.fillStyle = "#ffffff"; g.fillRect(0, 0, 2 * n, 2 * n);
+    g.fillStyle = "#dfe3e8"; g.fillRect(0, 0, n, n); g.fillRect(n, n, n, n);
     return ctx.createPattern(c, "repeat");
   }
   function draw() {
