@@ -134,6 +134,7 @@ def test_batch_of_three_and_the_zip_of_its_cutouts(user_client, user_api, user, 
 def test_auto_uses_modnet_when_its_weights_are_present(user, run_jobs, make_item, settings, parity_ckpt):
     import shutil
 
+    settings.JOB_HEARTBEAT_SECONDS = 3600  # loading MODNet takes a while; no heartbeat thread on the test DB
     settings.ML_WEIGHTS_DIR.mkdir(parents=True)
     shutil.copy(parity_ckpt, settings.ML_WEIGHTS_DIR / parity_ckpt.name)
     item = make_item(user, image=figure())
