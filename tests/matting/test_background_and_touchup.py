@@ -254,3 +254,22 @@ def test_another_users_items_answer_404(other_client, user_client, user, other_u
     assert user_client.get(reverse("matting:detail", args=[photo.id])).status_code == 404
     assert user_client.get(reverse("matting:detail", args=[theirs.id])).status_code == 404
     assert Job.objects.filter(owner=other_user).count() == 0
+
+
+def test_background_api_with_an_uploaded_image_as_multipart(user_api, user, run_jobs, cutout, user_client):
+    sky = Image.new("RGB", (120, 90), (250, 200, 0))
+    with run_jobs():
+        response = user_api.post("/api/v1/matting/background/", {
+            "sources": [str(cutout.id)], "mode": "image", "fit": "fill", "format": "PNG",
+            "background_file": upload(sky, "sky.png"),
+        }, format="multipart")
+
+    assert response.status_code == 202, response.content
+    detail = user_api.get(response["Location"]).json()
+    assert detail["status"] == "succeeded" and detail["params"]["mode"] == "image"
+    out = GalleryItem.objects.get(id=detail["outputs"][0]["id"])
+    assert out.parent == cutout and out.metadata["background_item"] == detail["params"]["background_item"]
+    assert (pixels(out)[:, 50:] == (250, 200, 0)).all()
+    # the cutout's gallery page leads to its viewer
+    page = user_client.get(reverse("gallery:item-detail", args=[cutout.id])).content.decode()
+    assert reverse("matting:detail", args=[cutout.id]) in page
