@@ -54,6 +54,8 @@ def cutout_view(request):
             extra = list(selectors.gallery_items_by_ids(owner=request.user, ids=chosen).order_by("created_at"))
         except ValidationError:
             raise Http404 from None
+        if len(extra) != len(set(chosen)):  # another user's id slipped into the form
+            raise Http404
         # the form says it sent its checkboxes: none ticked means none chosen (the service refuses)
         sources = extra if (chosen or posted.get("items_sent")) else batch
         params = posted.dict()

@@ -64,7 +64,7 @@
 
   // ---- drawing the screen ---------------------------------------------------------------------
   function checkerPattern() {
-    const c = document.createElement("canvas"); const n = Math.round(10 * dpr);
+    const c = document.createElement("canvas"); const n = Math.round(7 * dpr);
     c.width = c.height = 2 * n;
     const g = c.getContext("2d");
     g.fillStyle = "#ffffff"; g.fillRect(0, 0, 2 * n, 2 * n);
