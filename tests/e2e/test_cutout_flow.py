@@ -1,7 +1,8 @@
 """Portrait cutout in real Chromium: upload a real portrait, watch the job, see the cutout beside
-the original and on a new background, zoom to the hair, then open the touch-up editor, erase a
-stroke across the person and save: the new cutout is transparent where the eraser went.
-Set SCREENSHOT_DIR to keep screenshots of each page."""
+the original and on a new background, zoom to the hair, then open the touch-up editor, paint a
+brush stroke and undo it, erase a stroke across the person and save: the new cutout is transparent
+where the eraser went and unchanged where the undone stroke was. Set SCREENSHOT_DIR to keep
+screenshots of each page."""
 
 import os
 import re
@@ -87,17 +88,25 @@ def test_cut_out_a_portrait_then_erase_with_the_touch_up_brush(page, live_server
     page.click("[data-testid=touchup-link]")
     page.wait_for_selector("[data-testid=touchup-stage][data-ready=true]")
     shot(page, "6-touchup")
+    box = page.locator("[data-testid=touchup-stage] canvas").bounding_box()
+    # a brush stroke on the wall (top left), taken back with undo
+    page.mouse.move(box["x"] + 150, box["y"] + 60)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 250, box["y"] + 60, steps=8)
+    page.mouse.up()
+    assert page.get_attribute("[data-testid=touchup-stage]", "data-strokes") == "1"
+    page.click("[data-testid=undo]")
+    assert page.is_disabled("[data-testid=undo]")
     page.click("[data-testid=tool-eraser]")
     page.fill("[data-testid=brush-softness]", "0")
     page.eval_on_selector("[data-testid=brush-size]", "el => { el.value = '60'; el.dispatchEvent(new Event('input')); }")
-    box = page.locator("[data-testid=touchup-stage] canvas").bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(cx - 60, cy)
     page.mouse.down()
     for step in range(1, 13):
         page.mouse.move(cx - 60 + step * 10, cy)
     page.mouse.up()
-    assert page.get_attribute("[data-testid=touchup-stage]", "data-strokes") == "1"
+    assert page.get_attribute("[data-testid=touchup-stage]", "data-strokes") == "2"
     assert page.is_enabled("[data-testid=undo]") and page.is_enabled("[data-testid=touchup-save]")
     page.click("[data-testid=view-cutout]")
     shot(page, "7-erased")
@@ -115,4 +124,4 @@ def test_cut_out_a_portrait_then_erase_with_the_touch_up_brush(page, live_server
     middle = (slice(h // 2 - 5, h // 2 + 5), slice(w // 2 - 20, w // 2 + 20))
     assert before[middle].min() > 200          # the person was opaque there
     assert after[middle].max() < 30            # the eraser made it transparent
-    assert np.array_equal(after[: h // 4], before[: h // 4])  # and left the rest alone
+    assert np.array_equal(after[: h // 4], before[: h // 4])  # the undone brush stroke left no trace
