@@ -20,7 +20,6 @@ The photo is ../shared/data/people/p3m_p_22fc0130.jpg resized to the size (a dra
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import platform

@@ -2,17 +2,17 @@
 engines, and the zip of a job's cutouts. The same services and selectors as the pages."""
 
 from django.http import Http404
-from django.utils.http import content_disposition_header
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gallery import files, selectors
+from gallery import selectors
 from gallery.apis import JobCreateThrottle, job_accepted, source_items
 from gallery.serializers import JobOutputSerializer
 from matting import engines, services
+from matting.files import cutouts_zip_response
 from matting.params import BACKGROUND_FORMATS, BACKGROUND_MODES, CUTOUT_FORMATS, FITS
 from matting.selectors import job_cutouts, matting_job_get
 
@@ -123,9 +123,3 @@ class CutoutZipApi(APIView):
         if not cutouts:
             raise Http404
         return cutouts_zip_response(job, cutouts)
-
-
-def cutouts_zip_response(job, cutouts):
-    response = files.items_zip_response(cutouts)
-    response["Content-Disposition"] = content_disposition_header(True, f"cutouts-{str(job.id)[:8]}.zip")
-    return response

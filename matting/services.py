@@ -13,8 +13,13 @@ from PIL import Image
 from config.exceptions import ApplicationError
 from gallery.images import image_decode_upload
 from gallery.models import GalleryItem, Job
-from gallery.services import files_removed_on_error, gallery_item_create, gallery_uploads_create, job_create, \
-    job_create_for_sources
+from gallery.services import (
+    files_removed_on_error,
+    gallery_item_create,
+    gallery_uploads_create,
+    job_create,
+    job_create_for_sources,
+)
 from matting import engines
 from matting.params import background_params_clean, cutout_params_clean
 

@@ -15,7 +15,7 @@ from gallery.models import GalleryItem
 from gallery.services import job_check_liveness
 from gallery.views import error_messages
 from matting import engines, services
-from matting.apis import cutouts_zip_response
+from matting.files import cutouts_zip_response
 from matting.params import BACKGROUND_FORMATS, default_refine
 from matting.selectors import cutout_get, cutout_matte, job_cutouts, matting_job_get, recent_photos
 
