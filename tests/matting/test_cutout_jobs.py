@@ -174,3 +174,23 @@ def test_the_feature_is_in_the_sidebar_and_the_picker_offers_recent_photos(user_
     other = make_item(user, name="more.png")
     batch = user_client.get(reverse("matting:cutout"), {"source": item.id}).content.decode()
     assert 'data-testid="more-photos"' in batch and str(other.id) in batch
+
+
+def test_page_several_uploads_at_once_make_one_batch_job(user_client, user, run_jobs):
+    files = [upload(figure(bg=(60 * i, 150, 210)), f"p{i}.png") for i in range(2)]
+    response = user_client.post(reverse("gallery:upload"), {"files": files, "next": reverse("matting:cutout")})
+    assert response.status_code == 302 and "batch=" in response["Location"]
+    page = user_client.get(response["Location"]).content.decode()
+    assert "2 photos to cut out" in page
+    ids = [str(i) for i in GalleryItem.objects.filter(owner=user).order_by("created_at").values_list("id", flat=True)]
+
+    with run_jobs():
+        response = user_client.post(f"{reverse('matting:cutout')}?batch={','.join(ids)}",
+                                    {"batch": ",".join(ids), "items_sent": "1", "items": ids, "format": "WEBP",
+                                     "refine": "on"})
+
+    job = Job.objects.get(owner=user)
+    assert response["Location"] == reverse("matting:result", args=[job.id])
+    assert sorted(str(i.id) for i in job.inputs.all()) == sorted(ids)
+    assert job.params["decontaminate"] is False            # the unticked box means off
+    assert set(job.outputs.filter(kind="cutout").values_list("format", flat=True)) == {"WEBP"}
