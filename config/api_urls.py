@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from editing import text_apis
 from editing.apis import CropJobCreateApi, ResizeJobCreateApi
 from gallery import apis as gallery
+from matting import apis as matting
 from ocr import apis as ocr
 
 app_name = "api"
@@ -30,4 +31,9 @@ urlpatterns = [
     path("ocr/languages/", ocr.OcrLanguagesApi.as_view(), name="ocr-languages"),
     path("ocr/<uuid:job_id>/export/txt/", ocr.OcrExportApi.as_view(), {"fmt": "txt"}, name="ocr-export-txt"),
     path("ocr/<uuid:job_id>/export/json/", ocr.OcrExportApi.as_view(), {"fmt": "json"}, name="ocr-export-json"),
+    path("matting/cutout/", matting.CutoutJobCreateApi.as_view(), name="matting-cutout"),
+    path("matting/background/", matting.BackgroundJobCreateApi.as_view(), name="matting-background"),
+    path("matting/touchup/", matting.TouchupJobCreateApi.as_view(), name="matting-touchup"),
+    path("matting/engines/", matting.MattingEnginesApi.as_view(), name="matting-engines"),
+    path("matting/<uuid:job_id>/zip/", matting.CutoutZipApi.as_view(), name="matting-zip"),
 ]

@@ -26,7 +26,7 @@ class Feature:
 
 FEATURES: tuple[Feature, ...] = (
     Feature("generate", _("Text to image"), _("Describe a picture and let a model paint it."), "sparkles"),
-    Feature("cutout", _("Portrait cutout"), _("Remove the background behind people."), "scissors"),
+    Feature("cutout", _("Portrait cutout"), _("Remove the background behind people."), "scissors", "matting:cutout"),
     Feature("ocr", _("Read text"), _("Find and copy the text in an image."), "text", "ocr:read"),
     Feature("text", _("Text in images"), _("Place, change or remove text inside an image."), "type", "editing:text"),
     Feature("crop", _("Crop"), _("Crop, rotate and flip, with aspect presets."), "crop", "editing:crop"),
@@ -42,6 +42,9 @@ JOB_KIND_LABELS = {
     "editing.text_add": _("Add text"),
     "editing.text_modify": _("Modify text"),
     "editing.text_remove": _("Remove text"),
+    "matting.cutout": _("Portrait cutout"),
+    "matting.background": _("New background"),
+    "matting.touchup": _("Cutout touch-up"),
 }
 
 # Feature keys a gallery item can be sent to ("use as input for ...").

@@ -114,8 +114,9 @@ def normalize_mode(image: Image.Image, fmt: str) -> Image.Image:
     return image.convert("RGBA" if has_alpha else "RGB")
 
 
-def image_encode(image: Image.Image, fmt: str, *, quality: int = 92) -> bytes:
-    """Encodes without EXIF/XMP/GPS; keeps the ICC profile so colours stay right."""
+def image_encode(image: Image.Image, fmt: str, *, quality: int = 92, lossless: bool = False) -> bytes:
+    """Encodes without EXIF/XMP/GPS; keeps the ICC profile so colours stay right. `lossless` applies
+    to WebP (PNG always is; JPEG never)."""
     fmt = fmt.upper()
     image = normalize_mode(image, fmt)
     kwargs: dict = {}
@@ -127,7 +128,7 @@ def image_encode(image: Image.Image, fmt: str, *, quality: int = 92) -> bytes:
         # encode (bench/foundation.py, part p), for about 5% fewer bytes.
         kwargs.update(quality=quality, optimize=True)
     elif fmt == "WEBP":
-        kwargs.update(quality=quality, method=4)
+        kwargs.update(quality=quality, method=4, lossless=lossless, exact=lossless)
     elif fmt == "PNG":
         kwargs.update(compress_level=6)
     buf = io.BytesIO()

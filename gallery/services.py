@@ -89,10 +89,11 @@ def gallery_item_create(
     parent: GalleryItem | None = None,
     job: Job | None = None,
     metadata: dict | None = None,
+    lossless: bool = False,
 ) -> GalleryItem:
     """Encodes `image` as `fmt`, stores it with a WebP thumbnail, and saves the row."""
     fmt = fmt.upper()
-    data = image_encode(image, fmt, quality=quality)
+    data = image_encode(image, fmt, quality=quality, lossless=lossless)
     item = GalleryItem(
         owner=owner, kind=kind, name=name[:255], width=image.width, height=image.height, format=fmt,
         bytes=len(data), sha256=hashlib.sha256(data).hexdigest(), parent=parent, job=job,

@@ -17,8 +17,44 @@ class UnknownModelError(KeyError):
     pass
 
 
+class _Matter:
+    """A matting engine, built through ml.matting.pipeline.make_matter so that the pipeline's chosen
+    options (e.g. U^2-Net-p's input size) apply; nothing is imported until it is built."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, **config):
+        from ml.matting.pipeline import make_matter
+
+        return make_matter(self.name, **config)
+
+    def availability(self, *, weights_dir=None, **config) -> tuple[bool, str]:
+        import importlib.util
+        from pathlib import Path
+
+        from ml.matting import modnet_engine, u2net_engine
+
+        if self.name == "u2netp":
+            own = Path(weights_dir) / u2net_engine.U2NETP_FILE if weights_dir else None
+            if (own and own.is_file()) or (u2net_engine.MODELS_DIR / u2net_engine.U2NETP_FILE).is_file():
+                return True, ""
+            return False, f"{u2net_engine.U2NETP_FILE} is missing from {u2net_engine.MODELS_DIR}"
+        if self.name == "modnet":
+            if importlib.util.find_spec("torch") is None:
+                return False, "the Python package torch is not installed"
+            if not modnet_engine.ModnetMatter.is_available(weights_dir):
+                return False, f"{modnet_engine.PHOTOGRAPHIC_CKPT} is not in {weights_dir}"
+            return True, ""
+        if self.name == "modnet-onnx":
+            path = Path(weights_dir) / modnet_engine.ONNX_NAME if weights_dir else None
+            return (True, "") if path and path.is_file() else (False, f"{modnet_engine.ONNX_NAME} is not in {weights_dir}")
+        return False, "unknown"
+
+
 _MODELS: dict[str, dict[str, type]] = {
     "ocr": {cls.name: cls for cls in (PpOcrEngine, EasyOcrEngine, FakeOcrEngine)},
+    "matting": {name: _Matter(name) for name in ("u2netp", "modnet", "modnet-onnx")},
 }
 
 _instances: dict[tuple, object] = {}

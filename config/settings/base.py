@@ -148,6 +148,9 @@ JOB_HANDLERS = {
     "editing.text_add": "editing.text_handlers.text_add_handle",
     "editing.text_modify": "editing.text_handlers.text_modify_handle",
     "editing.text_remove": "editing.text_handlers.text_remove_handle",
+    "matting.cutout": "matting.handlers.cutout_handle",
+    "matting.background": "matting.handlers.background_handle",
+    "matting.touchup": "matting.handlers.touchup_handle",
 }
 
 # --- Files ---------------------------------------------------------------------------------------
@@ -178,6 +181,11 @@ ML_DEVICE = env_str("ML_DEVICE", "cpu")
 # Google Drive, so there is no stable default), and its sha256 when known.
 MODNET_URL = env_str("MODNET_URL", "")
 MODNET_SHA256 = env_str("MODNET_SHA256", "")
+# Portrait cutout: engine "auto" (MODNet when its checkpoint is in ML_WEIGHTS_DIR, else U^2-Net-p,
+# which ships with the project), "modnet" or "u2netp"; photos larger than MATTING_MAX_PIXELS are
+# refused (the refinement holds a few float copies of the photo in memory).
+MATTING_ENGINE = env_str("MATTING_ENGINE", "auto")
+MATTING_MAX_PIXELS = env_int("MATTING_MAX_PIXELS", 24_000_000)
 # OCR: engine "auto" (per request: PP-OCR for Chinese/English, EasyOCR for other languages whose
 # weights are present), "ppocr" or "easyocr"; PP-OCR detector size limit (longer side, pixels);
 # lines read with less confidence than OCR_MIN_SCORE are dropped.

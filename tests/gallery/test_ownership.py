@@ -12,6 +12,7 @@ from accounts.models import ApiToken
 from accounts.services import api_token_create
 from editing.services import crop_job_create
 from gallery.models import GalleryItem, Job
+from matting.services import cutout_job_create
 from ocr.services import ocr_job_create
 from conftest import english
 
@@ -40,6 +41,12 @@ ROUTES = {
     "ocr:export-json": "get",
     "api:ocr-export-txt": "get",
     "api:ocr-export-json": "get",
+    "matting:result": "get",
+    "matting:zip": "get",
+    "matting:detail": "get",
+    "matting:background": "post",
+    "matting:touchup": "get",
+    "api:matting-zip": "get",
 }
 # Extra methods on the same API URL.
 EXTRA_API_PROBES = [("api:gallery-item-detail", "delete")]
@@ -67,19 +74,21 @@ def test_every_object_route_is_swept():
 
 
 @pytest.fixture
-def alice_world(user, make_item, run_jobs, settings):
+def alice_world(user, make_item, run_jobs, settings, tmp_path):
     """Alice (user) owns an upload, an edited item made by a finished job, a queued job, a finished
-    OCR job (fake engine) and a token."""
+    OCR job (fake engine), a finished cutout job (U^2-Net-p) and a token."""
     upload = make_item(user, name="alice.png")
     settings.OCR_ALLOW_FAKE = True
+    settings.ML_WEIGHTS_DIR = tmp_path / "weights"
     with run_jobs():
         done_job = crop_job_create(user=user, params={"right": 50}, sources=[upload])
         ocr_job = ocr_job_create(user=user, params={"engine": "fake"}, sources=[upload])
+        cutout_job = cutout_job_create(user=user, params={}, sources=[upload])
     edited = done_job.outputs.get()
     queued_job = crop_job_create(user=user, params={}, sources=[upload])  # never enqueued: stays queued
     token, _secret = api_token_create(user=user, name="alice laptop")
     return {"upload": upload, "edited": edited, "done_job": done_job, "queued_job": queued_job, "token": token,
-            "ocr_job": ocr_job}
+            "ocr_job": ocr_job, "cutout_job": cutout_job, "cutout": cutout_job.outputs.get(kind="cutout")}
 
 
 def _urls(world) -> list[tuple[str, str, str]]:
@@ -94,8 +103,14 @@ def _urls(world) -> list[tuple[str, str, str]]:
     urls = []
     for name, method in probes:
         [param] = routes[name]
-        # OCR result pages and exports exist only for a finished OCR job.
-        for value in [world["ocr_job"].id] if "ocr" in name else values[param]:
+        # OCR result pages and exports exist only for a finished OCR job, cutout pages for cutouts.
+        if "ocr" in name:
+            targets = [world["ocr_job"].id]
+        elif "matting" in name:
+            targets = [world["cutout_job"].id] if param == "job_id" else [world["cutout"].id]
+        else:
+            targets = values[param]
+        for value in targets:
             urls.append((name, method, reverse(name, kwargs={param: value})))
     return urls
 
@@ -154,7 +169,7 @@ def test_other_user_editor_with_foreign_source_is_404(alice_world, other_client,
     for item in (alice_world["upload"], alice_world["edited"]):
         assert other_client.get(url, {"source": item.id}).status_code == 404
         assert other_client.post(f"{url}?source={item.id}", {"right": 50, "width": 10}).status_code == 404
-    assert Job.objects.filter(owner=alice_world["upload"].owner).count() == 3
+    assert Job.objects.filter(owner=alice_world["upload"].owner).count() == 4
     assert Job.objects.exclude(owner=alice_world["upload"].owner).count() == 0
 
 

@@ -1,0 +1,125 @@
+"""REST API of the portrait cutout: cut out (202), new background (202), save an edited matte (202),
+engines, and the zip of a job's cutouts. The same services and selectors as the pages."""
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from gallery import selectors
+from gallery.apis import JobCreateThrottle, job_accepted, source_items
+from gallery.serializers import JobOutputSerializer
+from matting import engines, services
+from matting.files import cutouts_zip_response
+from matting.params import BACKGROUND_FORMATS, BACKGROUND_MODES, CUTOUT_FORMATS, FITS
+from matting.selectors import job_cutouts, matting_job_get
+
+
+class _JobCreateApi(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    throttle_classes = [JobCreateThrottle]
+    throttle_scope = "jobs"
+
+
+class CutoutJobCreateApi(_JobCreateApi):
+    class InputSerializer(serializers.Serializer):
+        sources = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=50,
+                                        help_text="Ids of your gallery photos to cut out.")
+        files = serializers.ListField(child=serializers.FileField(), required=False,
+                                      help_text="New photos to upload and cut out (multipart).")
+        engine = serializers.CharField(required=False, help_text="auto (default), u2netp or modnet.")
+        format = serializers.CharField(required=False, help_text="PNG (default) or WEBP (lossless).")
+        refine = serializers.CharField(required=False,
+                                       help_text="Edge refinement: default, none, sharpen, guided, guided+sharpen.")
+        decontaminate = serializers.BooleanField(required=False, default=True,
+                                                 help_text="Remove the old background's colour from the edges.")
+
+        class Meta:
+            ref_name = "CutoutJobInput"
+
+    @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
+    def post(self, request):
+        s = self.InputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = dict(s.validated_data)
+        sources = source_items(request, data.pop("sources", []))
+        data.pop("files", None)
+        job = services.cutout_job_create(user=request.user, params=data, sources=sources,
+                                         uploads=request.FILES.getlist("files"))
+        return job_accepted(job, request)
+
+
+class BackgroundJobCreateApi(_JobCreateApi):
+    class InputSerializer(serializers.Serializer):
+        sources = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=50,
+                                        help_text="Cutouts (or photos, cut out first) to put on the new background.")
+        files = serializers.ListField(child=serializers.FileField(), required=False,
+                                      help_text="New photos to upload, cut out and put on the background.")
+        mode = serializers.CharField(help_text=f"One of {', '.join(BACKGROUND_MODES)}.")
+        color = serializers.CharField(required=False, help_text="#rrggbb: the colour (mode color) or the padding "
+                                                                "(mode image, fit).")
+        background = serializers.UUIDField(required=False, help_text="Gallery id of the background image (mode image).")
+        background_file = serializers.FileField(required=False, help_text="Or a new background image (multipart).")
+        fit = serializers.CharField(required=False, help_text=f"{' or '.join(FITS)} (mode image).")
+        blur = serializers.FloatField(required=False, help_text="Blur strength, % of the diagonal (mode blur).")
+        format = serializers.CharField(required=False, help_text=f"{' or '.join(BACKGROUND_FORMATS)}.")
+        quality = serializers.IntegerField(required=False, help_text="JPEG quality, 1-100.")
+        engine = serializers.CharField(required=False, help_text="Engine for photos that are not cutouts yet.")
+
+        class Meta:
+            ref_name = "BackgroundJobInput"
+
+    @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
+    def post(self, request):
+        s = self.InputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = dict(s.validated_data)
+        sources = source_items(request, data.pop("sources", []))
+        background_id = data.pop("background", None)
+        background = selectors.gallery_item_get(owner=request.user, item_id=background_id) if background_id else None
+        data.pop("files", None)
+        data.pop("background_file", None)
+        job = services.background_job_create(
+            user=request.user, params=data, sources=sources, uploads=request.FILES.getlist("files"),
+            background=background, background_upload=request.FILES.get("background_file"),
+        )
+        return job_accepted(job, request)
+
+
+class TouchupJobCreateApi(_JobCreateApi):
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        source = serializers.UUIDField(help_text="The cutout (or matte, or photo) the edited matte belongs to.")
+        matte = serializers.FileField(help_text="The edited matte: a greyscale PNG the size of the photo "
+                                                "(white = keep); of an image with transparency, its alpha.")
+
+        class Meta:
+            ref_name = "TouchupJobInput"
+
+    @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
+    def post(self, request):
+        s = self.InputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        source = selectors.gallery_item_get(owner=request.user, item_id=s.validated_data["source"])
+        job = services.touchup_job_create(user=request.user, source=source, matte_upload=request.FILES.get("matte"))
+        return job_accepted(job, request)
+
+
+class MattingEnginesApi(APIView):
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        return Response({"engines": engines.engines_status(), "cutout_formats": CUTOUT_FORMATS,
+                         "background_modes": BACKGROUND_MODES})
+
+
+class CutoutZipApi(APIView):
+    @extend_schema(responses={(200, "application/zip"): bytes})
+    def get(self, request, job_id):
+        job = matting_job_get(owner=request.user, job_id=job_id)
+        cutouts = job_cutouts(job)
+        if not cutouts:
+            raise Http404
+        return cutouts_zip_response(job, cutouts)

@@ -1,0 +1,121 @@
+"""Validation of portrait-cutout parameters, shared by the pages and the API. Errors are Django
+ValidationErrors with translated messages, keyed by field."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from matting.engines import ENGINE_CHOICES
+
+CUTOUT_FORMATS = ("PNG", "WEBP")          # both keep transparency; WebP is stored lossless
+BACKGROUND_FORMATS = ("JPEG", "PNG")
+BACKGROUND_MODES = ("color", "image", "blur")
+FITS = ("fill", "fit")
+REFINE_METHODS = ("none", "sharpen", "guided", "guided+sharpen")
+# The refinement chosen by the benchmark (ml.matting.pipeline.DEFAULT_REFINE), looked up at call time.
+REFINE_DEFAULT = "default"
+
+
+def _bool(value, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    if isinstance(value, str):
+        return value.lower() in ("1", "true", "on", "yes")
+    return bool(value)
+
+
+def default_refine() -> str:
+    from ml.matting.pipeline import DEFAULT_REFINE
+
+    return DEFAULT_REFINE
+
+
+def _refine(value) -> str:
+    if value is None or value == "" or value is True or value == REFINE_DEFAULT:
+        return default_refine()
+    if value is False:
+        return "none"
+    text = str(value).strip().lower()
+    if text in ("1", "true", "on", "yes"):
+        return default_refine()
+    if text in ("0", "false", "off", "no"):
+        return "none"
+    if text not in REFINE_METHODS and text != default_refine():
+        raise ValidationError(
+            {"refine": _("Unknown refinement. Choose one of: %(choices)s.") % {"choices": ", ".join(REFINE_METHODS)}},
+            code="invalid",
+        )
+    return text
+
+
+def _choice(data, name: str, choices, default: str, message: str, *, upper: bool = False) -> str:
+    value = data.get(name)
+    if value in (None, ""):
+        return default
+    value = str(value).strip()
+    value = value.upper() if upper else value.lower()
+    if value not in choices:
+        raise ValidationError({name: message}, code="invalid")
+    return value
+
+
+def cutout_params_clean(data) -> dict:
+    engine = str(data.get("engine") or settings.MATTING_ENGINE).strip().lower()
+    if engine not in ENGINE_CHOICES:
+        raise ValidationError({"engine": _("Unknown engine. Choose auto, u2netp or modnet.")}, code="invalid")
+    return {
+        "engine": engine,
+        "format": _choice(data, "format", CUTOUT_FORMATS, "PNG",
+                          _("Choose PNG or WebP for the cutout (both keep transparency)."), upper=True),
+        "refine": _refine(data.get("refine")),
+        "decontaminate": _bool(data.get("decontaminate"), True),
+    }
+
+
+def _number(data, name: str, default: float, low: float, high: float, message: str) -> float:
+    raw = data.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise ValidationError({name: _("Enter a number.")}, code="invalid") from None
+    if not low <= value <= high:
+        raise ValidationError({name: message}, code="invalid")
+    return value
+
+
+def color_clean(value, field: str = "color") -> str:
+    from ml.matting.compose import parse_color
+
+    text = str(value or "#ffffff").strip()
+    if not text.startswith("#"):
+        text = "#" + text
+    try:
+        r, g, b = parse_color(text)
+    except ValueError:
+        raise ValidationError(
+            {field: _("“%(value)s” is not a colour; use #rrggbb, e.g. #ffffff.") % {"value": value}}, code="invalid"
+        ) from None
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def background_params_clean(data) -> dict:
+    mode = str(data.get("mode") or "").strip().lower()
+    if mode not in BACKGROUND_MODES:
+        raise ValidationError(
+            {"mode": _("Unknown background “%(mode)s”. Choose a colour (color), an image (image) or the blurred "
+                       "original (blur).") % {"mode": mode or "—"}},
+            code="unknown_background",
+        )
+    quality = _number(data, "quality", 92, 1, 100, _("The JPEG quality must be between 1 and 100."))
+    return {
+        "mode": mode,
+        "color": color_clean(data.get("color")),
+        "fit": _choice(data, "fit", FITS, "fill", _("Choose fill (cover the picture) or fit (show all of it).")),
+        "blur": round(_number(data, "blur", 2.0, 0.2, 10.0,
+                              _("The blur strength must be between 0.2 and 10 (percent of the picture's diagonal).")), 2),
+        "format": _choice(data, "format", BACKGROUND_FORMATS, "JPEG", _("Choose JPEG or PNG."), upper=True),
+        "quality": int(quality),
+        "engine": cutout_params_clean({"engine": data.get("engine")})["engine"],
+    }
