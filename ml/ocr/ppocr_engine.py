@@ -5,10 +5,8 @@ The detector runs on the image shrunk to at most `det_limit_side_len` on its lon
 (det_limit_type="max"); rapidocr's default ("min", 736) enlarges every image's shorter side to 736
 and costs about five times as much for no gain on our data (bench/RESULTS-ocr.md).
 
-Two more speed-ups over rapidocr as it comes, each measured in bench/RESULTS-ocr.md with the same
-accuracy: lines are recognised one at a time (rapidocr pads each batch of six to its longest line,
-and on the CPU a batch buys no parallelism that intra-op threads do not already give), and
-onnxruntime keeps its memory arena (rapidocr turns it off, so every run allocates afresh)."""
+onnxruntime keeps its memory arena here (rapidocr turns it off, so every run allocates afresh):
+the same results, measured faster in bench/RESULTS-ocr.md."""
 
 from __future__ import annotations
 
@@ -22,7 +20,7 @@ from ml.ocr.spaces import restore_spaces
 from ml.ocr.types import OcrLine, quad_from
 
 DEFAULT_DET_LIMIT = 960
-DEFAULT_REC_BATCH = 1
+DEFAULT_REC_BATCH = 6  # rapidocr's own; 1 is faster but moves character positions (bench/RESULTS-ocr.md)
 
 
 class PpOcrEngine(OcrEngine):

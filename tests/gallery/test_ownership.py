@@ -12,6 +12,7 @@ from accounts.models import ApiToken
 from accounts.services import api_token_create
 from editing.services import crop_job_create
 from gallery.models import GalleryItem, Job
+from gallery.services import job_create
 from matting.services import cutout_job_create
 from ocr.services import ocr_job_create
 from conftest import english
@@ -47,6 +48,8 @@ ROUTES = {
     "matting:background": "post",
     "matting:touchup": "get",
     "api:matting-zip": "get",
+    "editing:text-result": "get",
+    "editing:text-lines-status": "get",
 }
 # Extra methods on the same API URL.
 EXTRA_API_PROBES = [("api:gallery-item-detail", "delete")]
@@ -86,9 +89,12 @@ def alice_world(user, make_item, run_jobs, settings, tmp_path):
         cutout_job = cutout_job_create(user=user, params={}, sources=[upload])
     edited = done_job.outputs.get()
     queued_job = crop_job_create(user=user, params={}, sources=[upload])  # never enqueued: stays queued
+    # Text jobs, queued and never run: their pages answer the owner while they wait.
+    text_lines_job = job_create(owner=user, kind="editing.text_lines", params={}, inputs=[upload])
+    text_job = job_create(owner=user, kind="editing.text_add", params={}, inputs=[upload])
     token, _secret = api_token_create(user=user, name="alice laptop")
     return {"upload": upload, "edited": edited, "done_job": done_job, "queued_job": queued_job, "token": token,
-            "ocr_job": ocr_job, "cutout_job": cutout_job, "cutout": cutout_job.outputs.get(kind="cutout")}
+            "ocr_job": ocr_job, "cutout_job": cutout_job, "text_lines_job": text_lines_job, "text_job": text_job, "cutout": cutout_job.outputs.get(kind="cutout")}
 
 
 def _urls(world) -> list[tuple[str, str, str]]:
@@ -106,6 +112,8 @@ def _urls(world) -> list[tuple[str, str, str]]:
         # OCR result pages and exports exist only for a finished OCR job, cutout pages for cutouts.
         if "ocr" in name:
             targets = [world["ocr_job"].id]
+        elif name.startswith("editing:text"):
+            targets = [world["text_lines_job"].id if "lines" in name else world["text_job"].id]
         elif "matting" in name:
             targets = [world["cutout_job"].id] if param == "job_id" else [world["cutout"].id]
         else:
@@ -169,7 +177,7 @@ def test_other_user_editor_with_foreign_source_is_404(alice_world, other_client,
     for item in (alice_world["upload"], alice_world["edited"]):
         assert other_client.get(url, {"source": item.id}).status_code == 404
         assert other_client.post(f"{url}?source={item.id}", {"right": 50, "width": 10}).status_code == 404
-    assert Job.objects.filter(owner=alice_world["upload"].owner).count() == 4
+    assert Job.objects.filter(owner=alice_world["upload"].owner).count() == 6  # the world's own jobs, no new one
     assert Job.objects.exclude(owner=alice_world["upload"].owner).count() == 0
 
 
