@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import threading
 
+from ml.generation.dashscope_backend import DashScopeBackend
+from ml.generation.diffusers_backend import DiffusersBackend
 from ml.ocr.base import OcrEngine
 from ml.ocr.easyocr_engine import EasyOcrEngine
 from ml.ocr.fake_engine import FakeOcrEngine
@@ -19,6 +21,7 @@ class UnknownModelError(KeyError):
 
 _MODELS: dict[str, dict[str, type]] = {
     "ocr": {cls.name: cls for cls in (PpOcrEngine, EasyOcrEngine, FakeOcrEngine)},
+    "generation": {cls.name: cls for cls in (DashScopeBackend, DiffusersBackend)},
 }
 
 _instances: dict[tuple, object] = {}

@@ -83,6 +83,14 @@ class DashScopeBackend:
         self.request_timeout = float(request_timeout)
         self.poll_error_retries = int(poll_error_retries)
 
+    @classmethod
+    def availability(cls, **_) -> tuple[bool, str]:
+        try:
+            import dashscope  # noqa: F401
+        except ImportError:
+            return False, "the dashscope package is not installed"
+        return True, ""
+
     # -- the SDK -------------------------------------------------------------------------------
     def _sdk(self):
         import dashscope
