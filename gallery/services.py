@@ -197,10 +197,15 @@ def job_enqueue(*, job_id) -> None:
     from django_q.conf import Conf
     from django_q.tasks import async_task
 
+    options = {}
+    if settings.JOB_CLUSTERS:  # some kinds run on their own cluster (e.g. local generation on a GPU machine)
+        kind = Job.objects.filter(id=job_id).values_list("kind", flat=True).first()
+        if settings.JOB_CLUSTERS.get(kind):
+            options["cluster"] = settings.JOB_CLUSTERS[kind]
     try:
         task_id = async_task(
             "gallery.tasks.job_run_task", str(job_id), task_name=f"job-{job_id}",
-            hook="gallery.tasks.job_task_hook", group="studio-jobs",
+            hook="gallery.tasks.job_task_hook", group="studio-jobs", **options,
         )
     except Exception:
         if Conf.SYNC:

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "editing",
     "matting",
     "ocr",
+    "generation",
 ]
 
 MIDDLEWARE = [
@@ -144,7 +145,13 @@ JOB_HANDLERS = {
     "editing.crop": "editing.handlers.crop_handle",
     "editing.resize": "editing.handlers.resize_handle",
     "ocr.read": "ocr.handlers.ocr_handle",
+    "generation.dashscope": "generation.handlers.generation_handle",
+    "generation.local": "generation.handlers.generation_handle",
 }
+# Job kind -> django-q2 cluster name, for kinds that must run elsewhere (a GPU machine runs
+# `Q_CLUSTER_NAME=gpu python manage.py qcluster`). Empty: every job goes to the default cluster.
+GENERATION_LOCAL_CLUSTER = env_str("GENERATION_LOCAL_CLUSTER", "")
+JOB_CLUSTERS = {"generation.local": GENERATION_LOCAL_CLUSTER} if GENERATION_LOCAL_CLUSTER else {}
 
 # --- Files ---------------------------------------------------------------------------------------
 # Private: never served by URL; gallery.views streams files after an ownership check.
@@ -181,6 +188,29 @@ OCR_ENGINE = env_str("OCR_ENGINE", "auto")
 OCR_DET_LIMIT = env_int("OCR_DET_LIMIT", 960)
 OCR_MIN_SCORE = float(env_str("OCR_MIN_SCORE", "0.5"))
 OCR_LANGUAGES = env_list("OCR_LANGUAGES", ["ch_sim", "en"])
+
+# Text to image. DashScope: the server's key (users may save their own, encrypted with
+# DASHSCOPE_KEY_ENCRYPTION_KEY, or type one per request); DASHSCOPE_BASE_URL points the SDK elsewhere
+# (e.g. the fake server: `manage.py fake_dashscope`). The offered models are a list (new wan*/qwen-image*
+# names get their family's rules). The local diffusers model is a folder or a hub id; empty: not offered.
+DASHSCOPE_API_KEY = env_str("DASHSCOPE_API_KEY", "")
+DASHSCOPE_BASE_URL = env_str("DASHSCOPE_BASE_URL", "")
+# A Fernet key (or any long secret, hashed into one); empty: derived from DJANGO_SECRET_KEY.
+DASHSCOPE_KEY_ENCRYPTION_KEY = env_str("DASHSCOPE_KEY_ENCRYPTION_KEY", "")
+DASHSCOPE_MODELS = env_list("DASHSCOPE_MODELS", [
+    "qwen-image", "qwen-image-plus", "wanx2.1-t2i-turbo", "wanx2.1-t2i-plus", "wan2.2-t2i-flash",
+])
+DASHSCOPE_TIMEOUT = env_int("DASHSCOPE_TIMEOUT", 180)
+DASHSCOPE_POLL_INTERVAL = float(env_str("DASHSCOPE_POLL_INTERVAL", "1.0"))
+DASHSCOPE_SUBMIT_RETRIES = env_int("DASHSCOPE_SUBMIT_RETRIES", 4)
+DASHSCOPE_BACKOFF = float(env_str("DASHSCOPE_BACKOFF", "1.0"))
+DASHSCOPE_MIN_SUBMIT_INTERVAL = float(env_str("DASHSCOPE_MIN_SUBMIT_INTERVAL", "0.5"))
+GENERATION_LOCAL_MODEL = env_str("GENERATION_LOCAL_MODEL", "")
+GENERATION_LOCAL_DEVICE = env_str("GENERATION_LOCAL_DEVICE", "auto")
+GENERATION_LOCAL_MAX_SIDE = env_int("GENERATION_LOCAL_MAX_SIDE", 1024)
+GENERATION_LOCAL_STEPS = env_int("GENERATION_LOCAL_STEPS", 4)
+# Hub ids may download on first use only when this is on (off by default: weights are provisioned).
+GENERATION_LOCAL_ALLOW_DOWNLOAD = env_bool("GENERATION_LOCAL_ALLOW_DOWNLOAD", False)
 
 # --- Accounts (django-allauth) -------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -1,0 +1,80 @@
+"""Job handler for generation.dashscope and generation.local (settings.JOB_HANDLERS). Runs in a
+worker: the backend is built once per worker process (ml.registry) and reused by every job. Every
+image becomes a gallery item carrying all the parameters it was made with."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+
+from gallery.models import GalleryItem, Job
+from gallery.runner import JobOutcome, JobOutput, ProgressReporter
+from generation import backends, keys
+from generation.params import request_from_params
+from generation.services import generation_cancel_requested
+from ml.generation.types import GenerationError
+
+# Parameters copied onto each item (for "generate again with these").
+AGAIN_FIELDS = ("model", "prompt", "negative_prompt", "size", "width", "height", "n", "seed", "template",
+                "subject", "prompt_extend", "watermark", "steps", "guidance")
+
+
+def _name(prompt: str, index: int, count: int) -> str:
+    words = "".join(c if c.isalnum() or c in " -_" else " " for c in prompt).split()
+    stem = "-".join(words)[:40] or "image"
+    return f"{stem}-{index + 1}" if count > 1 else stem
+
+
+def generation_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
+    p = job.params
+    backend_name = p.get("backend", "dashscope")
+    request = request_from_params(p)
+    api_key = keys.key_for_job(job=job) if backend_name != backends.LOCAL else ""
+    last = [0.0, -1]
+
+    def progress(fraction: float, note: str) -> None:
+        percent = 2 + int(96 * max(0.0, min(1.0, fraction)))
+        now = time.monotonic()
+        if percent != last[1] and (now - last[0] > 0.2 or percent >= 95):  # at most ~5 writes a second
+            last[0], last[1] = now, percent
+            report(percent)
+
+    checked = [0.0, False]
+
+    def should_cancel() -> bool:
+        now = time.monotonic()
+        if now - checked[0] >= 0.2:
+            checked[0], checked[1] = now, generation_cancel_requested(job_id=job.id)
+        return checked[1]
+
+    try:
+        backend = backends.backend_get(backend_name)
+        result = backend.generate(request, api_key=api_key, progress=progress, should_cancel=should_cancel)
+    except GenerationError as exc:
+        raise backends.error_to_application(exc, timeout=settings.DASHSCOPE_TIMEOUT) from exc
+
+    again = {k: p.get(k) for k in AGAIN_FIELDS if p.get(k) is not None}
+    outputs, images = [], []
+    for index, generated in enumerate(result.images):
+        metadata = {
+            "prompt": request.prompt, "negative_prompt": request.negative_prompt,
+            "actual_prompt": generated.actual_prompt, "model": request.model, "backend": backend_name,
+            "size": f"{generated.image.width}*{generated.image.height}", "seed": generated.seed,
+            "index": index, "n": request.n, "template": p.get("template", ""),
+            "prompt_extend": request.prompt_extend, "watermark": request.watermark,
+            "steps": request.steps, "guidance": request.guidance, "task_id": result.task_id,
+            "image_count": result.image_count,
+            "params": {**again, "seed": generated.seed, "n": 1, "seed_mode": "fixed"},
+        }
+        outputs.append(JobOutput(image=generated.image, name=_name(request.prompt, index, len(result.images)),
+                                 fmt="PNG", kind=GalleryItem.Kind.GENERATED, metadata=metadata))
+        images.append({"seed": generated.seed, "actual_prompt": generated.actual_prompt,
+                       "width": generated.image.width, "height": generated.image.height})
+    return JobOutcome(
+        outputs=outputs, engine=backend_name, model_name=result.model[:80],
+        result={"backend": backend_name, "model": result.model, "task_id": result.task_id,
+                "request_id": result.request_id, "image_count": result.image_count,
+                "actual_prompt": images[0]["actual_prompt"] if images else "", "seed": request.seed,
+                "images": images, "backend_seconds": round(result.backend_seconds, 3), **result.extra},
+    )
