@@ -80,7 +80,7 @@ class DiffusersBackend:
         self.device = pick_device(self.device_setting)
         dtype = pick_dtype(self.device, self.dtype_setting)
         try:
-            pipe = DiffusionPipeline.from_pretrained(self.model, torch_dtype=dtype,
+            pipe = DiffusionPipeline.from_pretrained(self.model, dtype=dtype,
                                                      local_files_only=self.local_files_only)
         except (OSError, ValueError) as exc:
             raise GenerationError("model_unavailable", f"{self.model}: {exc}") from exc
