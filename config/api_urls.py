@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from editing.apis import CropJobCreateApi, ResizeJobCreateApi
 from gallery import apis as gallery
+from generation import apis as generation
 from ocr import apis as ocr
 
 app_name = "api"
@@ -25,4 +26,13 @@ urlpatterns = [
     path("ocr/languages/", ocr.OcrLanguagesApi.as_view(), name="ocr-languages"),
     path("ocr/<uuid:job_id>/export/txt/", ocr.OcrExportApi.as_view(), {"fmt": "txt"}, name="ocr-export-txt"),
     path("ocr/<uuid:job_id>/export/json/", ocr.OcrExportApi.as_view(), {"fmt": "json"}, name="ocr-export-json"),
+    path("generation/", generation.GenerationJobCreateApi.as_view(), name="generation-create"),
+    path("generation/models/", generation.GenerationCatalogApi.as_view(), name="generation-models"),
+    path("generation/templates/expand/", generation.GenerationTemplateExpandApi.as_view(),
+         name="generation-template-expand"),
+    path("generation/key/", generation.GenerationKeyApi.as_view(), name="generation-key"),
+    path("generation/jobs/<uuid:job_id>/cancel/", generation.GenerationJobCancelApi.as_view(),
+         name="generation-cancel"),
+    path("generation/items/<uuid:item_id>/again/", generation.GenerationAgainApi.as_view(),
+         name="generation-again"),
 ]

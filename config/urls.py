@@ -16,6 +16,7 @@ urlpatterns = [
     path("gallery/", include("gallery.urls")),
     path("edit/", include("editing.urls")),
     path("ocr/", include("ocr.urls")),
+    path("generate/", include("generation.urls")),
     path("api/v1/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/gallery-thumbnail/<uuid:item_id>/", admin_thumbnail, name="admin-thumbnail"),

@@ -15,15 +15,18 @@ from generation.params import generation_params_clean
 KINDS = {"dashscope": "generation.dashscope", "local": "generation.local"}
 
 
-def generation_job_create(*, user, params, typed_key: str = "") -> Job:
+def generation_job_create(*, user, params, typed_key: str = "", save_key: bool = False) -> Job:
     """Validates every parameter and the key choice (nothing is stored or sent when one is wrong),
     creates the job and enqueues it on commit. A typed key is never put in the job's params (see
-    generation.keys)."""
+    generation.keys); with `save_key` it is saved (encrypted) as the user's own key and used as such."""
     cleaned = generation_params_clean(params, key_source_default=keys.key_source_default(user=user))
     typed = ""
     if cleaned["backend"] == "dashscope":
         typed = keys.key_check(user=user, source=cleaned["key_source"], typed=typed_key)
     with transaction.atomic():
+        if typed and save_key:
+            keys.credential_save(user=user, key=typed)
+            cleaned["key_source"], typed = keys.SAVED, ""
         job = job_create(owner=user, kind=KINDS[cleaned["backend"]], params=cleaned, inputs=[])
         if typed:
             keys.typed_key_stash(job_id=job.id, key=typed)  # before on_commit enqueues (sync mode runs there)
