@@ -40,6 +40,10 @@ ROUTES = {
     "ocr:export-json": "get",
     "api:ocr-export-txt": "get",
     "api:ocr-export-json": "get",
+    "generation:result": "get",
+    "generation:cancel": "post",
+    "api:generation-cancel": "post",
+    "api:generation-again": "get",
 }
 # Extra methods on the same API URL.
 EXTRA_API_PROBES = [("api:gallery-item-detail", "delete")]
@@ -78,8 +82,13 @@ def alice_world(user, make_item, run_jobs, settings):
     edited = done_job.outputs.get()
     queued_job = crop_job_create(user=user, params={}, sources=[upload])  # never enqueued: stays queued
     token, _secret = api_token_create(user=user, name="alice laptop")
+    # a finished text-to-image job and its image (made directly: no service is called here)
+    gen_job = Job.objects.create(owner=user, kind="generation.dashscope", status=Job.Status.SUCCEEDED,
+                                 params={"model": "qwen-image", "prompt": "x"})
+    gen_item = make_item(user, name="generated.png", kind="generated", job=gen_job,
+                         metadata={"params": {"model": "qwen-image", "prompt": "x", "seed": 1}})
     return {"upload": upload, "edited": edited, "done_job": done_job, "queued_job": queued_job, "token": token,
-            "ocr_job": ocr_job}
+            "ocr_job": ocr_job, "gen_job": gen_job, "gen_item": gen_item}
 
 
 def _urls(world) -> list[tuple[str, str, str]]:
@@ -94,8 +103,15 @@ def _urls(world) -> list[tuple[str, str, str]]:
     urls = []
     for name, method in probes:
         [param] = routes[name]
-        # OCR result pages and exports exist only for a finished OCR job.
-        for value in [world["ocr_job"].id] if "ocr" in name else values[param]:
+        # OCR result pages and exports exist only for a finished OCR job; text-to-image routes only
+        # for a text-to-image job or a generated image.
+        if "ocr" in name:
+            candidates = [world["ocr_job"].id]
+        elif "generation" in name:
+            candidates = [world["gen_job"].id if param == "job_id" else world["gen_item"].id]
+        else:
+            candidates = values[param]
+        for value in candidates:
             urls.append((name, method, reverse(name, kwargs={param: value})))
     return urls
 
@@ -154,7 +170,7 @@ def test_other_user_editor_with_foreign_source_is_404(alice_world, other_client,
     for item in (alice_world["upload"], alice_world["edited"]):
         assert other_client.get(url, {"source": item.id}).status_code == 404
         assert other_client.post(f"{url}?source={item.id}", {"right": 50, "width": 10}).status_code == 404
-    assert Job.objects.filter(owner=alice_world["upload"].owner).count() == 3
+    assert Job.objects.filter(owner=alice_world["upload"].owner).count() == 4
     assert Job.objects.exclude(owner=alice_world["upload"].owner).count() == 0
 
 
