@@ -32,7 +32,8 @@ TEMPLATE_NAMES = {
 
 
 def local_spec() -> catalog.ModelSpec:
-    return catalog.local_spec(max_side=settings.GENERATION_LOCAL_MAX_SIDE, steps_default=settings.GENERATION_LOCAL_STEPS)
+    return catalog.local_spec(max_side=settings.GENERATION_LOCAL_MAX_SIDE, steps_default=settings.GENERATION_LOCAL_STEPS,
+                              guidance_default=settings.GENERATION_LOCAL_GUIDANCE)
 
 
 def local_config() -> dict:

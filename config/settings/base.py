@@ -209,6 +209,8 @@ GENERATION_LOCAL_MODEL = env_str("GENERATION_LOCAL_MODEL", "")
 GENERATION_LOCAL_DEVICE = env_str("GENERATION_LOCAL_DEVICE", "auto")
 GENERATION_LOCAL_MAX_SIDE = env_int("GENERATION_LOCAL_MAX_SIDE", 1024)
 GENERATION_LOCAL_STEPS = env_int("GENERATION_LOCAL_STEPS", 4)
+# Default classifier-free guidance: 0 suits distilled models (sd-turbo); 7.5 suits Stable Diffusion 1.5.
+GENERATION_LOCAL_GUIDANCE = float(env_str("GENERATION_LOCAL_GUIDANCE", "0.0"))
 # Hub ids may download on first use only when this is on (off by default: weights are provisioned).
 GENERATION_LOCAL_ALLOW_DOWNLOAD = env_bool("GENERATION_LOCAL_ALLOW_DOWNLOAD", False)
 

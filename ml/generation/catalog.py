@@ -65,12 +65,13 @@ def _wan(name: str, label: str) -> ModelSpec:
                      presets=WAN_PRESETS, default_size=(1024, 1024), n_max=4, prompt_extend=True, watermark=True)
 
 
-def local_spec(name: str = "local", *, max_side: int = 1024, steps_default: int = 4) -> ModelSpec:
+def local_spec(name: str = "local", *, max_side: int = 1024, steps_default: int = 4,
+               guidance_default: float = 0.0) -> ModelSpec:
     return ModelSpec(
         name=name, backend="local", family="local", label="Local diffusers", size_range=(64, max_side),
         size_multiple=8, presets=tuple(p for p in LOCAL_PRESETS if max(p) <= max_side),
         default_size=(512, 512) if max_side >= 512 else (64, 64), n_max=4, negative_max=NEGATIVE_MAX,
-        steps=(1, 50, steps_default), guidance=(0.0, 20.0, 0.0),
+        steps=(1, 50, steps_default), guidance=(0.0, 20.0, guidance_default),
     )
 
 

@@ -117,3 +117,15 @@ def test_missing_local_folder_fails_the_job_with_a_clear_message(user, settings,
     job.refresh_from_db()
     assert (job.status, job.error_code) == (Job.Status.FAILED, "model_unavailable")
     assert "The local model cannot be loaded" in job.error_message and "hub downloads are off" in job.error_message
+
+
+def test_local_jobs_go_to_their_own_cluster_when_configured(user, settings, monkeypatch, django_capture_on_commit_callbacks):
+    import django_q.tasks
+
+    settings.GENERATION_LOCAL_MODEL = "/nowhere"  # offered; never run here
+    settings.JOB_CLUSTERS = {"generation.local": "gpu"}
+    calls = []
+    monkeypatch.setattr(django_q.tasks, "async_task", lambda *a, **k: calls.append(k) or "task-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        generation_job_create(user=user, params={"model": "local", "prompt": "x", "size": "64*64"})
+    assert calls[0]["cluster"] == "gpu"
