@@ -43,6 +43,7 @@ class JobOutput:
     parent: GalleryItem | None = None
     quality: int = 92
     metadata: dict = field(default_factory=dict)
+    encoded: bytes | None = None  # the image's own bytes in `fmt`, stored as they are (see gallery_item_create)
 
 
 @dataclass
@@ -105,7 +106,7 @@ def _run_claimed(job: Job) -> str:
             items = [
                 gallery_item_create(
                     owner=job.owner, image=o.image, kind=o.kind, name=o.name, fmt=o.fmt, quality=o.quality,
-                    parent=o.parent, job=job, metadata=o.metadata,
+                    parent=o.parent, job=job, metadata=o.metadata, encoded=o.encoded,
                 )
                 for o in outcome.outputs
             ]

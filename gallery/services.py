@@ -89,10 +89,13 @@ def gallery_item_create(
     parent: GalleryItem | None = None,
     job: Job | None = None,
     metadata: dict | None = None,
+    encoded: bytes | None = None,
 ) -> GalleryItem:
-    """Encodes `image` as `fmt`, stores it with a WebP thumbnail, and saves the row."""
+    """Encodes `image` as `fmt`, stores it with a WebP thumbnail, and saves the row. `encoded`: the
+    image's own bytes in `fmt`, already verified by decoding them into `image` (e.g. a generated
+    picture downloaded from a service), stored as they are instead of encoding again."""
     fmt = fmt.upper()
-    data = image_encode(image, fmt, quality=quality)
+    data = encoded if encoded is not None else image_encode(image, fmt, quality=quality)
     item = GalleryItem(
         owner=owner, kind=kind, name=name[:255], width=image.width, height=image.height, format=fmt,
         bytes=len(data), sha256=hashlib.sha256(data).hexdigest(), parent=parent, job=job,

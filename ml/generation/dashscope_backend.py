@@ -162,7 +162,7 @@ class DashScopeBackend:
             logger.warning("Could not cancel DashScope task %s", task_id, exc_info=True)
             return False
 
-    def _download(self, url: str) -> Image.Image:
+    def _download(self, url: str) -> tuple[Image.Image, bytes]:
         import requests
 
         try:
@@ -173,10 +173,10 @@ class DashScopeBackend:
             raise GenerationError("download_failed", f"{response.status_code} for {url}")
         try:
             image = Image.open(io.BytesIO(response.content))
-            image.load()
+            image.load()  # fully decoded: a truncated or corrupt file fails here
         except (UnidentifiedImageError, OSError) as exc:
             raise GenerationError("download_failed", f"not an image: {url}") from exc
-        return image
+        return image, response.content
 
     # -- the job -------------------------------------------------------------------------------
     def generate(self, request: GenerationRequest, *, api_key: str, progress: ProgressFn | None = None,
@@ -213,10 +213,10 @@ class DashScopeBackend:
             raise GenerationError("no_images", failures, extra={"task_id": task_id})
         images = []
         for index, r in enumerate(with_url):
-            image = self._download(r["url"])
+            image, data = self._download(r["url"])
             seed = None if request.seed is None else min(request.seed + index, 2_147_483_647)
             images.append(GeneratedImage(image=image, seed=seed, actual_prompt=r.get("actual_prompt") or "",
-                                         source_url=r["url"]))
+                                         source_url=r["url"], data=data, format=image.format or ""))
             progress(0.85 + 0.15 * (index + 1) / len(with_url), "downloaded")
         usage = getattr(rsp, "usage", None) or {}
         count = usage.get("image_count") if hasattr(usage, "get") else None

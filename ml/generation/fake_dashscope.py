@@ -24,6 +24,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse
 
+import numpy as np
 from PIL import Image, ImageDraw
 
 KINDS = ("401", "429", "500", "inspection", "failed", "unknown", "poll500", "slow", "drop", "badimage")
@@ -37,6 +38,11 @@ def render_image(width: int, height: int, prompt: str, seed: int, index: int) ->
     small = Image.linear_gradient("L").resize((64, 64))
     base = Image.composite(Image.new("RGB", (64, 64), c1), Image.new("RGB", (64, 64), c2), small)
     image = base.resize((width, height), Image.BILINEAR)
+    # Grain, so the file is about as large and as slow to decode as a real picture (a flat gradient
+    # compresses to almost nothing and would flatter every timing).
+    rng = np.random.default_rng(int.from_bytes(digest[:8], "big"))
+    grain = Image.fromarray(rng.integers(0, 256, (height, width), dtype=np.uint8)).convert("RGB")
+    image = Image.blend(image, grain, 0.12)
     draw = ImageDraw.Draw(image)
     for k in range(3):
         x, y = digest[6 + k] / 255 * width, digest[9 + k] / 255 * height

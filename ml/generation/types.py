@@ -39,6 +39,8 @@ class GeneratedImage:
     seed: int | None = None
     actual_prompt: str = ""
     source_url: str = ""
+    data: bytes | None = None  # the file as the service sent it (PNG, JPEG, ...), when there is one
+    format: str = ""  # its format as Pillow names it
 
 
 @dataclass

@@ -2,6 +2,8 @@
 inline (django-q2 sync mode). Success with n=2, every failure class, 429 retried, per-model
 validation refused before sending."""
 
+import hashlib
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -42,8 +44,15 @@ def test_success_n2_stores_both_images_with_their_parameters(user, fake_dashscop
         "prompt_extend": True, "watermark": False,
     }
     assert job.result["image_count"] == 2 and job.result["actual_prompt"].endswith("光影柔和")
-    # the two images differ (seed 1234 vs 1235) and are what the service drew, copied into our storage
+    # the two images differ (seed 1234 vs 1235) and are, byte for byte, the files the service sent
+    from ml.generation.fake_dashscope import render_image
+
     assert items[0].sha256 != items[1].sha256
+    for item in items:
+        sent = render_image(512, 512, "一只青铜神鸟，展翅", 1234 + item.metadata["index"], item.metadata["index"])
+        assert item.sha256 == hashlib.sha256(sent).hexdigest()
+        with item.file.open("rb") as fh:
+            assert fh.read() == sent
     assert job.progress == 100
 
 
