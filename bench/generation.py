@@ -64,6 +64,12 @@ def setup_django(tmp: Path) -> None:
 
     settings.MEDIA_ROOT = str(tmp / "media")
     call_command("migrate", verbosity=0)
+    import logging
+    import warnings
+
+    logging.disable(logging.WARNING)  # django-q2 logs every sync task
+    warnings.filterwarnings("ignore")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
 def pct(values: list[float], q: float) -> float:
