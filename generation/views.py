@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from config.exceptions import ApplicationError
 from gallery.services import job_check_liveness
 from gallery.views import error_messages
-from generation import catalog_data, keys, services
+from generation import backends, catalog_data, keys, services
 from generation.selectors import generation_item_params, generation_job_get
 
 FORM_FIELDS = ("model", "prompt", "negative_prompt", "template", "subject", "size", "n", "seed", "seed_mode",
@@ -83,7 +83,8 @@ def generation_view(request):
 def generation_result(request, job_id):
     job = job_check_liveness(job=generation_job_get(owner=request.user, job_id=job_id))
     outputs = sorted(job.outputs.all(), key=lambda i: i.metadata.get("index", 0))
-    context = {"job": job, "outputs": outputs}
+    template_name = backends.TEMPLATE_NAMES.get(job.params.get("template", ""), "")
+    context = {"job": job, "outputs": outputs, "template_name": template_name}
     template = "generation/_result.html" if request.htmx else "generation/result.html"
     return render(request, template, context)
 

@@ -63,3 +63,27 @@ def test_generate_with_the_fake_service_and_see_it_in_the_gallery(page, live_ser
     assert page.input_value("[data-testid=seed]") == str(first.metadata["seed"])
     assert page.is_checked("[data-testid=seed-fixed]")
     assert page.input_value("[data-testid=prompt]").endswith("金色背景")
+
+
+def test_waiting_job_shows_progress_and_can_be_cancelled(page, live_server, make_user, fake_dashscope, monkeypatch):
+    from gallery import services
+
+    make_user("mei", "bronze-bird-2026")
+    held: list = []
+    monkeypatch.setattr(services, "job_enqueue", lambda *, job_id: held.append(job_id))
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", "mei")
+    page.fill("input[name=password]", "bronze-bird-2026")
+    page.click("form[action='/accounts/login/'] button[type=submit]")
+    page.wait_for_url(re.compile(r"^https?://[^/]+/$"))
+    page.goto("/generate/")
+    page.fill("[data-testid=prompt]", "a paper-cut panda")
+    page.click("[data-testid=generate-submit]")
+    page.wait_for_url(re.compile(r"/generate/jobs/"))
+    page.wait_for_selector("[data-testid=gen-progress]")
+    assert page.get_attribute("[data-testid=gen-result]", "data-status") == "queued"
+    page.click("[data-testid=gen-cancel]")
+    page.wait_for_selector("[data-testid=gen-result][data-status=cancelled]")
+    assert "Cancelled by you." in page.inner_text("[data-testid=gen-error]")
+    assert Job.objects.get(id=held[0]).status == Job.Status.CANCELLED
+    assert fake_dashscope.requests == []
