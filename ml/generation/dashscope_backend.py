@@ -254,7 +254,7 @@ class DashScopeBackend:
                 polls += 1
                 elapsed = time.perf_counter() - started
                 # No real progress comes from the service: move from 0.15 towards 0.8 as time passes.
-                progress(min(0.8, 0.15 + 0.65 * elapsed / max(elapsed + 10.0, 1.0)), status.lower())
+                progress(min(0.8, 0.15 + 0.65 * elapsed / max(elapsed + 10.0, 1.0)), (status or "").lower())
             else:
                 error = _classify(rsp.status_code, rsp.code, rsp.message)
                 if error.code in ("invalid_key", "bad_request"):

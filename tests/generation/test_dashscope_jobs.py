@@ -7,7 +7,6 @@ import hashlib
 import pytest
 from django.core.exceptions import ValidationError
 
-from config.exceptions import ApplicationError
 from gallery.models import GalleryItem, Job
 from generation.services import generation_job_create
 
