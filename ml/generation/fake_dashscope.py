@@ -9,7 +9,8 @@ Failures are injected two ways:
 Kinds: 401 (invalid key), 429 (throttled, with `times`), 500 (submit server error), inspection
 (submit accepted, task FAILED DataInspectionFailed), failed (task FAILED InternalError), unknown
 (task UNKNOWN), poll500 (every poll answers 500), slow (task stays RUNNING until cancelled), drop
-(the submit connection is closed without an answer), badimage (result URL serves garbage).
+(the submit connection is closed without an answer; the HTTP client retries that once by itself, so
+inject it twice), badimage (result URL serves garbage).
 A key "sk-invalid" (or any key not starting with "sk-") is refused with 401, like a wrong key."""
 
 from __future__ import annotations

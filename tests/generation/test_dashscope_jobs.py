@@ -211,3 +211,12 @@ def test_offered_models_follow_the_setting(user, fake_dashscope, settings):
     assert [s.name for s in backends.models()] == ["wanx2.1-t2i-turbo", "wan2.5-t2i-preview"]
     with pytest.raises(ValidationError):
         generation_job_create(user=user, params={"model": "qwen-image", "prompt": "x"})
+
+
+def test_connection_dropped_mid_request_fails_as_network(user, fake_dashscope, run_jobs):
+    fake_dashscope.inject("drop", times=3)  # the HTTP client retries a dropped connection once by itself
+    with run_jobs():
+        job = generation_job_create(user=user, params=WAN)
+    job.refresh_from_db()
+    assert (job.status, job.error_code) == (Job.Status.FAILED, "network")
+    assert not GalleryItem.objects.filter(owner=user).exists()
