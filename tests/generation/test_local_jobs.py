@@ -129,3 +129,17 @@ def test_local_jobs_go_to_their_own_cluster_when_configured(user, settings, monk
     with django_capture_on_commit_callbacks(execute=True):
         generation_job_create(user=user, params={"model": "local", "prompt": "x", "size": "64*64"})
     assert calls[0]["cluster"] == "gpu"
+
+
+def test_auto_device_and_dtype_match(tiny_pipeline_dir):
+    import torch
+
+    from ml.generation.diffusers_backend import DiffusersBackend, pick_device, pick_dtype
+
+    assert pick_device("auto") == ("cuda" if torch.cuda.is_available() else "cpu")
+    assert pick_dtype("cpu") == torch.float32 and pick_dtype("cuda:0") == torch.float16
+    backend = registry.get("generation", "local", model=str(tiny_pipeline_dir), device="auto", local_files_only=True)
+    assert isinstance(backend, DiffusersBackend)
+    pipe = backend.pipeline()
+    assert pipe.unet.dtype == pick_dtype(backend.device) and str(pipe.unet.device).startswith(backend.device)
+    assert backend.pipeline() is pipe  # one pipeline per worker process
