@@ -12,6 +12,7 @@ from gallery.models import GalleryItem, Job
 from gallery.runner import JobOutcome, JobOutput, ProgressReporter
 from generation import backends, keys
 from generation.params import request_from_params
+from generation.ratelimit import dashscope_submit_gate
 from generation.services import generation_cancel_requested
 from ml.generation.types import GenerationError
 
@@ -52,7 +53,8 @@ def generation_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
 
     try:
         backend = backends.backend_get(backend_name)
-        result = backend.generate(request, api_key=api_key, progress=progress, should_cancel=should_cancel)
+        extra = {"submit_gate": dashscope_submit_gate} if backend_name != backends.LOCAL else {}
+        result = backend.generate(request, api_key=api_key, progress=progress, should_cancel=should_cancel, **extra)
     except GenerationError as exc:
         raise backends.error_to_application(exc, timeout=settings.DASHSCOPE_TIMEOUT) from exc
 

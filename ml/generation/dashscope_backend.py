@@ -15,8 +15,9 @@ in a GenerationError with a stable code:
     cancelled                       the caller cancelled (the remote task is cancelled when still PENDING)
     download_failed, no_images      results that could not be fetched or decoded / no image at all
 
-Submissions are spaced by `min_submit_interval` seconds per process (DashScope allows 2 per second
-per account; with several worker processes, lower it or run one generation worker)."""
+Submissions are spaced by `min_submit_interval` seconds in this process (DashScope allows 2 per
+second per account); the caller may pass `submit_gate`, a callable that blocks until a submission may
+go, to share that spacing between processes (the Django side does it through the cache)."""
 
 from __future__ import annotations
 
@@ -100,7 +101,7 @@ class DashScopeBackend:
             dashscope.base_http_api_url = self.base_url  # read at call time by submit and poll alike
         return ImageSynthesis
 
-    def _submit(self, sdk, request: GenerationRequest, api_key: str, sleep) -> str:
+    def _submit(self, sdk, request: GenerationRequest, api_key: str, sleep, submit_gate=None) -> str:
         kwargs = {"size": request.size, "n": request.n}  # n always: the service defaults to 4 and bills each
         if request.seed is not None:
             kwargs["seed"] = request.seed
@@ -110,6 +111,8 @@ class DashScopeBackend:
             kwargs["watermark"] = request.watermark
         for attempt in range(self.submit_retries + 1):
             _space_submissions(self.min_submit_interval)
+            if submit_gate is not None:
+                submit_gate()  # the caller's account-wide spacing (shared by every worker process)
             try:
                 rsp = sdk.async_call(
                     model=request.model, prompt=request.prompt, api_key=api_key,
@@ -180,7 +183,7 @@ class DashScopeBackend:
 
     # -- the job -------------------------------------------------------------------------------
     def generate(self, request: GenerationRequest, *, api_key: str, progress: ProgressFn | None = None,
-                 should_cancel: CancelFn | None = None, sleep=time.sleep) -> GenerationResult:
+                 should_cancel: CancelFn | None = None, sleep=time.sleep, submit_gate=None) -> GenerationResult:
         progress = progress or (lambda f, note: None)
         should_cancel = should_cancel or (lambda: False)
         if not api_key:
@@ -189,7 +192,7 @@ class DashScopeBackend:
         sdk = self._sdk()
         if should_cancel():
             raise GenerationCancelled("before submission")
-        task_id = self._submit(sdk, request, api_key, sleep)
+        task_id = self._submit(sdk, request, api_key, sleep, submit_gate)
         progress(0.1, "submitted")
         rsp = self._poll(sdk, task_id, api_key, progress, should_cancel, sleep, started)
         output = rsp.output

@@ -220,3 +220,20 @@ def test_connection_dropped_mid_request_fails_as_network(user, fake_dashscope, r
     job.refresh_from_db()
     assert (job.status, job.error_code) == (Job.Status.FAILED, "network")
     assert not GalleryItem.objects.filter(owner=user).exists()
+
+
+def test_submit_gate_shares_one_slot_per_interval_through_the_cache(settings):
+    """Two processes (here: two calls sharing the cache) never submit in the same 0.5 s slot."""
+    from generation.ratelimit import dashscope_submit_gate
+
+    settings.DASHSCOPE_MIN_SUBMIT_INTERVAL = 0.5
+    now = [1000.1]
+    waits = []
+
+    def sleep(seconds):
+        waits.append(round(seconds, 3))
+        now[0] += seconds
+
+    dashscope_submit_gate(clock=lambda: now[0], sleep=sleep)  # slot 2000: free
+    dashscope_submit_gate(clock=lambda: now[0], sleep=sleep)  # slot 2000 taken: waits for 2001
+    assert waits == [0.4] and now[0] == pytest.approx(1000.5)
