@@ -71,6 +71,7 @@ def generation_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
             "image_count": result.image_count,
             "params": {**again, "seed": generated.seed, "n": 1, "seed_mode": "fixed"},
         }
+        metadata = {k: v for k, v in metadata.items() if v not in (None, "") or k == "prompt"}
         # A downloaded PNG/JPEG/WebP is kept byte for byte (already verified by decoding it): re-encoding
         # a 1 MP picture as PNG costs ~0.4 s of CPU and gains nothing. Local images are encoded as PNG.
         keep = generated.data is not None and generated.format in STORED_AS_IS
