@@ -41,7 +41,8 @@ class GenerationJobCreateApi(APIView):
         guidance = serializers.FloatField(required=False)
         key_source = serializers.ChoiceField(choices=[keys.SERVER, keys.SAVED, keys.TYPED], required=False)
         api_key = serializers.CharField(required=False, allow_blank=True, write_only=True,
-                                        help_text="With key_source=typed: used for this request only, never stored.")
+                                        help_text="A key for this request only (key_source=typed, the default when "
+                                                  "this is given); never stored.")
         save_key = serializers.BooleanField(required=False, default=False,
                                             help_text="Save the typed key (encrypted) as your own key.")
 
@@ -54,6 +55,8 @@ class GenerationJobCreateApi(APIView):
         s.is_valid(raise_exception=True)
         data = s.validated_data
         params = {k: data[k] for k in PARAM_FIELDS if k in data and data[k] is not None}
+        if data.get("api_key") and "key_source" not in params:
+            params["key_source"] = keys.TYPED  # a key sent without saying which to use is the one to use
         job = services.generation_job_create(user=request.user, params=params, typed_key=data.get("api_key", ""),
                                              save_key=data.get("save_key", False))
         return job_accepted(job, request)

@@ -142,6 +142,13 @@ def test_typed_key_is_used_once_and_never_stored(user_api, user, fake_dashscope,
     assert cache.get(f"generation:typed-key:{job.id}") is None  # taken by the worker, gone
 
 
+def test_api_key_without_key_source_is_used_for_this_request(user_api, fake_dashscope, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        user_api.post("/api/v1/generation/", {**WAN, "api_key": "sk-just-this-once"}, format="json")
+    assert submits(fake_dashscope)[0]["headers"]["Authorization"] == "Bearer sk-just-this-once"
+    assert Job.objects.get().params["key_source"] == "typed"
+
+
 def test_typed_key_gone_before_the_job_ran_fails_clearly(user, fake_dashscope, run_jobs):
     from django.core.cache import cache
 
