@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from gallery import selectors
@@ -15,7 +16,10 @@ def generation_job_get(*, owner, job_id) -> Job:
 
 def generation_item_params(*, owner, item_id) -> dict:
     """The parameters a generated item was made with, to fill the form again ('generate again')."""
-    item = selectors.gallery_item_get(owner=owner, item_id=item_id)
+    try:
+        item = selectors.gallery_item_get(owner=owner, item_id=item_id)
+    except ValidationError:  # not a UUID
+        raise Http404 from None
     if item.kind != GalleryItem.Kind.GENERATED or "params" not in item.metadata:
         raise Http404
     return dict(item.metadata["params"])

@@ -207,6 +207,21 @@ def test_another_users_jobs_and_items_are_404(user, other_client, fake_dashscope
     assert api_client.get(f"/api/v1/jobs/{job.id}/").status_code == 404
 
 
+def test_again_with_a_malformed_or_non_generated_item_is_404(user_client, user, make_item, fake_dashscope):
+    assert user_client.get("/generate/?again=not-a-uuid").status_code == 404
+    upload = make_item(user)
+    assert user_client.get(f"/generate/?again={upload.id}").status_code == 404
+
+
+def test_deleting_the_account_deletes_the_saved_key(user, fake_dashscope):
+    from accounts.services import user_delete_with_data
+    from generation.keys import credential_save
+
+    credential_save(user=user, key="sk-gone-with-the-account")
+    user_delete_with_data(user=user)
+    assert not DashScopeCredential.objects.exists()
+
+
 def test_cancel_a_queued_job(user_api, user, fake_dashscope):
     from generation.services import generation_job_create
 
