@@ -27,6 +27,19 @@
     counters();
   }
 
+  // A template suggests an orientation (a postcard is landscape, a phone case portrait): take the
+  // model's default size when it fits, else its first size that does.
+  function pickSize(hint) {
+    const spec = byName[model.value];
+    if (!spec || !hint) return;
+    const fits = (s) => {
+      const [w, h] = s.split("*").map(Number);
+      return hint === "square" ? w === h : hint === "landscape" ? w > h : w < h;
+    };
+    const choice = fits(spec.default_size) ? spec.default_size : spec.sizes.find(fits);
+    if (choice) size.value = choice;
+  }
+
   function counters() {
     document.querySelectorAll("[data-counter]").forEach((el) => {
       const field = form.elements[el.dataset.counter];
@@ -46,6 +59,7 @@
     const body = await response.json();
     form.elements.prompt.value = body.prompt;
     form.elements.negative_prompt.value = body.negative_prompt;
+    pickSize(body.size_hint);
     counters();
   }
 

@@ -27,13 +27,19 @@ def test_generate_with_the_fake_service_and_see_it_in_the_gallery(page, live_ser
     assert page.locator("[data-testid=size] option").all_inner_texts() == [
         "1664*928", "1472*1140", "1328*1328", "1140*1472", "928*1664"]
     assert page.get_attribute("[data-testid=n]", "max") == "1"
+    # a template expands a short instruction into an editable prompt, in place, and suggests an
+    # orientation (a postcard is landscape)
+    page.select_option("[data-testid=template]", "postcard")
+    page.fill("[data-testid=subject]", "敦煌飞天")
+    page.click("[data-testid=preview]")
+    page.wait_for_function("document.querySelector('[data-testid=prompt]').value.includes('明信片')")
+    assert page.input_value("[data-testid=size]") == "1664*928"
     page.select_option("[data-testid=model]", "wanx2.1-t2i-turbo")
-    page.select_option("[data-testid=size]", "512*512")
-    # a template expands a short instruction into an editable prompt, in place
     page.select_option("[data-testid=template]", "bronze")
     page.fill("[data-testid=subject]", "展翅的神鸟")
     page.click("[data-testid=preview]")
     page.wait_for_function("document.querySelector('[data-testid=prompt]').value.includes('青铜器纹样')")
+    page.select_option("[data-testid=size]", "512*512")
     assert fake_dashscope.requests == []
     page.fill("[data-testid=prompt]", page.input_value("[data-testid=prompt]") + "，金色背景")
     page.fill("[data-testid=n]", "2")
