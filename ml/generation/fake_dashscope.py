@@ -143,6 +143,8 @@ class FakeDashScope:
                     return {}
 
             def _record(self, body=None):
+                if len(fake.requests) > 5000:  # a long demo run keeps only the recent ones
+                    del fake.requests[:1000]
                 fake.requests.append({"method": self.command, "path": self.path, "headers": dict(self.headers),
                                       "body": body})
 
@@ -219,7 +221,8 @@ class FakeDashScope:
                 task = fake.tasks.get(task_id)
                 if task is None:
                     return self._error(404, "NotFound", "task not found")
-                if task["status"] in ("PENDING", "RUNNING") and task["failure"] == "slow" or task["status"] == "PENDING":
+                # Like the real service, only a PENDING task can be cancelled; a "slow" one counts as pending.
+                if task["status"] == "PENDING" or (task["status"] == "RUNNING" and task["failure"] == "slow"):
                     task["status"] = "CANCELED"
                     return self._send(200, {"request_id": uuid.uuid4().hex})
                 self._error(400, "UnsupportedOperation", f"task in status {task['status']} cannot be canceled")
