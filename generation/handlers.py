@@ -34,13 +34,14 @@ def generation_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     backend_name = p.get("backend", "dashscope")
     request = request_from_params(p)
     api_key = keys.key_for_job(job=job) if backend_name != backends.LOCAL else ""
-    last = [0.0, -1]
+    last = [-1]
 
     def progress(fraction: float, note: str) -> None:
+        # Called once per DashScope poll (>= DASHSCOPE_POLL_INTERVAL apart) or per denoising step: one
+        # small UPDATE each, skipped when the percentage did not move.
         percent = 2 + int(96 * max(0.0, min(1.0, fraction)))
-        now = time.monotonic()
-        if percent != last[1] and (now - last[0] > 0.2 or percent >= 95):  # at most ~5 writes a second
-            last[0], last[1] = now, percent
+        if percent != last[0]:
+            last[0] = percent
             report(percent)
 
     checked = [0.0, False]
