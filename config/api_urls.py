@@ -5,6 +5,7 @@ from editing import text_apis
 from editing.apis import CropJobCreateApi, ResizeJobCreateApi
 from gallery import apis as gallery
 from matting import apis as matting
+from generation import apis as generation
 from ocr import apis as ocr
 
 app_name = "api"
@@ -36,4 +37,13 @@ urlpatterns = [
     path("matting/touchup/", matting.TouchupJobCreateApi.as_view(), name="matting-touchup"),
     path("matting/engines/", matting.MattingEnginesApi.as_view(), name="matting-engines"),
     path("matting/<uuid:job_id>/zip/", matting.CutoutZipApi.as_view(), name="matting-zip"),
+    path("generation/", generation.GenerationJobCreateApi.as_view(), name="generation-create"),
+    path("generation/models/", generation.GenerationCatalogApi.as_view(), name="generation-models"),
+    path("generation/templates/expand/", generation.GenerationTemplateExpandApi.as_view(),
+         name="generation-template-expand"),
+    path("generation/key/", generation.GenerationKeyApi.as_view(), name="generation-key"),
+    path("generation/jobs/<uuid:job_id>/cancel/", generation.GenerationJobCancelApi.as_view(),
+         name="generation-cancel"),
+    path("generation/items/<uuid:item_id>/again/", generation.GenerationAgainApi.as_view(),
+         name="generation-again"),
 ]

@@ -14,6 +14,7 @@ class Feature:
     description: str
     icon: str
     url_name: str | None = None
+    takes_input: bool = True  # offered under "use as input for…" (text to image starts from words)
 
     @property
     def available(self) -> bool:
@@ -25,7 +26,8 @@ class Feature:
 
 
 FEATURES: tuple[Feature, ...] = (
-    Feature("generate", _("Text to image"), _("Describe a picture and let a model paint it."), "sparkles"),
+    Feature("generate", _("Text to image"), _("Describe a picture and let a model paint it."), "sparkles",
+            "generation:generate", takes_input=False),
     Feature("cutout", _("Portrait cutout"), _("Remove the background behind people."), "scissors", "matting:cutout"),
     Feature("ocr", _("Read text"), _("Find and copy the text in an image."), "text", "ocr:read"),
     Feature("text", _("Text in images"), _("Place, change or remove text inside an image."), "type", "editing:text"),
@@ -45,10 +47,12 @@ JOB_KIND_LABELS = {
     "matting.cutout": _("Portrait cutout"),
     "matting.background": _("New background"),
     "matting.touchup": _("Cutout touch-up"),
+    "generation.dashscope": _("Text to image (DashScope)"),
+    "generation.local": _("Text to image (local model)"),
 }
 
 # Feature keys a gallery item can be sent to ("use as input for ...").
-INPUT_FEATURES = tuple(f for f in FEATURES if f.available)
+INPUT_FEATURES = tuple(f for f in FEATURES if f.available and f.takes_input)
 
 
 def sidebar(request):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("edit/", include("editing.urls")),
     path("ocr/", include("ocr.urls")),
     path("cutout/", include("matting.urls")),
+    path("generate/", include("generation.urls")),
     path("api/v1/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/gallery-thumbnail/<uuid:item_id>/", admin_thumbnail, name="admin-thumbnail"),

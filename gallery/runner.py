@@ -44,6 +44,7 @@ class JobOutput:
     quality: int = 92
     metadata: dict = field(default_factory=dict)
     lossless: bool = False  # WebP only
+    encoded: bytes | None = None  # the image's own bytes in `fmt`, stored as they are (see gallery_item_create)
 
 
 @dataclass
@@ -106,7 +107,7 @@ def _run_claimed(job: Job) -> str:
             items = [
                 gallery_item_create(
                     owner=job.owner, image=o.image, kind=o.kind, name=o.name, fmt=o.fmt, quality=o.quality,
-                    parent=o.parent, job=job, metadata=o.metadata, lossless=o.lossless,
+                    parent=o.parent, job=job, metadata=o.metadata, lossless=o.lossless, encoded=o.encoded,
                 )
                 for o in outcome.outputs
             ]

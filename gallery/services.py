@@ -90,10 +90,13 @@ def gallery_item_create(
     job: Job | None = None,
     metadata: dict | None = None,
     lossless: bool = False,
+    encoded: bytes | None = None,
 ) -> GalleryItem:
-    """Encodes `image` as `fmt`, stores it with a WebP thumbnail, and saves the row."""
+    """Encodes `image` as `fmt`, stores it with a WebP thumbnail, and saves the row. `encoded`: the
+    image's own bytes in `fmt`, already verified by decoding them into `image` (e.g. a generated
+    picture downloaded from a service), stored as they are instead of encoding again."""
     fmt = fmt.upper()
-    data = image_encode(image, fmt, quality=quality, lossless=lossless)
+    data = encoded if encoded is not None else image_encode(image, fmt, quality=quality, lossless=lossless)
     item = GalleryItem(
         owner=owner, kind=kind, name=name[:255], width=image.width, height=image.height, format=fmt,
         bytes=len(data), sha256=hashlib.sha256(data).hexdigest(), parent=parent, job=job,
@@ -198,10 +201,15 @@ def job_enqueue(*, job_id) -> None:
     from django_q.conf import Conf
     from django_q.tasks import async_task
 
+    options = {}
+    if settings.JOB_CLUSTERS:  # some kinds run on their own cluster (e.g. local generation on a GPU machine)
+        kind = Job.objects.filter(id=job_id).values_list("kind", flat=True).first()
+        if settings.JOB_CLUSTERS.get(kind):
+            options["cluster"] = settings.JOB_CLUSTERS[kind]
     try:
         task_id = async_task(
             "gallery.tasks.job_run_task", str(job_id), task_name=f"job-{job_id}",
-            hook="gallery.tasks.job_task_hook", group="studio-jobs",
+            hook="gallery.tasks.job_task_hook", group="studio-jobs", **options,
         )
     except Exception:
         if Conf.SYNC:

@@ -89,7 +89,7 @@ def gallery_item_detail(request, item_id):
         "children": selectors.gallery_item_children(item=item)[:24],
         "job": item.job,
         "output_formats": ("PNG", "JPEG", "WEBP"),
-        "input_features": [f for f in FEATURES if f.available],
+        "input_features": [f for f in FEATURES if f.available and f.takes_input],
     }
     return render(request, "gallery/detail.html", context)
 
@@ -160,7 +160,7 @@ def job_list(request):
 def job_detail(request, job_id):
     job = services.job_check_liveness(job=selectors.job_get(owner=request.user, job_id=job_id))
     template = "gallery/_job_status.html" if request.htmx else "gallery/job_detail.html"
-    return render(request, template, {"job": job, "input_features": [f for f in FEATURES if f.available]})
+    return render(request, template, {"job": job, "input_features": [f for f in FEATURES if f.available and f.takes_input]})
 
 
 @login_required

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import threading
 
+from ml.generation.dashscope_backend import DashScopeBackend
+from ml.generation.diffusers_backend import DiffusersBackend
 from ml.ocr.base import OcrEngine
 from ml.ocr.easyocr_engine import EasyOcrEngine
 from ml.ocr.fake_engine import FakeOcrEngine
@@ -55,6 +57,7 @@ class _Matter:
 _MODELS: dict[str, dict[str, type]] = {
     "ocr": {cls.name: cls for cls in (PpOcrEngine, EasyOcrEngine, FakeOcrEngine)},
     "matting": {name: _Matter(name) for name in ("u2netp", "modnet", "modnet-onnx")},
+    "generation": {cls.name: cls for cls in (DashScopeBackend, DiffusersBackend)},
 }
 
 _instances: dict[tuple, object] = {}

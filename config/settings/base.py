@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "editing",
     "matting",
     "ocr",
+    "generation",
 ]
 
 MIDDLEWARE = [
@@ -151,7 +152,13 @@ JOB_HANDLERS = {
     "matting.cutout": "matting.handlers.cutout_handle",
     "matting.background": "matting.handlers.background_handle",
     "matting.touchup": "matting.handlers.touchup_handle",
+    "generation.dashscope": "generation.handlers.generation_handle",
+    "generation.local": "generation.handlers.generation_handle",
 }
+# Job kind -> django-q2 cluster name, for kinds that must run elsewhere (a GPU machine runs
+# `Q_CLUSTER_NAME=gpu python manage.py qcluster`). Empty: every job goes to the default cluster.
+GENERATION_LOCAL_CLUSTER = env_str("GENERATION_LOCAL_CLUSTER", "")
+JOB_CLUSTERS = {"generation.local": GENERATION_LOCAL_CLUSTER} if GENERATION_LOCAL_CLUSTER else {}
 
 # --- Files ---------------------------------------------------------------------------------------
 # Private: never served by URL; gallery.views streams files after an ownership check.
@@ -198,6 +205,31 @@ OCR_LANGUAGES = env_list("OCR_LANGUAGES", ["ch_sim", "en"])
 # Extra folders searched for font files (before the system folders: Noto CJK from Debian's
 # fonts-noto-cjk, DejaVu from fonts-dejavu-core), comma-separated.
 TEXT_FONT_DIRS = env_list("TEXT_FONT_DIRS", [])
+
+# Text to image. DashScope: the server's key (users may save their own, encrypted with
+# DASHSCOPE_KEY_ENCRYPTION_KEY, or type one per request); DASHSCOPE_BASE_URL points the SDK elsewhere
+# (e.g. the fake server: `manage.py fake_dashscope`). The offered models are a list (new wan*/qwen-image*
+# names get their family's rules). The local diffusers model is a folder or a hub id; empty: not offered.
+DASHSCOPE_API_KEY = env_str("DASHSCOPE_API_KEY", "")
+DASHSCOPE_BASE_URL = env_str("DASHSCOPE_BASE_URL", "")
+# A Fernet key (or any long secret, hashed into one); empty: derived from DJANGO_SECRET_KEY.
+DASHSCOPE_KEY_ENCRYPTION_KEY = env_str("DASHSCOPE_KEY_ENCRYPTION_KEY", "")
+DASHSCOPE_MODELS = env_list("DASHSCOPE_MODELS", [
+    "qwen-image", "qwen-image-plus", "wanx2.1-t2i-turbo", "wanx2.1-t2i-plus", "wan2.2-t2i-flash",
+])
+DASHSCOPE_TIMEOUT = env_int("DASHSCOPE_TIMEOUT", 180)
+DASHSCOPE_POLL_INTERVAL = float(env_str("DASHSCOPE_POLL_INTERVAL", "1.0"))
+DASHSCOPE_SUBMIT_RETRIES = env_int("DASHSCOPE_SUBMIT_RETRIES", 4)
+DASHSCOPE_BACKOFF = float(env_str("DASHSCOPE_BACKOFF", "1.0"))
+DASHSCOPE_MIN_SUBMIT_INTERVAL = float(env_str("DASHSCOPE_MIN_SUBMIT_INTERVAL", "0.5"))
+GENERATION_LOCAL_MODEL = env_str("GENERATION_LOCAL_MODEL", "")
+GENERATION_LOCAL_DEVICE = env_str("GENERATION_LOCAL_DEVICE", "auto")
+GENERATION_LOCAL_MAX_SIDE = env_int("GENERATION_LOCAL_MAX_SIDE", 1024)
+GENERATION_LOCAL_STEPS = env_int("GENERATION_LOCAL_STEPS", 4)
+# Default classifier-free guidance: 0 suits distilled models (sd-turbo); 7.5 suits Stable Diffusion 1.5.
+GENERATION_LOCAL_GUIDANCE = float(env_str("GENERATION_LOCAL_GUIDANCE", "0.0"))
+# Hub ids may download on first use only when this is on (off by default: weights are provisioned).
+GENERATION_LOCAL_ALLOW_DOWNLOAD = env_bool("GENERATION_LOCAL_ALLOW_DOWNLOAD", False)
 
 # --- Accounts (django-allauth) -------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -50,6 +50,10 @@ ROUTES = {
     "api:matting-zip": "get",
     "editing:text-result": "get",
     "editing:text-lines-status": "get",
+    "generation:result": "get",
+    "generation:cancel": "post",
+    "api:generation-cancel": "post",
+    "api:generation-again": "get",
 }
 # Extra methods on the same API URL.
 EXTRA_API_PROBES = [("api:gallery-item-detail", "delete")]
@@ -93,8 +97,14 @@ def alice_world(user, make_item, run_jobs, settings, tmp_path):
     text_lines_job = job_create(owner=user, kind="editing.text_lines", params={}, inputs=[upload])
     text_job = job_create(owner=user, kind="editing.text_add", params={}, inputs=[upload])
     token, _secret = api_token_create(user=user, name="alice laptop")
+    # a finished text-to-image job and its image (made directly: no service is called here)
+    gen_job = Job.objects.create(owner=user, kind="generation.dashscope", status=Job.Status.SUCCEEDED,
+                                 params={"model": "qwen-image", "prompt": "x"})
+    gen_item = make_item(user, name="generated.png", kind="generated", job=gen_job,
+                         metadata={"params": {"model": "qwen-image", "prompt": "x", "seed": 1}})
     return {"upload": upload, "edited": edited, "done_job": done_job, "queued_job": queued_job, "token": token,
-            "ocr_job": ocr_job, "cutout_job": cutout_job, "text_lines_job": text_lines_job, "text_job": text_job, "cutout": cutout_job.outputs.get(kind="cutout")}
+            "ocr_job": ocr_job, "cutout_job": cutout_job, "text_lines_job": text_lines_job, "text_job": text_job, "gen_job": gen_job, "gen_item": gen_item,
+            "cutout": cutout_job.outputs.get(kind="cutout")}
 
 
 def _urls(world) -> list[tuple[str, str, str]]:
@@ -109,11 +119,14 @@ def _urls(world) -> list[tuple[str, str, str]]:
     urls = []
     for name, method in probes:
         [param] = routes[name]
-        # OCR result pages and exports exist only for a finished OCR job, cutout pages for cutouts.
+        # OCR result pages and exports exist only for a finished OCR job, cutout pages for cutouts,
+        # text-to-image routes for a text-to-image job or a generated image.
         if "ocr" in name:
             targets = [world["ocr_job"].id]
         elif name.startswith("editing:text"):
             targets = [world["text_lines_job"].id if "lines" in name else world["text_job"].id]
+        elif "generation" in name:
+            targets = [world["gen_job"].id if param == "job_id" else world["gen_item"].id]
         elif "matting" in name:
             targets = [world["cutout_job"].id] if param == "job_id" else [world["cutout"].id]
         else:
@@ -177,7 +190,7 @@ def test_other_user_editor_with_foreign_source_is_404(alice_world, other_client,
     for item in (alice_world["upload"], alice_world["edited"]):
         assert other_client.get(url, {"source": item.id}).status_code == 404
         assert other_client.post(f"{url}?source={item.id}", {"right": 50, "width": 10}).status_code == 404
-    assert Job.objects.filter(owner=alice_world["upload"].owner).count() == 6  # the world's own jobs, no new one
+    assert Job.objects.filter(owner=alice_world["upload"].owner).count() == 7  # the world's own jobs, no new one
     assert Job.objects.exclude(owner=alice_world["upload"].owner).count() == 0
 
 

@@ -1,0 +1,121 @@
+"""REST API of text-to-image: create a job (202), the catalog (models, sizes, templates, key status),
+template expansion, the user's saved key, cancelling a running job, and the parameters of a made
+image ("generate again"). The same services and selectors as the page."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from gallery.apis import JobCreateThrottle, job_accepted
+from gallery.serializers import JobOutputSerializer
+from generation import catalog_data, keys, services
+from generation.selectors import generation_item_params, generation_job_get
+
+PARAM_FIELDS = ("model", "prompt", "negative_prompt", "template", "subject", "size", "width", "height", "n",
+                "seed", "seed_mode", "prompt_extend", "watermark", "steps", "guidance", "key_source")
+
+
+class GenerationJobCreateApi(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    throttle_classes = [JobCreateThrottle]
+    throttle_scope = "jobs"
+
+    class InputSerializer(serializers.Serializer):
+        model = serializers.CharField(required=False, help_text="A name from GET generation/models/.")
+        prompt = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+        negative_prompt = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+        template = serializers.CharField(required=False, allow_blank=True,
+                                         help_text="A template key; with `subject` and no prompt, the prompt is expanded.")
+        subject = serializers.CharField(required=False, allow_blank=True)
+        size = serializers.CharField(required=False, help_text="width*height, e.g. 1328*1328.")
+        width = serializers.IntegerField(required=False)
+        height = serializers.IntegerField(required=False)
+        n = serializers.IntegerField(required=False)
+        seed = serializers.IntegerField(required=False, allow_null=True)
+        seed_mode = serializers.ChoiceField(choices=["random", "fixed"], required=False)
+        prompt_extend = serializers.BooleanField(required=False, allow_null=True, default=None)
+        watermark = serializers.BooleanField(required=False, allow_null=True, default=None)
+        steps = serializers.IntegerField(required=False)
+        guidance = serializers.FloatField(required=False)
+        key_source = serializers.ChoiceField(choices=[keys.SERVER, keys.SAVED, keys.TYPED], required=False)
+        api_key = serializers.CharField(required=False, allow_blank=True, write_only=True,
+                                        help_text="A key for this request only (key_source=typed, the default when "
+                                                  "this is given); never stored.")
+        save_key = serializers.BooleanField(required=False, default=False,
+                                            help_text="Save the typed key (encrypted) as your own key.")
+
+        class Meta:
+            ref_name = "GenerationJobInput"
+
+    @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
+    def post(self, request):
+        s = self.InputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = s.validated_data
+        params = {k: data[k] for k in PARAM_FIELDS if k in data and data[k] is not None}
+        if data.get("api_key") and "key_source" not in params:
+            params["key_source"] = keys.TYPED  # a key sent without saying which to use is the one to use
+        job = services.generation_job_create(user=request.user, params=params, typed_key=data.get("api_key", ""),
+                                             save_key=data.get("save_key", False))
+        return job_accepted(job, request)
+
+
+class GenerationCatalogApi(APIView):
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        return Response(catalog_data.catalog(user=request.user))
+
+
+class GenerationTemplateExpandApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        template = serializers.CharField()
+        subject = serializers.CharField(required=False, allow_blank=True)
+        model = serializers.CharField(required=False, allow_blank=True)
+
+        class Meta:
+            ref_name = "GenerationTemplateInput"
+
+    @extend_schema(request=InputSerializer, responses={200: dict})
+    def post(self, request):
+        s = self.InputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        return Response(catalog_data.template_expand(**s.validated_data))
+
+
+class GenerationKeyApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        api_key = serializers.CharField(write_only=True)
+
+        class Meta:
+            ref_name = "GenerationKeyInput"
+
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        return Response(catalog_data.key_status(user=request.user))
+
+    @extend_schema(request=InputSerializer, responses={200: dict})
+    def put(self, request):
+        s = self.InputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        keys.credential_save(user=request.user, key=s.validated_data["api_key"])
+        return Response(catalog_data.key_status(user=request.user))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request):
+        keys.credential_delete(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class GenerationJobCancelApi(APIView):
+    @extend_schema(request=None, responses=JobOutputSerializer)
+    def post(self, request, job_id):
+        job = services.generation_job_cancel(job=generation_job_get(owner=request.user, job_id=job_id))
+        return Response(JobOutputSerializer(job, context={"request": request}).data)
+
+
+class GenerationAgainApi(APIView):
+    @extend_schema(responses={200: dict})
+    def get(self, request, item_id):
+        return Response(generation_item_params(owner=request.user, item_id=item_id))

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GenerationConfig(AppConfig):
+    name = "generation"
+    verbose_name = _("Text to image")
+    # Nothing is loaded here: backends are built lazily in the worker (ml.registry).

@@ -1,0 +1,25 @@
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from gallery import selectors
+from gallery.models import GalleryItem, Job
+from generation.services import KINDS
+
+
+def generation_job_get(*, owner, job_id) -> Job:
+    """The user's text-to-image job; anything else (another user's, another kind) is 404."""
+    job = selectors.job_get(owner=owner, job_id=job_id)
+    if job.kind not in KINDS.values():
+        raise Http404
+    return job
+
+
+def generation_item_params(*, owner, item_id) -> dict:
+    """The parameters a generated item was made with, to fill the form again ('generate again')."""
+    try:
+        item = selectors.gallery_item_get(owner=owner, item_id=item_id)
+    except ValidationError:  # not a UUID
+        raise Http404 from None
+    if item.kind != GalleryItem.Kind.GENERATED or "params" not in item.metadata:
+        raise Http404
+    return dict(item.metadata["params"])

@@ -1,0 +1,56 @@
+"""Creates and cancels text-to-image jobs. The page and the API call these."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.exceptions import ApplicationError
+from gallery.models import Job
+from gallery.services import job_cancel, job_create
+from generation import keys
+from generation.params import generation_params_clean
+
+KINDS = {"dashscope": "generation.dashscope", "local": "generation.local"}
+
+
+def generation_job_create(*, user, params, typed_key: str = "", save_key: bool = False) -> Job:
+    """Validates every parameter and the key choice (nothing is stored or sent when one is wrong),
+    creates the job and enqueues it on commit. A typed key is never put in the job's params (see
+    generation.keys); with `save_key` it is saved (encrypted) as the user's own key and used as such."""
+    cleaned = generation_params_clean(params, key_source_default=keys.key_source_default(user=user))
+    typed = ""
+    if cleaned["backend"] == "dashscope":
+        typed = keys.key_check(user=user, source=cleaned["key_source"], typed=typed_key)
+    with transaction.atomic():
+        if typed and save_key:
+            keys.credential_save(user=user, key=typed)
+            cleaned["key_source"], typed = keys.SAVED, ""
+        job = job_create(owner=user, kind=KINDS[cleaned["backend"]], params=cleaned, inputs=[])
+        if typed:
+            keys.typed_key_stash(job_id=job.id, key=typed)  # before on_commit enqueues (sync mode runs there)
+    return job
+
+
+def generation_job_cancel(*, job: Job) -> Job:
+    """A queued job is cancelled at once; a running one is marked cancelled and its handler stops at
+    the next check (between denoising steps, or at the next DashScope poll, cancelling the remote task).
+    Outputs a cancelled job might still produce are dropped by the runner."""
+    if job.status == Job.Status.QUEUED:
+        return job_cancel(job=job)
+    changed = Job.objects.filter(id=job.id, status=Job.Status.RUNNING).update(
+        status=Job.Status.CANCELLED, finished_at=timezone.now(), error_code="cancelled",
+        error_message=_("Cancelled by you."),
+    )
+    job.refresh_from_db()
+    if not changed:
+        raise ApplicationError(
+            _("This job has already finished: %(status)s.") % {"status": job.get_status_display()},
+            code="not_cancellable", status=409,
+        )
+    return job
+
+
+def generation_cancel_requested(*, job_id) -> bool:
+    return Job.objects.filter(id=job_id, status=Job.Status.CANCELLED).exists()
