@@ -205,9 +205,8 @@ def contact_sheet(rows, records, path: Path) -> None:
         y0, y1 = max(0, min(ys) - 20), min(h, max(ys) + 20)
         m = np.stack([mask] * 3, -1) if mask.ndim == 2 else mask
         crops = [a[y0:y1, x0:x1] for a in (texted, m, telea, ours, clean)]
-        scale = 240 / max(1, y1 - y0)
-        tw = max(1, int((x1 - x0) * min(scale, 1.0)))
-        th = max(1, int((y1 - y0) * min(scale, 1.0)))
+        scale = min(1.0, 150 / max(1, y1 - y0), 330 / max(1, x1 - x0))
+        tw, th = max(1, int((x1 - x0) * scale)), max(1, int((y1 - y0) * scale))
         tiles.append([Image.fromarray(np.ascontiguousarray(c)).resize((tw, th)) for c in crops])
     col_w = max(t[0].width for t in tiles)
     sheet = Image.new("RGB", (5 * (col_w + 6), sum(t[0].height + 6 for t in tiles) + 24), "white")

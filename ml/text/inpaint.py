@@ -23,6 +23,12 @@ from PIL import Image
 from ml.text.types import TextError
 
 METHODS = ("default", "telea", "ns")
+BAND = 0.06        # outline / shadow band around the glyphs, in line heights (0 = none)
+BAND_DIFF = 0.7    # ... where pixels differ from the background by this share of the glyph threshold
+COLOUR_TOL = 40    # max channel distance to a glyph colour
+WIDE = 1.0         # weak pixels: within WIDE x COLOUR_TOL of a glyph colour
+LOW = 0.5          # weak pixels: differ from the background by LOW x the glyph threshold
+HIGH_MIN = 30.0    # the glyph threshold is at least this
 
 
 # --- membrane (harmonic) fill -------------------------------------------------------------------
@@ -186,7 +192,7 @@ def glyph_mask(rgb: np.ndarray, quad, *, grow: float = 0.2) -> np.ndarray:
     values = diff[inside]
     if values.size < 16:
         return np.zeros((h, w), bool)
-    high = max(_otsu(values), 30.0)
+    high = max(_otsu(values), HIGH_MIN)
     strong = (diff > high) & reg
     if not strong.any():
         return np.zeros((h, w), bool)
@@ -196,7 +202,7 @@ def glyph_mask(rgb: np.ndarray, quad, *, grow: float = 0.2) -> np.ndarray:
     rim = reg & ~inner_sub
     kept = []
     for colour in _palette(sub[strong], 4):
-        close = np.abs(sub - colour).max(axis=2) < 40
+        close = np.abs(sub - colour).max(axis=2) < COLOUR_TOL
         f_inner = close[inner_sub].mean() if inner_sub.any() else 0.0
         f_rim = close[rim].mean() if rim.any() else 0.0
         if f_inner > 2.5 * f_rim + 0.01:
@@ -207,20 +213,26 @@ def glyph_mask(rgb: np.ndarray, quad, *, grow: float = 0.2) -> np.ndarray:
     wide = np.zeros(diff.shape, bool)
     for colour in kept:
         dist = np.abs(sub - colour).max(axis=2)
-        near |= dist < 40
-        wide |= dist < 80
+        near |= dist < COLOUR_TOL
+        wide |= dist < WIDE * COLOUR_TOL
     core = strong & near
-    low = max(high * 0.5, 18.0)
+    low = max(high * LOW, 18.0)
     weak = ((diff > low) & wide) | core
     labels, _count = ndimage.label(weak)
     seeded = np.unique(labels[core])
     found = np.isin(labels, seeded[seeded > 0]) & reg
+    # outlines and drop shadows hug the strokes whatever their colour: pixels next to the glyphs
+    # that still differ from the background estimate join them
+    if BAND > 0:
+        band = max(1, int(round(BAND * line_h)))
+        near_glyphs = ndimage.distance_transform_edt(~found) <= band
+        found |= near_glyphs & (diff > BAND_DIFF * high) & reg
     out = np.zeros((h, w), bool)
     out[y0:y1, x0:x1] = found
     return out
 
 
-def text_mask(image: Image.Image, quads, *, dilate: int = 3) -> Image.Image:
+def text_mask(image: Image.Image, quads, *, dilate: int = 2) -> Image.Image:
     """"L" mask (255 = text) of the glyphs inside each quad, dilated by `dilate` pixels."""
     import cv2
 
@@ -236,6 +248,6 @@ def text_mask(image: Image.Image, quads, *, dilate: int = 3) -> Image.Image:
     return Image.fromarray(out, "L")
 
 
-def remove_lines(image: Image.Image, quads, *, method: str = "default", dilate: int = 3) -> Image.Image:
+def remove_lines(image: Image.Image, quads, *, method: str = "default", dilate: int = 2) -> Image.Image:
     """text_mask + remove_text."""
     return remove_text(image, text_mask(image, quads, dilate=dilate), method=method)
