@@ -163,10 +163,17 @@ def bench_removal(data: Path, save: Path | None, sheet: Path | None) -> tuple[di
         mask = text_mask(texted_img, quads)
         ours = np.asarray(remove_text(texted_img, mask))
         seconds = time.perf_counter() - started
+        ours_gt = np.asarray(remove_text(texted_img, Image.fromarray(gt_mask.astype(np.uint8) * 255)))
+        own_telea = np.asarray(remove_text(texted_img, mask, method="telea"))
         p_t, s_t = box_scores(telea, clean, rec["lines"])
         p_o, s_o = box_scores(ours, clean, rec["lines"])
+        p_g, s_g = box_scores(ours_gt, clean, rec["lines"])
+        p_ot, s_ot = box_scores(own_telea, clean, rec["lines"])
+        m = np.asarray(mask) > 127
         rows.append({"image": rec["texted"], "lines": len(rec["lines"]), "psnr_telea": p_t, "ssim_telea": s_t,
-                     "psnr_ours": p_o, "ssim_ours": s_o, "seconds": seconds,
+                     "psnr_ours": p_o, "ssim_ours": s_o, "psnr_ours_gtmask": p_g, "ssim_ours_gtmask": s_g,
+                     "psnr_telea_ownmask": p_ot, "ssim_telea_ownmask": s_ot, "seconds": seconds,
+                     "mask_recall": float(m[gt_mask].mean()), "mask_extra": float((m & ~gt_mask).sum() / max(1, m.sum())),
                      "detected_telea": still_detected(telea, rec["lines"], rapid),
                      "detected_ours": still_detected(ours, rec["lines"], rapid)})
         if save:
@@ -182,6 +189,11 @@ def bench_removal(data: Path, save: Path | None, sheet: Path | None) -> tuple[di
         "images": len(rows), "lines": n_lines,
         "psnr_telea": round(mean("psnr_telea"), 3), "ssim_telea": round(mean("ssim_telea"), 4),
         "psnr_ours": round(mean("psnr_ours"), 3), "ssim_ours": round(mean("ssim_ours"), 4),
+        "psnr_ours_gtmask": round(mean("psnr_ours_gtmask"), 3), "ssim_ours_gtmask": round(mean("ssim_ours_gtmask"), 4),
+        "psnr_telea_ownmask": round(mean("psnr_telea_ownmask"), 3),
+        "ssim_telea_ownmask": round(mean("ssim_telea_ownmask"), 4),
+        "mask_recall_gt": round(statistics.mean(r["mask_recall"] for r in rows), 4),
+        "mask_extra_share": round(statistics.mean(r["mask_extra"] for r in rows), 4),
         "detected_telea": round(sum(r["detected_telea"] for r in rows) / n_lines, 4),
         "detected_ours": round(sum(r["detected_ours"] for r in rows) / n_lines, 4),
         "seconds_mean": round(statistics.mean(r["seconds"] for r in rows), 3),
@@ -205,7 +217,7 @@ def contact_sheet(rows, records, path: Path) -> None:
         y0, y1 = max(0, min(ys) - 20), min(h, max(ys) + 20)
         m = np.stack([mask] * 3, -1) if mask.ndim == 2 else mask
         crops = [a[y0:y1, x0:x1] for a in (texted, m, telea, ours, clean)]
-        scale = min(1.0, 150 / max(1, y1 - y0), 330 / max(1, x1 - x0))
+        scale = min(1.0, 120 / max(1, y1 - y0), 260 / max(1, x1 - x0))
         tw, th = max(1, int((x1 - x0) * scale)), max(1, int((y1 - y0) * scale))
         tiles.append([Image.fromarray(np.ascontiguousarray(c)).resize((tw, th)) for c in crops])
     col_w = max(t[0].width for t in tiles)
@@ -296,7 +308,8 @@ def main() -> None:
     parts = set(args.only.split(","))
     if args.save:
         args.save.mkdir(parents=True, exist_ok=True)
-    print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}")
+    print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}, "
+          f"load average {os.getloadavg()[0]:.1f} at start")
     result: dict = {}
     if "placement" in parts:
         summary, rows = bench_placement(args.data, args.save)
@@ -323,6 +336,10 @@ def main() -> None:
               f"{summary['detected_telea']:.3f} | - |")
         print(f"| ours (default) | own (PP-OCR lines + text_mask) | {summary['psnr_ours']:.2f} | "
               f"{summary['ssim_ours']:.3f} | {summary['detected_ours']:.3f} | {summary['seconds_mean']:.2f} |")
+        print(f"| OpenCV Telea r=3 | own | {summary['psnr_telea_ownmask']:.2f} | {summary['ssim_telea_ownmask']:.3f} | - | - |")
+        print(f"| ours (fill only) | ground truth | {summary['psnr_ours_gtmask']:.2f} | {summary['ssim_ours_gtmask']:.3f} | - | - |")
+        print(f"own mask vs GT mask: covers {summary['mask_recall_gt']:.3f} of the GT mask; "
+              f"{summary['mask_extra_share']:.3f} of it lies outside the GT mask")
         print(f"gain: PSNR {summary['psnr_gain_db']:+.2f} dB, SSIM {summary['ssim_gain']:+.3f}; sheet: {args.sheet}")
     if "modify" in parts:
         summary, rows = bench_modify(args.data, args.save)
@@ -341,7 +358,8 @@ def main() -> None:
     if "timing" in parts:
         timing = bench_timing(args.data)
         result["seconds_per_op_1mp"] = timing
-        print(f"\nSeconds per operation, {timing['pixels'] / 1e6:.2f} MP photo (median of 3)")
+        print(f"\nSeconds per operation, {timing['pixels'] / 1e6:.2f} MP photo (median of 3; "
+              f"load average {os.getloadavg()[0]:.1f})")
         print("| add (2 boxes) | remove (detect + mask + fill) | modify (1 line) |\n|---|---|---|")
         print(f"| {timing['add']:.2f} | {timing['remove']:.2f} | {timing['modify']:.2f} |")
     if args.json:

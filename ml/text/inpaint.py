@@ -75,11 +75,80 @@ def _bbox(mask: np.ndarray, pad: int):
     return max(0, ys.min() - pad), min(h, ys.max() + pad + 1), max(0, xs.min() - pad), min(w, xs.max() + pad + 1)
 
 
-def _fill_default(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Membrane fill, one connected group of masked pixels at a time (small sparse systems)."""
+SHIFT_TAU = 0.35    # copy shifted texture where it predicts the rim this much better than its variance
+
+
+def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> None:
+    """Where the surroundings of a glyph are a texture that repeats nearby (bricks, stripes, lines),
+    the glyph is filled with a shifted copy of its neighbourhood, blended seamlessly (the copy plus
+    the membrane fill of the rim difference, as in Poisson cloning). The shift is the one whose copy
+    best matches the rim of unmasked pixels around the glyph; if even the best match is poor next to
+    the rim's own variation (unpredictable texture, smooth areas), the membrane fill stays."""
     from scipy import ndimage
 
-    out = rgb.astype(np.float64)
+    h, w = mask.shape
+    labels, _count = ndimage.label(mask)
+    for k, sl in enumerate(ndimage.find_objects(labels), start=1):
+        if sl is None:
+            continue
+        ch, cw = sl[0].stop - sl[0].start, sl[1].stop - sl[1].start
+        reach = int(min(32, max(6, max(ch, cw) // 2 + 4)))
+        step = max(2, reach // 4)
+        y0, y1 = max(0, sl[0].start - 3), min(h, sl[0].stop + 3)
+        x0, x1 = max(0, sl[1].start - 3), min(w, sl[1].stop + 3)
+        comp = labels[y0:y1, x0:x1] == k
+        if comp.sum() < 6:
+            continue
+        ring = ndimage.binary_dilation(comp, iterations=3) & ~mask[y0:y1, x0:x1]
+        cy, cx = np.nonzero(comp)
+        ry, rx = np.nonzero(ring)
+        if ry.size < 8:
+            continue
+        ring_vals = src[y0 + ry, x0 + rx]
+        variance = float(ring_vals.var(axis=0).sum())
+        if variance < 20.0:          # smooth: the membrane is right
+            continue
+        best, best_cost = None, None
+        for dy in range(-reach, reach + 1, step):
+            for dx in range(-reach, reach + 1, step):
+                if abs(dy) < 2 and abs(dx) < 2:
+                    continue
+                sy, sx = y0 + cy + dy, x0 + cx + dx
+                if sy.min() < 0 or sx.min() < 0 or sy.max() >= h or sx.max() >= w:
+                    continue
+                if mask[sy, sx].any():
+                    continue
+                qy, qx = y0 + ry + dy, x0 + rx + dx
+                ok = (qy >= 0) & (qx >= 0) & (qy < h) & (qx < w)
+                if ok.mean() < 0.8:
+                    continue
+                ok &= ~mask[np.clip(qy, 0, h - 1), np.clip(qx, 0, w - 1)]
+                if ok.mean() < 0.8:
+                    continue
+                diff = src[qy[ok], qx[ok]] - ring_vals[ok]
+                cost = float((diff ** 2).sum(axis=1).mean()) + 0.5 * (dy * dy + dx * dx) / reach
+                if best_cost is None or cost < best_cost:
+                    best, best_cost = (dy, dx), cost
+        if best is None or best_cost > SHIFT_TAU * 2 * variance:
+            continue
+        dy, dx = best
+        region = np.zeros((y1 - y0, x1 - x0), bool)
+        region[cy, cx] = True
+        shifted = np.empty((y1 - y0, x1 - x0, src.shape[2]))
+        yy, xx = np.mgrid[y0:y1, x0:x1]
+        shifted[:] = src[np.clip(yy + dy, 0, h - 1), np.clip(xx + dx, 0, w - 1)]
+        residual = harmonic_fill(out[y0:y1, x0:x1] - shifted, region)
+        patch = out[y0:y1, x0:x1]
+        patch[region] = shifted[region] + residual[region]
+
+
+def _fill_default(rgb: np.ndarray, mask: np.ndarray, shift: bool = True) -> np.ndarray:
+    """Membrane fill, one connected group of masked pixels at a time (small sparse systems), then
+    shifted texture where the surroundings repeat (_shift_fill)."""
+    from scipy import ndimage
+
+    src = rgb.astype(np.float64)
+    out = src.copy()
     labels, count = ndimage.label(ndimage.binary_dilation(mask, iterations=8))
     for k, sl in enumerate(ndimage.find_objects(labels), start=1):
         if sl is None:
@@ -92,6 +161,8 @@ def _fill_default(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
         patch = out[y0:y1, x0:x1]
         filled = harmonic_fill(patch, sub_mask)
         out[y0:y1, x0:x1] = np.where(sub_mask[..., None], filled, patch)
+    if shift:
+        _shift_fill(src, mask, out)
     return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
