@@ -236,6 +236,11 @@ def _palette(colours: np.ndarray, k: int) -> list[np.ndarray]:
 
 def glyph_mask(rgb: np.ndarray, quad, *, grow: float = 0.2) -> np.ndarray:
     """bool HxW: the glyph pixels of one line (see the module docstring), not dilated."""
+    return glyph_mask_colours(rgb, quad, grow=grow)[0]
+
+
+def glyph_mask_colours(rgb: np.ndarray, quad, *, grow: float = 0.2) -> tuple[np.ndarray, list[np.ndarray]]:
+    """(glyph mask, the glyph colours found: fill and outline when there is one)."""
     import cv2
     from scipy import ndimage
 
@@ -246,7 +251,7 @@ def glyph_mask(rgb: np.ndarray, quad, *, grow: float = 0.2) -> np.ndarray:
     inner = np.zeros((h, w), np.uint8)
     cv2.fillPoly(inner, [np.round(np.float64(quad)).astype(np.int32)], 1)
     if not region.any():
-        return np.zeros((h, w), bool)
+        return np.zeros((h, w), bool), []
     y0, y1, x0, x1 = _bbox(region > 0, 2)
     sub = rgb[y0:y1, x0:x1].astype(np.float64)
     reg = region[y0:y1, x0:x1] > 0
@@ -262,11 +267,11 @@ def glyph_mask(rgb: np.ndarray, quad, *, grow: float = 0.2) -> np.ndarray:
     inside = reg
     values = diff[inside]
     if values.size < 16:
-        return np.zeros((h, w), bool)
+        return np.zeros((h, w), bool), []
     high = max(_otsu(values), HIGH_MIN)
     strong = (diff > high) & reg
     if not strong.any():
-        return np.zeros((h, w), bool)
+        return np.zeros((h, w), bool), []
     # the glyphs' own colours: dominant colours of the strong core that are common inside the line's
     # quad and rare on the rim around it (a photo's own bright or dark parts run across the rim)
     inner_sub = inner[y0:y1, x0:x1] > 0
@@ -300,7 +305,7 @@ def glyph_mask(rgb: np.ndarray, quad, *, grow: float = 0.2) -> np.ndarray:
         found |= near_glyphs & (diff > BAND_DIFF * high) & reg
     out = np.zeros((h, w), bool)
     out[y0:y1, x0:x1] = found
-    return out
+    return out, [np.asarray(c) for c in kept]
 
 
 def text_mask(image: Image.Image, quads, *, dilate: int = 2) -> Image.Image:
