@@ -1,19 +1,23 @@
 """Text masks and text removal (filling masked pixels from their surroundings).
 
-text_mask: for each line quad, the background under the line is estimated by a membrane (harmonic)
-fill of a slightly enlarged quad from its rim; the glyphs are the pixels that differ from that
-estimate (colour distance, Otsu threshold with hysteresis so anti-aliased edges, outlines and drop
-shadows join the strokes they touch), then dilated a little. Only glyph pixels are masked, so the
-photo between strokes stays as it was.
+text_mask: for each line quad (e.g. from OCR), the background under the line is estimated by a
+membrane (harmonic) fill of the quad enlarged by 20 % of its height, from its rim. Glyph pixels
+differ from that estimate by more than an Otsu threshold; of their dominant colours, those common
+inside the quad and rare on the rim around it are the text's colours (a photo's own bright or dark
+parts run across the rim). Pixels close to a text colour that still differ from the background join
+the strokes they touch (anti-aliased edges), then a narrow band around the strokes where pixels
+differ strongly (outlines, shadows), and the result is dilated by 2 px. Only glyph pixels are
+masked, so the photo between strokes stays as it was: extra masked pixels cost far more than
+missed fringes (bench/RESULTS-text.md).
 
-remove_text, method "default": a membrane fill. The masked pixels get the solution of Laplace's
-equation with the unmasked rim as boundary values (one sparse LU solve per connected group of
-masked pixels: exact, no smear along a marching front as with Telea). On the text_removal set with
-the ground-truth mask it scores 27.38 dB / SSIM 0.752 inside the line boxes against Telea's
-25.83 / 0.733 (bench/RESULTS-text.md). Bringing back texture (high-pass detail of the nearest
-unmasked pixels mirrored across the mask edge) was tried and lowered both (27.22 / 0.747), so it is
-not used. "telea" and "ns" are OpenCV's (the baselines).
-"""
+remove_text, method "default": a membrane fill, then shifted texture. The masked pixels get the
+solution of Laplace's equation with the unmasked rim as boundary values (one sparse LU solve per
+connected group of masked pixels: exact, no smear along a marching front as with Telea). Then, glyph
+by glyph, where the rim around it is textured and a shifted copy of the neighbourhood predicts the
+rim well (bricks, stripes, lines), that copy is blended in seamlessly (copy plus the membrane fill of
+the rim difference, as in Poisson cloning). Mirrored high-pass detail (texture synthesis without
+matching) was tried and lowered both PSNR and SSIM, so it is not used. "telea" and "ns" are
+OpenCV's (the baselines)."""
 
 from __future__ import annotations
 
