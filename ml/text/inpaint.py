@@ -190,6 +190,8 @@ def remove_text(image: Image.Image, mask: Image.Image, *, method: str = "default
     result = Image.fromarray(out, "RGB")
     if mode == "RGBA":
         result.putalpha(image.getchannel("A"))
+    elif mode in ("L", "LA"):
+        result = result.convert(mode) if mode == "L" else Image.merge("LA", (result.convert("L"), image.getchannel("A")))
     return result
 
 

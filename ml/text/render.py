@@ -9,6 +9,7 @@ right to left. The layer is then pasted (axis-aligned box) or perspective-warped
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import replace
@@ -361,6 +362,26 @@ def _composite(base: Image.Image, layer: Image.Image, quad) -> Image.Image:
     return base
 
 
+@functools.lru_cache(maxsize=16)
+def _notdef(path: str, index: int) -> tuple:
+    mask = fonts.load(fonts.FontFile("", path, index, False), 24).getmask("\U0010FFFD")
+    return mask.size, bytes(mask)
+
+
+def missing_chars(font_file, text: str) -> list[str]:
+    """Characters of `text` the font draws as its "missing glyph" box."""
+    font = fonts.load(font_file, 24)
+    notdef = _notdef(font_file.path, font_file.index)
+    out = []
+    for ch in dict.fromkeys(text):
+        if ch.isspace() or ord(ch) < 0x20 or 0x200B <= ord(ch) <= 0x200F or ch == "\ufeff":
+            continue
+        mask = font.getmask(ch)
+        if (mask.size, bytes(mask)) == notdef:
+            out.append(ch)
+    return out
+
+
 def _validate(box: TextBox, index: int) -> None:
     if not box.text or not box.text.strip():
         raise TextError("empty_text", f"box {index + 1} has no text", index=index)
@@ -390,6 +411,10 @@ def place_text_detailed(image: Image.Image, boxes: list[TextBox], *, min_size: i
         quad = check_box(box.quad, base.size, i)
         face = box.font if not has_cjk(box.text) else fonts.cjk_counterpart(box.font)
         font_file = fonts.resolve(face, font_dirs)
+        missing = missing_chars(font_file, box.text)
+        if missing:
+            raise TextError("unsupported_chars", f"the font of box {i + 1} has no glyph for: {' '.join(missing)}",
+                            index=i, chars=missing)
         width, height = rectified_size(quad)
         layout, lines = fit(box, font_file, width, height, min_size=min_size, index=i)
         plans.append((box, quad, font_file, width, height, layout, lines))

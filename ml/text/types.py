@@ -15,7 +15,8 @@ class TextError(ValueError):
     `message` is English; `extra` holds details such as the box index.
 
     Codes: empty_text, box_outside, bad_box, too_long (cannot be legible at the minimum size),
-    bad_color, bad_option, font_missing, empty_mask."""
+    bad_color, bad_option, font_missing, empty_mask, unsupported_chars (a character the font cannot draw,
+    e.g. an emoji; `extra["chars"]` lists them)."""
 
     def __init__(self, code: str, message: str, **extra):
         super().__init__(message)
