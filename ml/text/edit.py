@@ -14,7 +14,7 @@ import math
 import numpy as np
 from PIL import Image
 
-from ml.text.inpaint import glyph_mask_colours, remove_text
+from ml.text.inpaint import _palette, glyph_mask_colours, remove_text
 from ml.text.readback import rectify
 from ml.text.render import MIN_SIZE, contrast, hex_color, luminance, place_text
 from ml.text.types import TextBox, TextError, TextStyle, quad_from
@@ -51,6 +51,9 @@ def estimate_style(image: Image.Image, quad) -> TextStyle:
     angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
     if glyphs.sum() < 8:
         raise TextError("empty_mask", "no text was found in that line", quad=[list(p) for p in quad])
+    # candidate colours: those the mask found, and the dominant colours of the glyph pixels (a
+    # neighbouring line of the same colour can hide the text colour from the mask's rim test)
+    colours = list(colours) + _palette(rgb[glyphs].astype(np.float64), 3)
     depth = ndimage.distance_transform_edt(glyphs)
     color, outline, best_depth = None, None, -1.0
     # of the glyph colours, the fill is the one deepest inside the strokes; another is an outline
