@@ -25,7 +25,8 @@ Public interface (import from `ml.text`):
   box is a quad), compared with the expected text. `reader` is an OCR engine from ml.ocr (default:
   `ml.registry.get("ocr", "ppocr")`).
 - `TextError(code, message)`: expected failures with a stable code (empty_text, box_outside,
-  bad_box, too_long, bad_color, bad_option, font_missing, empty_mask); messages are English and the
+  bad_box, too_long, bad_color, bad_option, font_missing, empty_mask, unsupported_chars); messages are
+  English and the
   Django side translates by code.
 - Fonts: `ml.text.fonts.FONTS` (names users choose from), `fonts.resolve(name, font_dirs)`,
   `fonts.available(font_dirs)`.

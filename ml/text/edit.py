@@ -14,13 +14,31 @@ import math
 import numpy as np
 from PIL import Image
 
-from ml.text.inpaint import glyph_mask, remove_text
+from ml.text.inpaint import _palette, glyph_mask_colours, remove_text
 from ml.text.readback import rectify
-from ml.text.render import MIN_SIZE, hex_color, place_text
+from ml.text.render import MIN_SIZE, contrast, hex_color, luminance, place_text
 from ml.text.types import TextBox, TextError, TextStyle, quad_from
 
 INK_TO_SIZE = 0.88   # ink height of a typical line / font size (Noto CJK and DejaVu)
-BOLD_RATIO = 0.085   # stroke width / font size above which a line counts as bold
+BOLD_RATIO = 0.13    # stroke width (less 1 px of anti-aliasing) / font size above which a line is bold
+
+
+def _ink_height(profile: np.ndarray) -> int:
+    """Height of the run of inked rows around the line's middle (ink of neighbouring lines that
+    reaches into a loose OCR box is left out)."""
+    if profile.max() <= 0:
+        return 0
+    inked = profile > 0.12 * profile.max()
+    rows = np.flatnonzero(inked)
+    mid = len(profile) // 2
+    centre = rows[np.argmin(np.abs(rows - mid))]
+    top = bottom = centre
+    gap = max(2, len(profile) // 12)
+    while top > 0 and inked[max(0, top - gap):top].any():
+        top -= 1
+    while bottom < len(profile) - 1 and inked[bottom + 1:bottom + 1 + gap].any():
+        bottom += 1
+    return int(bottom - top + 1)
 
 
 def estimate_style(image: Image.Image, quad) -> TextStyle:
@@ -28,26 +46,51 @@ def estimate_style(image: Image.Image, quad) -> TextStyle:
 
     quad = quad_from(quad)
     rgb = np.asarray(image.convert("RGB"))
-    glyphs = glyph_mask(rgb, quad)
+    glyphs, colours = glyph_mask_colours(rgb, quad)
     (x0, y0), (x1, y1) = quad[0], quad[1]
     angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
     if glyphs.sum() < 8:
         raise TextError("empty_mask", "no text was found in that line", quad=[list(p) for p in quad])
-    core = ndimage.binary_erosion(glyphs)
-    pixels = rgb[core] if core.sum() >= 8 else rgb[glyphs]
-    color = np.median(pixels, axis=0)
+    # candidate colours: those the mask found, and the dominant colours of the glyph pixels (a
+    # neighbouring line of the same colour can hide the text colour from the mask's rim test)
+    colours = list(colours) + _palette(rgb[glyphs].astype(np.float64), 3)
+    depth = ndimage.distance_transform_edt(glyphs)
+    color, outline, best_depth = None, None, -1.0
+    # of the glyph colours, the fill is the one deepest inside the strokes; another is an outline
+    for colour in colours:
+        close = glyphs & (np.abs(rgb.astype(np.float64) - colour).max(axis=2) < 40)
+        if close.sum() < 8:
+            continue
+        d = float(np.median(depth[close]))
+        if d > best_depth:
+            if color is not None:
+                outline = color
+            color, best_depth = np.median(rgb[close], axis=0), d
+        elif outline is None:
+            outline = np.median(rgb[close], axis=0)
+    if outline is not None and color is not None:
+        # an outline is a distinct colour (not an anti-aliased edge or a shadow's blur) on a good share
+        # of the glyph pixels
+        close = glyphs & (np.abs(rgb.astype(np.float64) - outline).max(axis=2) < 40)
+        ratio = float(contrast(luminance(color), luminance(outline)))
+        if ratio < 2.5 or close.sum() < 0.2 * glyphs.sum():
+            outline = None
+    if color is None:
+        core = ndimage.binary_erosion(glyphs)
+        color = np.median(rgb[core] if core.sum() >= 8 else rgb[glyphs], axis=0)
     ring = ndimage.binary_dilation(glyphs, iterations=4) & ~ndimage.binary_dilation(glyphs, iterations=2)
     background = np.median(rgb[ring], axis=0) if ring.any() else 255 - color
     # size from the ink height in the line's own (rectified) frame
     flat = rectify(glyphs.astype(np.uint8)[..., None].repeat(3, axis=2) * 255, quad)[..., 0] > 127
-    rows = np.flatnonzero(flat.mean(axis=1) > 0.01)
-    ink_h = (rows[-1] - rows[0] + 1) if rows.size else flat.shape[0] * 0.6
+    profile = flat.mean(axis=1)
+    ink_h = _ink_height(profile) or flat.shape[0] * 0.6
     size = max(6, int(round(ink_h / INK_TO_SIZE)))
     distance = ndimage.distance_transform_edt(flat)
     skeleton = distance[(distance >= ndimage.maximum_filter(distance, size=3)) & (distance > 0)]
     stroke = 2 * float(np.median(skeleton)) if skeleton.size else 1.0
     return TextStyle(color=hex_color(color), background=hex_color(background), size=size,
-                     bold=stroke / size > BOLD_RATIO, angle=round(angle, 2))
+                     bold=(stroke - 1) / size > BOLD_RATIO, angle=round(angle, 2),
+                     outline=hex_color(outline) if outline is not None else None)
 
 
 def modify_text(image: Image.Image, line_quad, new_text: str, *, font: str | None = None,
@@ -60,10 +103,10 @@ def modify_text(image: Image.Image, line_quad, new_text: str, *, font: str | Non
     import cv2
 
     rgb = np.asarray(image.convert("RGB"))
-    glyphs = glyph_mask(rgb, quad).astype(np.uint8) * 255
+    glyphs = glyph_mask_colours(rgb, quad)[0].astype(np.uint8) * 255
     mask = cv2.dilate(glyphs, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7)))
     cleaned = remove_text(image, Image.fromarray(mask, "L"))
     face = font or ("sans-bold" if style.bold else "sans")
     box = TextBox(quad=quad, text=new_text, font=face, color=color or style.color, align="center",
-                  max_size=style.size)
+                  max_size=style.size, outline=style.outline is not None, outline_color=style.outline)
     return place_text(cleaned, [box], min_size=max(6, min(MIN_SIZE, int(style.size * 0.6))), font_dirs=font_dirs)

@@ -1,19 +1,23 @@
 """Text masks and text removal (filling masked pixels from their surroundings).
 
-text_mask: for each line quad, the background under the line is estimated by a membrane (harmonic)
-fill of a slightly enlarged quad from its rim; the glyphs are the pixels that differ from that
-estimate (colour distance, Otsu threshold with hysteresis so anti-aliased edges, outlines and drop
-shadows join the strokes they touch), then dilated a little. Only glyph pixels are masked, so the
-photo between strokes stays as it was.
+text_mask: for each line quad (e.g. from OCR), the background under the line is estimated by a
+membrane (harmonic) fill of the quad enlarged by 20 % of its height, from its rim. Glyph pixels
+differ from that estimate by more than an Otsu threshold; of their dominant colours, those common
+inside the quad and rare on the rim around it are the text's colours (a photo's own bright or dark
+parts run across the rim). Pixels close to a text colour that still differ from the background join
+the strokes they touch (anti-aliased edges), then a narrow band around the strokes where pixels
+differ strongly (outlines, shadows), and the result is dilated by 2 px. Only glyph pixels are
+masked, so the photo between strokes stays as it was: extra masked pixels cost far more than
+missed fringes (bench/RESULTS-text.md).
 
-remove_text, method "default": a membrane fill. The masked pixels get the solution of Laplace's
-equation with the unmasked rim as boundary values (one sparse LU solve per connected group of
-masked pixels: exact, no smear along a marching front as with Telea). On the text_removal set with
-the ground-truth mask it scores 27.38 dB / SSIM 0.752 inside the line boxes against Telea's
-25.83 / 0.733 (bench/RESULTS-text.md). Bringing back texture (high-pass detail of the nearest
-unmasked pixels mirrored across the mask edge) was tried and lowered both (27.22 / 0.747), so it is
-not used. "telea" and "ns" are OpenCV's (the baselines).
-"""
+remove_text, method "default": a membrane fill, then shifted texture. The masked pixels get the
+solution of Laplace's equation with the unmasked rim as boundary values (one sparse LU solve per
+connected group of masked pixels: exact, no smear along a marching front as with Telea). Then, glyph
+by glyph, where the rim around it is textured and a shifted copy of the neighbourhood predicts the
+rim well (bricks, stripes, lines), that copy is blended in seamlessly (copy plus the membrane fill of
+the rim difference, as in Poisson cloning). Mirrored high-pass detail (texture synthesis without
+matching) was tried and lowered both PSNR and SSIM, so it is not used. "telea" and "ns" are
+OpenCV's (the baselines)."""
 
 from __future__ import annotations
 
@@ -23,6 +27,12 @@ from PIL import Image
 from ml.text.types import TextError
 
 METHODS = ("default", "telea", "ns")
+BAND = 0.06        # outline / shadow band around the glyphs, in line heights (0 = none)
+BAND_DIFF = 0.7    # ... where pixels differ from the background by this share of the glyph threshold
+COLOUR_TOL = 40    # max channel distance to a glyph colour
+WIDE = 1.0         # weak pixels: within WIDE x COLOUR_TOL of a glyph colour
+LOW = 0.5          # weak pixels: differ from the background by LOW x the glyph threshold
+HIGH_MIN = 30.0    # the glyph threshold is at least this
 
 
 # --- membrane (harmonic) fill -------------------------------------------------------------------
@@ -69,11 +79,80 @@ def _bbox(mask: np.ndarray, pad: int):
     return max(0, ys.min() - pad), min(h, ys.max() + pad + 1), max(0, xs.min() - pad), min(w, xs.max() + pad + 1)
 
 
-def _fill_default(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Membrane fill, one connected group of masked pixels at a time (small sparse systems)."""
+SHIFT_TAU = 0.35    # copy shifted texture where it predicts the rim this much better than its variance
+
+
+def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> None:
+    """Where the surroundings of a glyph are a texture that repeats nearby (bricks, stripes, lines),
+    the glyph is filled with a shifted copy of its neighbourhood, blended seamlessly (the copy plus
+    the membrane fill of the rim difference, as in Poisson cloning). The shift is the one whose copy
+    best matches the rim of unmasked pixels around the glyph; if even the best match is poor next to
+    the rim's own variation (unpredictable texture, smooth areas), the membrane fill stays."""
     from scipy import ndimage
 
-    out = rgb.astype(np.float64)
+    h, w = mask.shape
+    labels, _count = ndimage.label(mask)
+    for k, sl in enumerate(ndimage.find_objects(labels), start=1):
+        if sl is None:
+            continue
+        ch, cw = sl[0].stop - sl[0].start, sl[1].stop - sl[1].start
+        reach = int(min(32, max(6, max(ch, cw) // 2 + 4)))
+        step = max(2, reach // 4)
+        y0, y1 = max(0, sl[0].start - 3), min(h, sl[0].stop + 3)
+        x0, x1 = max(0, sl[1].start - 3), min(w, sl[1].stop + 3)
+        comp = labels[y0:y1, x0:x1] == k
+        if comp.sum() < 6:
+            continue
+        ring = ndimage.binary_dilation(comp, iterations=3) & ~mask[y0:y1, x0:x1]
+        cy, cx = np.nonzero(comp)
+        ry, rx = np.nonzero(ring)
+        if ry.size < 8:
+            continue
+        ring_vals = src[y0 + ry, x0 + rx]
+        variance = float(ring_vals.var(axis=0).sum())
+        if variance < 20.0:          # smooth: the membrane is right
+            continue
+        best, best_cost = None, None
+        for dy in range(-reach, reach + 1, step):
+            for dx in range(-reach, reach + 1, step):
+                if abs(dy) < 2 and abs(dx) < 2:
+                    continue
+                sy, sx = y0 + cy + dy, x0 + cx + dx
+                if sy.min() < 0 or sx.min() < 0 or sy.max() >= h or sx.max() >= w:
+                    continue
+                if mask[sy, sx].any():
+                    continue
+                qy, qx = y0 + ry + dy, x0 + rx + dx
+                ok = (qy >= 0) & (qx >= 0) & (qy < h) & (qx < w)
+                if ok.mean() < 0.8:
+                    continue
+                ok &= ~mask[np.clip(qy, 0, h - 1), np.clip(qx, 0, w - 1)]
+                if ok.mean() < 0.8:
+                    continue
+                diff = src[qy[ok], qx[ok]] - ring_vals[ok]
+                cost = float((diff ** 2).sum(axis=1).mean()) + 0.5 * (dy * dy + dx * dx) / reach
+                if best_cost is None or cost < best_cost:
+                    best, best_cost = (dy, dx), cost
+        if best is None or best_cost > SHIFT_TAU * 2 * variance:
+            continue
+        dy, dx = best
+        region = np.zeros((y1 - y0, x1 - x0), bool)
+        region[cy, cx] = True
+        shifted = np.empty((y1 - y0, x1 - x0, src.shape[2]))
+        yy, xx = np.mgrid[y0:y1, x0:x1]
+        shifted[:] = src[np.clip(yy + dy, 0, h - 1), np.clip(xx + dx, 0, w - 1)]
+        residual = harmonic_fill(out[y0:y1, x0:x1] - shifted, region)
+        patch = out[y0:y1, x0:x1]
+        patch[region] = shifted[region] + residual[region]
+
+
+def _fill_default(rgb: np.ndarray, mask: np.ndarray, shift: bool = True) -> np.ndarray:
+    """Membrane fill, one connected group of masked pixels at a time (small sparse systems), then
+    shifted texture where the surroundings repeat (_shift_fill)."""
+    from scipy import ndimage
+
+    src = rgb.astype(np.float64)
+    out = src.copy()
     labels, count = ndimage.label(ndimage.binary_dilation(mask, iterations=8))
     for k, sl in enumerate(ndimage.find_objects(labels), start=1):
         if sl is None:
@@ -86,6 +165,8 @@ def _fill_default(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
         patch = out[y0:y1, x0:x1]
         filled = harmonic_fill(patch, sub_mask)
         out[y0:y1, x0:x1] = np.where(sub_mask[..., None], filled, patch)
+    if shift:
+        _shift_fill(src, mask, out)
     return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
@@ -109,6 +190,8 @@ def remove_text(image: Image.Image, mask: Image.Image, *, method: str = "default
     result = Image.fromarray(out, "RGB")
     if mode == "RGBA":
         result.putalpha(image.getchannel("A"))
+    elif mode in ("L", "LA"):
+        result = result.convert(mode) if mode == "L" else Image.merge("LA", (result.convert("L"), image.getchannel("A")))
     return result
 
 
@@ -159,6 +242,11 @@ def _palette(colours: np.ndarray, k: int) -> list[np.ndarray]:
 
 def glyph_mask(rgb: np.ndarray, quad, *, grow: float = 0.2) -> np.ndarray:
     """bool HxW: the glyph pixels of one line (see the module docstring), not dilated."""
+    return glyph_mask_colours(rgb, quad, grow=grow)[0]
+
+
+def glyph_mask_colours(rgb: np.ndarray, quad, *, grow: float = 0.2) -> tuple[np.ndarray, list[np.ndarray]]:
+    """(glyph mask, the glyph colours found: fill and outline when there is one)."""
     import cv2
     from scipy import ndimage
 
@@ -169,7 +257,7 @@ def glyph_mask(rgb: np.ndarray, quad, *, grow: float = 0.2) -> np.ndarray:
     inner = np.zeros((h, w), np.uint8)
     cv2.fillPoly(inner, [np.round(np.float64(quad)).astype(np.int32)], 1)
     if not region.any():
-        return np.zeros((h, w), bool)
+        return np.zeros((h, w), bool), []
     y0, y1, x0, x1 = _bbox(region > 0, 2)
     sub = rgb[y0:y1, x0:x1].astype(np.float64)
     reg = region[y0:y1, x0:x1] > 0
@@ -185,18 +273,18 @@ def glyph_mask(rgb: np.ndarray, quad, *, grow: float = 0.2) -> np.ndarray:
     inside = reg
     values = diff[inside]
     if values.size < 16:
-        return np.zeros((h, w), bool)
-    high = max(_otsu(values), 30.0)
+        return np.zeros((h, w), bool), []
+    high = max(_otsu(values), HIGH_MIN)
     strong = (diff > high) & reg
     if not strong.any():
-        return np.zeros((h, w), bool)
+        return np.zeros((h, w), bool), []
     # the glyphs' own colours: dominant colours of the strong core that are common inside the line's
     # quad and rare on the rim around it (a photo's own bright or dark parts run across the rim)
     inner_sub = inner[y0:y1, x0:x1] > 0
     rim = reg & ~inner_sub
     kept = []
     for colour in _palette(sub[strong], 4):
-        close = np.abs(sub - colour).max(axis=2) < 40
+        close = np.abs(sub - colour).max(axis=2) < COLOUR_TOL
         f_inner = close[inner_sub].mean() if inner_sub.any() else 0.0
         f_rim = close[rim].mean() if rim.any() else 0.0
         if f_inner > 2.5 * f_rim + 0.01:
@@ -207,20 +295,26 @@ def glyph_mask(rgb: np.ndarray, quad, *, grow: float = 0.2) -> np.ndarray:
     wide = np.zeros(diff.shape, bool)
     for colour in kept:
         dist = np.abs(sub - colour).max(axis=2)
-        near |= dist < 40
-        wide |= dist < 80
+        near |= dist < COLOUR_TOL
+        wide |= dist < WIDE * COLOUR_TOL
     core = strong & near
-    low = max(high * 0.5, 18.0)
+    low = max(high * LOW, 18.0)
     weak = ((diff > low) & wide) | core
     labels, _count = ndimage.label(weak)
     seeded = np.unique(labels[core])
     found = np.isin(labels, seeded[seeded > 0]) & reg
+    # outlines and drop shadows hug the strokes whatever their colour: pixels next to the glyphs
+    # that still differ from the background estimate join them
+    if BAND > 0:
+        band = max(1, int(round(BAND * line_h)))
+        near_glyphs = ndimage.distance_transform_edt(~found) <= band
+        found |= near_glyphs & (diff > BAND_DIFF * high) & reg
     out = np.zeros((h, w), bool)
     out[y0:y1, x0:x1] = found
-    return out
+    return out, [np.asarray(c) for c in kept]
 
 
-def text_mask(image: Image.Image, quads, *, dilate: int = 3) -> Image.Image:
+def text_mask(image: Image.Image, quads, *, dilate: int = 2) -> Image.Image:
     """"L" mask (255 = text) of the glyphs inside each quad, dilated by `dilate` pixels."""
     import cv2
 
@@ -236,6 +330,6 @@ def text_mask(image: Image.Image, quads, *, dilate: int = 3) -> Image.Image:
     return Image.fromarray(out, "L")
 
 
-def remove_lines(image: Image.Image, quads, *, method: str = "default", dilate: int = 3) -> Image.Image:
+def remove_lines(image: Image.Image, quads, *, method: str = "default", dilate: int = 2) -> Image.Image:
     """text_mask + remove_text."""
     return remove_text(image, text_mask(image, quads, dilate=dilate), method=method)

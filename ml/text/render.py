@@ -9,8 +9,10 @@ right to left. The layer is then pasted (axis-aligned box) or perspective-warped
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+from dataclasses import replace
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
@@ -308,9 +310,9 @@ def _opposite(rgb) -> tuple[int, int, int]:
 
 # --- drawing ------------------------------------------------------------------------------------
 
-def _draw_layer(layout: _Layout, width: int, height: int, fill, vertical: bool, outline: bool, shadow: bool):
+def _draw_layer(layout: _Layout, width: int, height: int, fill, vertical: bool, shadow: bool, stroke_colour=None):
     layer = Image.new("RGBA", (width, height), (0, 0, 0, 0))
-    stroke_fill = _opposite(fill) + (255,)
+    stroke_fill = tuple(stroke_colour or _opposite(fill)) + (255,)
 
     def draw_text(draw, dx, dy, colour, with_stroke=True):
         for text, x, y in layout.items:
@@ -360,6 +362,26 @@ def _composite(base: Image.Image, layer: Image.Image, quad) -> Image.Image:
     return base
 
 
+@functools.lru_cache(maxsize=16)
+def _notdef(path: str, index: int) -> tuple:
+    mask = fonts.load(fonts.FontFile("", path, index, False), 24).getmask("\U0010FFFD")
+    return mask.size, bytes(mask)
+
+
+def missing_chars(font_file, text: str) -> list[str]:
+    """Characters of `text` the font draws as its "missing glyph" box."""
+    font = fonts.load(font_file, 24)
+    notdef = _notdef(font_file.path, font_file.index)
+    out = []
+    for ch in dict.fromkeys(text):
+        if ch.isspace() or ord(ch) < 0x20 or 0x200B <= ord(ch) <= 0x200F or ch == "\ufeff":
+            continue
+        mask = font.getmask(ch)
+        if (mask.size, bytes(mask)) == notdef:
+            out.append(ch)
+    return out
+
+
 def _validate(box: TextBox, index: int) -> None:
     if not box.text or not box.text.strip():
         raise TextError("empty_text", f"box {index + 1} has no text", index=index)
@@ -370,6 +392,8 @@ def _validate(box: TextBox, index: int) -> None:
                         index=index)
     if box.color is not None:
         parse_color(box.color)
+    if box.outline_color is not None:
+        parse_color(box.outline_color)
 
 
 def place_text_detailed(image: Image.Image, boxes: list[TextBox], *, min_size: int = MIN_SIZE,
@@ -387,35 +411,31 @@ def place_text_detailed(image: Image.Image, boxes: list[TextBox], *, min_size: i
         quad = check_box(box.quad, base.size, i)
         face = box.font if not has_cjk(box.text) else fonts.cjk_counterpart(box.font)
         font_file = fonts.resolve(face, font_dirs)
+        missing = missing_chars(font_file, box.text)
+        if missing:
+            raise TextError("unsupported_chars", f"the font of box {i + 1} has no glyph for: {' '.join(missing)}",
+                            index=i, chars=missing)
         width, height = rectified_size(quad)
         layout, lines = fit(box, font_file, width, height, min_size=min_size, index=i)
         plans.append((box, quad, font_file, width, height, layout, lines))
     placements = []
     for box, quad, font_file, width, height, layout, lines in plans:
-        outline = box.outline
         if box.color is None:
             fill, needs_outline = auto_color(rgb, quad)
-            if needs_outline and not outline:
-                outline = True
-                layout, lines = fit(TextBox(**{**box.__dict__, "outline": True}), font_file, width, height,
-                                    min_size=min_size) if _fits_with_outline(box, font_file, width, height, min_size) \
-                    else (layout, lines)
-                outline = layout.stroke > 0
+            if needs_outline and not box.outline:
+                # automatic contrast: a busy background gets an outline too, when the text still fits
+                try:
+                    layout, lines = fit(replace(box, outline=True), font_file, width, height, min_size=min_size)
+                except TextError:
+                    pass
         else:
             fill = parse_color(box.color)
-        layer = _draw_layer(layout, width, height, fill, box.vertical, outline, box.shadow)
+        stroke_colour = parse_color(box.outline_color) if box.outline_color else None
+        layer = _draw_layer(layout, width, height, fill, box.vertical, box.shadow, stroke_colour)
         base = _composite(base, layer, quad)
         placements.append(Placement(box=box, size=layout.size, lines=list(lines), color=hex_color(fill),
                                     font_file=font_file.path))
     return base.convert(mode), placements
-
-
-def _fits_with_outline(box, font_file, width, height, min_size) -> bool:
-    try:
-        fit(TextBox(**{**box.__dict__, "outline": True}), font_file, width, height, min_size=min_size)
-        return True
-    except TextError:
-        return False
 
 
 def place_text(image: Image.Image, boxes: list[TextBox], *, min_size: int = MIN_SIZE, font_dirs=None) -> Image.Image:

@@ -15,7 +15,8 @@ class TextError(ValueError):
     `message` is English; `extra` holds details such as the box index.
 
     Codes: empty_text, box_outside, bad_box, too_long (cannot be legible at the minimum size),
-    bad_color, bad_option, font_missing, empty_mask."""
+    bad_color, bad_option, font_missing, empty_mask, unsupported_chars (a character the font cannot draw,
+    e.g. an emoji; `extra["chars"]` lists them)."""
 
     def __init__(self, code: str, message: str, **extra):
         super().__init__(message)
@@ -50,7 +51,8 @@ class TextBox:
     align: "left" | "center" | "right" (across the line; vertical text is always top-aligned columns
         laid right to left, and `align` places the block of columns).
     vertical: write top to bottom in columns, right to left (Chinese).
-    outline: a thin contrasting stroke around glyphs; shadow: a soft offset drop shadow.
+    outline: a thin stroke around glyphs, in `outline_color` ("#rrggbb"; None = black or white,
+        whichever contrasts with the text colour); shadow: a soft offset drop shadow.
     max_size: largest font size in pixels (None: as large as the box allows).
     """
 
@@ -63,6 +65,7 @@ class TextBox:
     outline: bool = False
     shadow: bool = False
     max_size: int | None = None
+    outline_color: str | None = None
 
     def __post_init__(self) -> None:
         self.quad = quad_from(self.quad)
@@ -78,13 +81,13 @@ class TextBox:
         data = dict(data)
         if "box" in data and "quad" not in data:
             data["quad"] = quad_from_rect(*data.pop("box"))
-        names = {"quad", "text", "font", "color", "align", "vertical", "outline", "shadow", "max_size"}
+        names = {"quad", "text", "font", "color", "align", "vertical", "outline", "shadow", "max_size", "outline_color"}
         return cls(**{k: v for k, v in data.items() if k in names})
 
     def to_dict(self) -> dict:
         return {"quad": [list(p) for p in self.quad], "text": self.text, "font": self.font, "color": self.color,
                 "align": self.align, "vertical": self.vertical, "outline": self.outline, "shadow": self.shadow,
-                "max_size": self.max_size}
+                "max_size": self.max_size, "outline_color": self.outline_color}
 
 
 @dataclass

@@ -83,6 +83,7 @@ def test_long_text_shrinks_and_wraps_then_errors_at_min_size():
     (TextBox.from_rect((10, 10, 200, 60), "Exit", color="red"), "bad_color"),
     (TextBox.from_rect((10, 10, 200, 60), "Exit", font="comic"), "bad_option"),
     (TextBox(quad=[(10, 10), (200, 10), (10, 60), (200, 60)], text="Exit"), "bad_box"),
+    (TextBox.from_rect((10, 10, 200, 60), "Exit 😀"), "unsupported_chars"),
 ])
 def test_bad_boxes_are_refused_before_drawing(box, code):
     image = gradient()
