@@ -49,6 +49,7 @@ JOB_KIND_LABELS = {
     "matting.touchup": _("Cutout touch-up"),
     "generation.dashscope": _("Text to image (DashScope)"),
     "generation.local": _("Text to image (local model)"),
+    "generation.text": _("Generate with text"),
 }
 
 # Feature keys a gallery item can be sent to ("use as input for ...").

@@ -154,6 +154,7 @@ JOB_HANDLERS = {
     "matting.touchup": "matting.handlers.touchup_handle",
     "generation.dashscope": "generation.handlers.generation_handle",
     "generation.local": "generation.handlers.generation_handle",
+    "generation.text": "generation.handlers.text_generation_handle",
 }
 # Job kind -> django-q2 cluster name, for kinds that must run elsewhere (a GPU machine runs
 # `Q_CLUSTER_NAME=gpu python manage.py qcluster`). Empty: every job goes to the default cluster.
