@@ -145,3 +145,30 @@ def test_another_users_job_is_404(user, other_client, user_client, fake_dashscop
     api.force_login(other_user)
     assert api.get(f"/api/v1/jobs/{job.id}/").status_code == 404
     assert user_client.get(reverse("editing:text-result", args=[job.id])).status_code == 200
+
+
+def test_typed_key_goes_to_the_service_and_is_never_stored(user_api, user, fake_dashscope, run_jobs):
+    with run_jobs():
+        response = user_api.post("/api/v1/generation/text/", {**WAN, "boxes": BOXES[:1], "api_key": "sk-typed-9999"},
+                                 format="json")
+    assert response.status_code == 202
+    job = Job.objects.get()
+    assert job.status == Job.Status.SUCCEEDED, job.error_message
+    assert submits(fake_dashscope)[0]["headers"]["Authorization"] == "Bearer sk-typed-9999"
+    assert job.params["key_source"] == "typed" and "sk-typed-9999" not in json.dumps(job.params)
+
+
+def test_local_backend_picture_then_placed_text(user, settings, tiny_pipeline_dir, run_jobs):
+    settings.GENERATION_LOCAL_MODEL = str(tiny_pipeline_dir)
+    settings.GENERATION_LOCAL_DEVICE = "cpu"
+    settings.GENERATION_LOCAL_MAX_SIDE = 128
+    with run_jobs():
+        job = text_generation_job_create(user=user, params={
+            "model": "local", "prompt": "a bronze bird", "size": "128*64", "steps": 2, "seed": 1,
+            "boxes": [{"box": [8, 8, 120, 56], "text": "OK", "outline": True}]})
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.error_message
+    assert job.engine == "local" and job.result["text_mode"] == "placed" and job.result["total"] == 1
+    base, final = sorted(GalleryItem.objects.filter(job=job), key=lambda i: i.kind != "generated")
+    assert final.parent_id == base.id and (final.width, final.height) == (128, 64)
+    assert base.metadata["steps"] == 2 and final.metadata["readback"][0]["expected"] == "OK"
