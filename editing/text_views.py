@@ -23,7 +23,7 @@ from gallery.services import job_check_liveness
 from gallery.views import error_messages
 from generation import catalog_data
 from generation import services as generation_services
-from generation.services import TEXT_KIND as TEXT_GENERATION_KIND
+from generation.services import TEXT_KINDS as TEXT_GENERATION_KINDS
 from ml.generation.catalog import parse_size
 
 MODES = ("add", "modify", "remove", "generate")
@@ -32,7 +32,8 @@ CREATE = {
     "modify": services.text_modify_job_create,
     "remove": services.text_remove_job_create,
 }
-RESULT_KINDS = (services.TEXT_ADD_KIND, services.TEXT_MODIFY_KIND, services.TEXT_REMOVE_KIND, TEXT_GENERATION_KIND)
+RESULT_KINDS = (services.TEXT_ADD_KIND, services.TEXT_MODIFY_KIND, services.TEXT_REMOVE_KIND,
+                *TEXT_GENERATION_KINDS.values())
 GENERATE_FIELDS = ("model", "prompt", "negative_prompt", "size", "seed", "seed_mode", "key_source", "boxes",
                    "model_draws_text")
 
@@ -166,7 +167,7 @@ def text_lines_status(request, job_id):
 @require_GET
 def text_result(request, job_id):
     job = job_check_liveness(job=text_job_get(owner=request.user, job_id=job_id))
-    if job.kind == TEXT_GENERATION_KIND:
+    if job.kind in TEXT_GENERATION_KINDS.values():
         # the generated base is the "before"; the final picture (its child) the "after". When the model
         # drew the text itself there is only the base, and it is the result.
         outputs = list(job.outputs.order_by("created_at"))

@@ -111,7 +111,8 @@ class GenerationKeyApi(APIView):
 class GenerationJobCancelApi(APIView):
     @extend_schema(request=None, responses=JobOutputSerializer)
     def post(self, request, job_id):
-        job = services.generation_job_cancel(job=generation_job_get(owner=request.user, job_id=job_id))
+        job = services.generation_job_cancel(job=generation_job_get(owner=request.user, job_id=job_id,
+                                                                    kinds=services.ALL_KINDS))
         return Response(JobOutputSerializer(job, context={"request": request}).data)
 
 

@@ -13,8 +13,11 @@ from generation import keys
 from generation.params import generation_params_clean
 
 KINDS = {"dashscope": "generation.dashscope", "local": "generation.local"}
-TEXT_KIND = "generation.text"  # "Generate with text": a picture from either backend, then the text placed
-ALL_KINDS = (*KINDS.values(), TEXT_KIND)
+# "Generate with text": a picture from either backend, then the text placed (one kind per backend, so a
+# local one can run on the GPU cluster: settings.JOB_CLUSTERS)
+TEXT_KINDS = {"dashscope": "generation.text", "local": "generation.text_local"}
+TEXT_KIND = TEXT_KINDS["dashscope"]
+ALL_KINDS = (*KINDS.values(), *TEXT_KINDS.values())
 
 
 def generation_job_create(*, user, params, typed_key: str = "", save_key: bool = False) -> Job:
@@ -35,7 +38,8 @@ def text_generation_job_create(*, user, params, typed_key: str = "", save_key: b
     cleaned = text_generation_params_clean(params, key_source_default=keys.key_source_default(user=user))
     if not cleaned["model_draws_text"]:
         fonts_check(box["font"] for box in cleaned["boxes"])
-    return _job_create(user=user, kind=TEXT_KIND, cleaned=cleaned, typed_key=typed_key, save_key=save_key)
+    return _job_create(user=user, kind=TEXT_KINDS[cleaned["backend"]], cleaned=cleaned, typed_key=typed_key,
+                       save_key=save_key)
 
 
 def _job_create(*, user, kind: str, cleaned: dict, typed_key: str, save_key: bool) -> Job:

@@ -46,6 +46,8 @@ def text_generation_params_clean(data, *, key_source_default: str) -> dict:
     and `generation_prompt` (what is sent: the prompt, plus the quoted lines when the model draws
     them). Raises ValidationError with translated messages; nothing has been stored or sent."""
     data = {k: data.get(k) for k in data.keys()} if hasattr(data, "keys") else dict(data)
+    if data.get("n") not in (None, "", 1, "1"):
+        raise ValidationError({"n": _("Generate with text makes one picture per job.")}, code="invalid")
     data["n"] = 1  # one base picture per job: the text is placed on it
     params = generation_params_clean(data, key_source_default=key_source_default)
     boxes = text_add_params_clean({"boxes": data.get("boxes")})["boxes"]

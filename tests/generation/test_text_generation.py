@@ -168,7 +168,49 @@ def test_local_backend_picture_then_placed_text(user, settings, tiny_pipeline_di
             "boxes": [{"box": [8, 8, 120, 56], "text": "OK", "outline": True}]})
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED, job.error_message
-    assert job.engine == "local" and job.result["text_mode"] == "placed" and job.result["total"] == 1
+    assert job.kind == "generation.text_local" and job.engine == "local" and job.result["text_mode"] == "placed" and job.result["total"] == 1
     base, final = sorted(GalleryItem.objects.filter(job=job), key=lambda i: i.kind != "generated")
     assert final.parent_id == base.id and (final.width, final.height) == (128, 64)
     assert base.metadata["steps"] == 2 and final.metadata["readback"][0]["expected"] == "OK"
+
+
+def test_n_other_than_one_is_refused(user_api, fake_dashscope):
+    response = user_api.post("/api/v1/generation/text/", {**WAN, "n": 2, "boxes": BOXES}, format="json")
+    assert response.status_code == 400 and "one picture per job" in json.dumps(response.json())
+    assert nothing_stored() and submits(fake_dashscope) == []
+
+
+def test_queued_job_can_be_cancelled_from_its_page_and_the_api(user, user_client, user_api, fake_dashscope):
+    job = text_generation_job_create(user=user, params={**WAN, "boxes": BOXES[:1]})  # not run: no commit here
+    page = user_client.get(reverse("editing:text-result", args=[job.id])).content.decode()
+    assert 'data-testid="text-cancel"' in page
+    response = user_client.post(reverse("generation:cancel", args=[job.id]))
+    assert response.status_code == 302 and response.url == reverse("editing:text-result", args=[job.id])
+    job.refresh_from_db()
+    assert job.status == Job.Status.CANCELLED
+    again = text_generation_job_create(user=user, params={**WAN, "boxes": BOXES[:1]})
+    assert user_api.post(f"/api/v1/generation/jobs/{again.id}/cancel/").json()["status"] == "cancelled"
+    assert submits(fake_dashscope) == []
+
+
+def test_cancel_while_the_picture_is_painted_cancels_the_remote_task(user, fake_dashscope, monkeypatch):
+    from gallery import runner, services
+    from generation import services as gen_services
+
+    fake_dashscope.inject("slow")
+    job = text_generation_job_create(user=user, params={**WAN, "boxes": BOXES[:1]})
+    polls = []
+    real_progress = services.job_progress
+
+    def progress(*, job_id, progress):  # the user presses Cancel after the first poll
+        real_progress(job_id=job_id, progress=progress)
+        polls.append(progress)
+        if len(polls) == 1:
+            gen_services.generation_job_cancel(job=Job.objects.get(id=job_id))
+
+    monkeypatch.setattr(runner, "job_progress", progress)
+    runner.job_run(job_id=job.id)
+    job.refresh_from_db()
+    assert job.status == Job.Status.CANCELLED
+    assert [t["status"] for t in fake_dashscope.tasks.values()] == ["CANCELED"]
+    assert not GalleryItem.objects.filter(owner=user).exists()
