@@ -134,6 +134,9 @@ def text_generation_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
         raise backends.error_to_application(GenerationError("no_images", "0 images"))
     generated = result.images[0]
     base = generated.image.convert("RGB")
+    if base.size != (p["width"], p["height"]):  # a service that answers another size: the boxes follow
+        sx, sy = base.width / p["width"], base.height / p["height"]
+        boxes = [{**b, "quad": [[round(x * sx, 1), round(y * sy, 1)] for x, y in b["quad"]]} for b in boxes]
     stem = _name(p["prompt"], 0, 1)
     text_meta = {"text_mode": "model" if draws else "placed", "boxes": boxes, "user_prompt": p["prompt"]}
     if draws:

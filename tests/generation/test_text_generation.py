@@ -214,3 +214,27 @@ def test_cancel_while_the_picture_is_painted_cancels_the_remote_task(user, fake_
     assert job.status == Job.Status.CANCELLED
     assert [t["status"] for t in fake_dashscope.tasks.values()] == ["CANCELED"]
     assert not GalleryItem.objects.filter(owner=user).exists()
+
+
+def test_boxes_follow_a_picture_of_another_size(user, fake_dashscope, run_jobs, monkeypatch):
+    """Should a service answer with another size than asked, the boxes are scaled onto it."""
+    from PIL import Image
+
+    from ml.generation import dashscope_backend
+
+    real = dashscope_backend.DashScopeBackend.generate
+
+    def generate(self, request, **kwargs):
+        result = real(self, request, **kwargs)
+        generated = result.images[0]
+        generated.image = generated.image.resize((1280, 1024), Image.BILINEAR)
+        generated.data = None  # stored as the resized picture
+        return result
+
+    monkeypatch.setattr(dashscope_backend.DashScopeBackend, "generate", generate)
+    with run_jobs():
+        job = text_generation_job_create(user=user, params={**WAN, "boxes": BOXES[:1]})
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.error_message
+    assert job.result["width"] == 1280 and job.result["all_ok"] is True
+    assert job.result["checks"][0]["quad"][2] == [1120.0, 300.0]
