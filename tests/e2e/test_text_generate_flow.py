@@ -67,6 +67,7 @@ def test_model_draws_text_in_chinese_shows_the_cross_and_why(page, live_server, 
     drag(page, "[data-testid=text-overlay]", (0.3, 0.1), (0.7, 0.3))
     page.locator("[data-testid=box-cards] textarea").fill("天路")
     page.check("[data-testid=model-draws-text]")
+    page.screenshot(path=os.path.join(shots, "generate-form-zh.png"), full_page=True)
     page.click("[data-testid=text-submit]")
     page.wait_for_url(re.compile(r"/edit/text/jobs/"))
     page.wait_for_selector("[data-testid=text-result][data-status=succeeded]", timeout=60000)
