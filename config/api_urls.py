@@ -39,6 +39,7 @@ urlpatterns = [
     path("matting/<uuid:job_id>/zip/", matting.CutoutZipApi.as_view(), name="matting-zip"),
     path("generation/", generation.GenerationJobCreateApi.as_view(), name="generation-create"),
     path("generation/models/", generation.GenerationCatalogApi.as_view(), name="generation-models"),
+    path("generation/text/", generation.TextGenerationJobCreateApi.as_view(), name="generation-text"),
     path("generation/templates/expand/", generation.GenerationTemplateExpandApi.as_view(),
          name="generation-template-expand"),
     path("generation/key/", generation.GenerationKeyApi.as_view(), name="generation-key"),

@@ -49,6 +49,8 @@ JOB_KIND_LABELS = {
     "matting.touchup": _("Cutout touch-up"),
     "generation.dashscope": _("Text to image (DashScope)"),
     "generation.local": _("Text to image (local model)"),
+    "generation.text": _("Generate with text"),
+    "generation.text_local": _("Generate with text (local model)"),
 }
 
 # Feature keys a gallery item can be sent to ("use as input for ...").

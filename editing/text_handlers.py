@@ -63,7 +63,7 @@ def _detect(reader, image: Image.Image, min_score: float | None = None):
 
 
 def _read_back(image: Image.Image, pairs: list[tuple], reader) -> list[dict]:
-    """pairs: (quad, expected). An empty expectation (a removal) is met when nothing is read."""
+    """pairs: (quad, expected[, vertical]). An empty expectation (a removal) is met when nothing is read."""
     from ml.text import TextError, read_back
 
     try:
@@ -73,7 +73,7 @@ def _read_back(image: Image.Image, pairs: list[tuple], reader) -> list[dict]:
     except OcrError as exc:
         raise ocr_error(exc) from exc
     rows = []
-    for (quad, expected), check in zip(pairs, checks):
+    for (quad, expected, *_vertical), check in zip(pairs, checks):
         read = (check.read or "").strip()
         ok = (not read) if not expected else bool(check.ok)
         rows.append({"quad": [list(p) for p in quad], "expected": expected, "read": read, "ok": ok,
@@ -114,21 +114,42 @@ def text_lines_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     )
 
 
-def text_add_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
+def text_place_and_check(image: Image.Image, boxes: list[dict], *, report: ProgressReporter | None = None):
+    """Places the text of each cleaned box (editing.text_params) exactly, then reads every box back
+    with OCR. Returns (image with the text, one check row per box, the reader). Shared by "Add text"
+    and "Generate with text" (generation.handlers)."""
     from ml.text import TextBox, TextError, place_text_detailed
 
-    item = _source(job)
-    image = _open(item)
-    boxes = [TextBox.from_dict(b) for b in job.params["boxes"]]
+    text_boxes = [TextBox.from_dict(b) for b in boxes]
     try:
-        out, placements = place_text_detailed(image, boxes, font_dirs=text_engine.font_dirs())
+        out, placements = place_text_detailed(image, text_boxes, font_dirs=text_engine.font_dirs())
     except TextError as exc:
         raise text_engine.to_application_error(exc) from exc
-    report(60)
+    if report is not None:
+        report(60)
     reader = _reader()
-    rows = _read_back(out, [(b.quad, b.text) for b in boxes], reader)
+    rows = text_read_back(out, boxes, reader=reader)
     for row, placement in zip(rows, placements):
         row.update({"size": placement.size, "color": placement.color, "lines": list(placement.lines)})
+    return out, rows, reader
+
+
+def text_read_back(image: Image.Image, boxes: list[dict], *, reader=None) -> list[dict]:
+    """OCR inside each box (cleaned boxes: quad, text, vertical): one row per box with what was
+    expected, what was read, and ✓ (ok) or not."""
+    reader = reader or _reader()
+    return _read_back(image, [(b["quad"], b["text"], b.get("vertical", False)) for b in boxes], reader)
+
+
+def text_find_lines(image: Image.Image, *, reader=None):
+    """Every line OCR finds in the whole image (a list of ml.ocr lines)."""
+    return _detect(reader or _reader(), image).lines
+
+
+def text_add_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
+    item = _source(job)
+    image = _open(item)
+    out, rows, reader = text_place_and_check(image, job.params["boxes"], report=report)
     return _outcome(job, item, _with_alpha(out, image), suffix="text", rows=rows, extra={"mode": "add"},
                     metadata={"mode": "add", "boxes": job.params["boxes"]},
                     engine="ml.text", model=getattr(reader, "name", ""))

@@ -21,14 +21,21 @@ from gallery import selectors
 from gallery.models import Job
 from gallery.services import job_check_liveness
 from gallery.views import error_messages
+from generation import catalog_data
+from generation import services as generation_services
+from generation.services import TEXT_KINDS as TEXT_GENERATION_KINDS
+from ml.generation.catalog import parse_size
 
-MODES = ("add", "modify", "remove")
+MODES = ("add", "modify", "remove", "generate")
 CREATE = {
     "add": services.text_add_job_create,
     "modify": services.text_modify_job_create,
     "remove": services.text_remove_job_create,
 }
-RESULT_KINDS = (services.TEXT_ADD_KIND, services.TEXT_MODIFY_KIND, services.TEXT_REMOVE_KIND)
+RESULT_KINDS = (services.TEXT_ADD_KIND, services.TEXT_MODIFY_KIND, services.TEXT_REMOVE_KIND,
+                *TEXT_GENERATION_KINDS.values())
+GENERATE_FIELDS = ("model", "prompt", "negative_prompt", "size", "seed", "seed_mode", "key_source", "boxes",
+                   "model_draws_text")
 
 
 def text_job_get(*, owner, job_id, kinds=RESULT_KINDS) -> Job:
@@ -59,10 +66,51 @@ def _lines_job(request, source):
     return job_check_liveness(job=job)
 
 
+def _generate_view(request):
+    """Mode "Generate with text": no source image; the boxes are drawn on an empty canvas of the
+    chosen size, and the picture comes from the text-to-image backends (generation.services)."""
+    catalog = catalog_data.catalog(user=request.user)
+    models = [m for m in catalog["models"] if m["available"]]
+    values = {"model": models[0]["name"] if models else "", "seed_mode": "random",
+              "key_source": catalog["key"]["default_source"], "boxes": ""}
+    errors: list[str] = []
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "") for k in GENERATE_FIELDS}
+        params = {k: v for k, v in values.items() if v not in ("", None)}
+        try:
+            job = generation_services.text_generation_job_create(
+                user=request.user, params=params, typed_key=request.POST.get("api_key", ""),
+                save_key=bool(request.POST.get("save_key")),
+            )
+        except (ValidationError, ApplicationError) as exc:
+            errors = error_messages(exc)
+        else:
+            return redirect("editing:text-result", job_id=job.id)
+    chosen = next((m for m in models if m["name"] == values.get("model")), models[0] if models else None)
+    parsed = parse_size(values.get("size") or "")
+    size = "%d*%d" % parsed if parsed else (chosen or {}).get("default_size", "1024*1024")
+    width, height = (int(v) for v in size.split("*"))
+    sizes = list((chosen or {}).get("sizes", []))
+    if size not in sizes:
+        sizes.append(size)  # a size typed through the API or a posted form keeps its canvas
+    for m in models:
+        m["draws_text"] = m["family"] == "qwen"
+    context = {
+        "mode": "generate", "modes": MODES, "source": None, "errors": errors, "catalog": catalog, "models": models,
+        "chosen": chosen, "size": size, "sizes": sizes, "width": width, "height": height, "values": values,
+        "fonts": text_engine.font_choices(), "default_font": text_engine.DEFAULT_FONT, "max_boxes": MAX_BOXES,
+        "state": {"boxes": values.get("boxes", "")}, "mode_urls": {m: f"{request.path}?mode={m}" for m in MODES},
+        "draws_offered": bool(chosen) and chosen["family"] == "qwen",
+    }
+    return render(request, "editing/text.html", context, status=400 if errors else 200)
+
+
 @login_required
 def text_view(request):
     mode = request.GET.get("mode") or request.POST.get("mode") or "add"
     mode = mode if mode in MODES else "add"
+    if mode == "generate":
+        return _generate_view(request)
     source_id = request.GET.get("source") or request.POST.get("source")
     source = None
     if source_id:
@@ -97,8 +145,8 @@ def text_view(request):
             "boxes": posted.get("boxes", ""), "edits": posted.get("edits", ""), "lines": posted.get("lines", ""),
             "strokes": posted.get("strokes", ""), "target": posted.get("target", ""),
         },
-        "mode_urls": {m: (_page_url(source.id, m, lines_job.id if lines_job and m != "add" else None) if source else
-                          f"{request.path}?mode={m}") for m in MODES},
+        "mode_urls": {m: (_page_url(source.id, m, lines_job.id if lines_job and m != "add" else None)
+                          if source and m != "generate" else f"{request.path}?mode={m}") for m in MODES},
     }
     return render(request, "editing/text.html", context, status=400 if errors else 200)
 
@@ -119,9 +167,17 @@ def text_lines_status(request, job_id):
 @require_GET
 def text_result(request, job_id):
     job = job_check_liveness(job=text_job_get(owner=request.user, job_id=job_id))
-    output = job.outputs.first()
-    source = job.inputs.first()
-    mode = job.kind.rsplit("_", 1)[-1]
+    if job.kind in TEXT_GENERATION_KINDS.values():
+        # the generated base is the "before"; the final picture (its child) the "after". When the model
+        # drew the text itself there is only the base, and it is the result.
+        outputs = list(job.outputs.order_by("created_at"))
+        source = outputs[0] if len(outputs) > 1 else None
+        output = outputs[-1] if outputs else None
+        mode = "generate"
+    else:
+        output = job.outputs.first()
+        source = job.inputs.first()
+        mode = job.kind.rsplit("_", 1)[-1]
     checks = [{**c, "number": n} for n, c in enumerate(job.result.get("checks", []), start=1)]
     context = {"job": job, "output": output, "source": source, "mode": mode, "checks": checks,
                "width": job.result.get("width"), "height": job.result.get("height")}

@@ -45,6 +45,7 @@ class JobOutput:
     metadata: dict = field(default_factory=dict)
     lossless: bool = False  # WebP only
     encoded: bytes | None = None  # the image's own bytes in `fmt`, stored as they are (see gallery_item_create)
+    parent_index: int | None = None  # instead of `parent`: an earlier output of the same outcome (made from it)
 
 
 @dataclass
@@ -104,13 +105,13 @@ def _run_claimed(job: Job) -> str:
             if current.status != Job.Status.RUNNING:
                 # The reaper gave up on us meanwhile; its verdict stands and our outputs are dropped.
                 raise _Abandoned()
-            items = [
-                gallery_item_create(
+            items = []
+            for o in outcome.outputs:
+                parent = items[o.parent_index] if o.parent_index is not None else o.parent
+                items.append(gallery_item_create(
                     owner=job.owner, image=o.image, kind=o.kind, name=o.name, fmt=o.fmt, quality=o.quality,
-                    parent=o.parent, job=job, metadata=o.metadata, lossless=o.lossless, encoded=o.encoded,
-                )
-                for o in outcome.outputs
-            ]
+                    parent=parent, job=job, metadata=o.metadata, lossless=o.lossless, encoded=o.encoded,
+                ))
             total = time.perf_counter() - started
             result = {
                 **outcome.result,

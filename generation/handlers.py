@@ -5,6 +5,7 @@ image becomes a gallery item carrying all the parameters it was made with."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from django.conf import settings
 
@@ -29,17 +30,18 @@ def _name(prompt: str, index: int, count: int) -> str:
     return f"{stem}-{index + 1}" if count > 1 else stem
 
 
-def generation_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
+def _generate(job: Job, request, report: ProgressReporter, *, share: float = 1.0):
+    """Runs the job's backend for `request` (progress from 2 % to 2 + 96 * share %). Returns the
+    backend's result; failures become translated ApplicationErrors."""
     p = job.params
     backend_name = p.get("backend", "dashscope")
-    request = request_from_params(p)
     api_key = keys.key_for_job(job=job) if backend_name != backends.LOCAL else ""
     last = [-1]
 
     def progress(fraction: float, note: str) -> None:
         # Called once per DashScope poll (>= DASHSCOPE_POLL_INTERVAL apart) or per denoising step: one
         # small UPDATE each, skipped when the percentage did not move.
-        percent = 2 + int(96 * max(0.0, min(1.0, fraction)))
+        percent = 2 + int(96 * share * max(0.0, min(1.0, fraction)))
         if percent != last[0]:
             last[0] = percent
             report(percent)
@@ -55,36 +57,111 @@ def generation_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     try:
         backend = backends.backend_get(backend_name)
         extra = {"submit_gate": dashscope_submit_gate} if backend_name != backends.LOCAL else {}
-        result = backend.generate(request, api_key=api_key, progress=progress, should_cancel=should_cancel, **extra)
+        return backend.generate(request, api_key=api_key, progress=progress, should_cancel=should_cancel, **extra)
     except GenerationError as exc:
         raise backends.error_to_application(exc, timeout=settings.DASHSCOPE_TIMEOUT) from exc
 
+
+def _generated_output(job: Job, request, result, index: int, generated, *, name: str, metadata: dict | None = None):
+    """A generated image as a job output (kind generated) with every parameter it was made with."""
+    p = job.params
+    backend_name = p.get("backend", "dashscope")
     again = {k: p.get(k) for k in AGAIN_FIELDS if p.get(k) is not None}
+    meta = {
+        "prompt": request.prompt, "negative_prompt": request.negative_prompt,
+        "actual_prompt": generated.actual_prompt, "model": request.model, "backend": backend_name,
+        "size": f"{generated.image.width}*{generated.image.height}", "seed": generated.seed,
+        "index": index, "n": request.n, "template": p.get("template", ""),
+        "prompt_extend": request.prompt_extend, "watermark": request.watermark,
+        "steps": request.steps, "guidance": request.guidance, "task_id": result.task_id,
+        "image_count": result.image_count,
+        "params": {**again, "seed": generated.seed, "n": 1, "seed_mode": "fixed"},
+        **(metadata or {}),
+    }
+    meta = {k: v for k, v in meta.items() if v not in (None, "") or k == "prompt"}
+    # A downloaded PNG/JPEG/WebP is kept byte for byte (already verified by decoding it): re-encoding
+    # a 1 MP picture as PNG costs ~0.4 s of CPU and gains nothing. Local images are encoded as PNG.
+    keep = generated.data is not None and generated.format in STORED_AS_IS
+    return JobOutput(image=generated.image, name=name, fmt=generated.format if keep else "PNG",
+                     kind=GalleryItem.Kind.GENERATED, metadata=meta, encoded=generated.data if keep else None)
+
+
+def _job_result(job: Job, request, result, images: list[dict]) -> dict:
+    backend_name = job.params.get("backend", "dashscope")
+    return {"backend": backend_name, "model": result.model, "task_id": result.task_id,
+            "request_id": result.request_id, "image_count": result.image_count,
+            "actual_prompt": images[0]["actual_prompt"] if images else "", "seed": request.seed,
+            "images": images, "backend_seconds": round(result.backend_seconds, 3), **result.extra}
+
+
+def _image_row(generated) -> dict:
+    return {"seed": generated.seed, "actual_prompt": generated.actual_prompt,
+            "width": generated.image.width, "height": generated.image.height}
+
+
+def generation_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
+    request = request_from_params(job.params)
+    result = _generate(job, request, report)
     outputs, images = [], []
     for index, generated in enumerate(result.images):
-        metadata = {
-            "prompt": request.prompt, "negative_prompt": request.negative_prompt,
-            "actual_prompt": generated.actual_prompt, "model": request.model, "backend": backend_name,
-            "size": f"{generated.image.width}*{generated.image.height}", "seed": generated.seed,
-            "index": index, "n": request.n, "template": p.get("template", ""),
-            "prompt_extend": request.prompt_extend, "watermark": request.watermark,
-            "steps": request.steps, "guidance": request.guidance, "task_id": result.task_id,
-            "image_count": result.image_count,
-            "params": {**again, "seed": generated.seed, "n": 1, "seed_mode": "fixed"},
-        }
-        metadata = {k: v for k, v in metadata.items() if v not in (None, "") or k == "prompt"}
-        # A downloaded PNG/JPEG/WebP is kept byte for byte (already verified by decoding it): re-encoding
-        # a 1 MP picture as PNG costs ~0.4 s of CPU and gains nothing. Local images are encoded as PNG.
-        keep = generated.data is not None and generated.format in STORED_AS_IS
-        outputs.append(JobOutput(image=generated.image, name=_name(request.prompt, index, len(result.images)),
-                                 fmt=generated.format if keep else "PNG", kind=GalleryItem.Kind.GENERATED,
-                                 metadata=metadata, encoded=generated.data if keep else None))
-        images.append({"seed": generated.seed, "actual_prompt": generated.actual_prompt,
-                       "width": generated.image.width, "height": generated.image.height})
+        outputs.append(_generated_output(job, request, result, index, generated,
+                                         name=_name(request.prompt, index, len(result.images))))
+        images.append(_image_row(generated))
+    return JobOutcome(outputs=outputs, engine=job.params.get("backend", "dashscope"), model_name=result.model[:80],
+                      result=_job_result(job, request, result, images))
+
+
+def _found_anywhere(expected: str, lines) -> bool:
+    """The expected text is somewhere in what OCR reads in the whole picture (whitespace ignored)."""
+    from ml.text.readback import squash
+
+    want = squash(expected)
+    return bool(want) and want in squash("".join(line.text for line in lines))
+
+
+def text_generation_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
+    """"Generate with text": the base picture from the backend (the prompt as typed, or with the text
+    lines quoted in it when the model draws them), then either our exact placement of every line or
+    nothing placed; every box is read back (OCR) either way. Outputs: the base (generated) and, when
+    we place the text, the final picture (edited, its child)."""
+    from editing.text_handlers import text_find_lines, text_place_and_check, text_read_back
+
+    p = job.params
+    boxes, draws = p["boxes"], bool(p.get("model_draws_text"))
+    request = replace(request_from_params(p), prompt=p.get("generation_prompt") or p["prompt"], n=1)
+    result = _generate(job, request, report, share=0.7)
+    if not result.images:
+        raise backends.error_to_application(GenerationError("no_images", "0 images"))
+    generated = result.images[0]
+    base = generated.image.convert("RGB")
+    if base.size != (p["width"], p["height"]):  # a service that answers another size: the boxes follow
+        sx, sy = base.width / p["width"], base.height / p["height"]
+        boxes = [{**b, "quad": [[round(x * sx, 1), round(y * sy, 1)] for x, y in b["quad"]]} for b in boxes]
+    stem = _name(p["prompt"], 0, 1)
+    text_meta = {"text_mode": "model" if draws else "placed", "boxes": boxes, "user_prompt": p["prompt"]}
+    if draws:
+        rows = text_read_back(base, boxes)
+        report(85)
+        lines = text_find_lines(base)
+        for row in rows:
+            row["anywhere"] = _found_anywhere(row["expected"], lines)
+        final = None
+    else:
+        final, rows, _reader = text_place_and_check(base, boxes, report=lambda _p: report(85))
+    ok_count = sum(1 for r in rows if r["ok"])
+    readback = [{"expected": r["expected"], "read": r["read"], "ok": r["ok"]} for r in rows]
+    summary = {"checks": rows, "ok_count": ok_count, "total": len(rows), "all_ok": ok_count == len(rows)}
+    base_meta = {**text_meta, **({"readback": readback, "all_ok": summary["all_ok"]} if draws else {})}
+    outputs = [_generated_output(job, request, result, 0, generated, name=stem, metadata=base_meta)]
+    outputs[0].metadata.update(prompt=p["prompt"], generation_prompt=request.prompt)
+    if final is not None:
+        outputs.append(JobOutput(
+            image=final, name=f"{stem}-text", fmt="PNG", kind=GalleryItem.Kind.EDITED, parent_index=0,
+            metadata={"operation": job.kind, "mode": "generate", **text_meta, "model": request.model,
+                      "seed": generated.seed, "size": f"{final.width}*{final.height}",
+                      "readback": readback, "all_ok": summary["all_ok"]}))
     return JobOutcome(
-        outputs=outputs, engine=backend_name, model_name=result.model[:80],
-        result={"backend": backend_name, "model": result.model, "task_id": result.task_id,
-                "request_id": result.request_id, "image_count": result.image_count,
-                "actual_prompt": images[0]["actual_prompt"] if images else "", "seed": request.seed,
-                "images": images, "backend_seconds": round(result.backend_seconds, 3), **result.extra},
+        outputs=outputs, engine=p.get("backend", "dashscope"), model_name=result.model[:80],
+        result={**_job_result(job, request, result, [_image_row(generated)]), "mode": "generate",
+                "text_mode": text_meta["text_mode"], "width": base.width, "height": base.height, **summary},
     )

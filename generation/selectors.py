@@ -6,10 +6,10 @@ from gallery.models import GalleryItem, Job
 from generation.services import KINDS
 
 
-def generation_job_get(*, owner, job_id) -> Job:
+def generation_job_get(*, owner, job_id, kinds=tuple(KINDS.values())) -> Job:
     """The user's text-to-image job; anything else (another user's, another kind) is 404."""
     job = selectors.job_get(owner=owner, job_id=job_id)
-    if job.kind not in KINDS.values():
+    if job.kind not in kinds:
         raise Http404
     return job
 

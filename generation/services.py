@@ -13,6 +13,11 @@ from generation import keys
 from generation.params import generation_params_clean
 
 KINDS = {"dashscope": "generation.dashscope", "local": "generation.local"}
+# "Generate with text": a picture from either backend, then the text placed (one kind per backend, so a
+# local one can run on the GPU cluster: settings.JOB_CLUSTERS)
+TEXT_KINDS = {"dashscope": "generation.text", "local": "generation.text_local"}
+TEXT_KIND = TEXT_KINDS["dashscope"]
+ALL_KINDS = (*KINDS.values(), *TEXT_KINDS.values())
 
 
 def generation_job_create(*, user, params, typed_key: str = "", save_key: bool = False) -> Job:
@@ -20,6 +25,24 @@ def generation_job_create(*, user, params, typed_key: str = "", save_key: bool =
     creates the job and enqueues it on commit. A typed key is never put in the job's params (see
     generation.keys); with `save_key` it is saved (encrypted) as the user's own key and used as such."""
     cleaned = generation_params_clean(params, key_source_default=keys.key_source_default(user=user))
+    return _job_create(user=user, kind=KINDS[cleaned["backend"]], cleaned=cleaned, typed_key=typed_key,
+                       save_key=save_key)
+
+
+def text_generation_job_create(*, user, params, typed_key: str = "", save_key: bool = False) -> Job:
+    """"Generate with text": the prompt, the picture's parameters and 1-8 boxes with their text, all
+    validated (boxes inside the chosen size, fonts installed) before anything is stored or sent."""
+    from editing.text_engine import fonts_check
+    from generation.text_params import text_generation_params_clean
+
+    cleaned = text_generation_params_clean(params, key_source_default=keys.key_source_default(user=user))
+    if not cleaned["model_draws_text"]:
+        fonts_check(box["font"] for box in cleaned["boxes"])
+    return _job_create(user=user, kind=TEXT_KINDS[cleaned["backend"]], cleaned=cleaned, typed_key=typed_key,
+                       save_key=save_key)
+
+
+def _job_create(*, user, kind: str, cleaned: dict, typed_key: str, save_key: bool) -> Job:
     typed = ""
     if cleaned["backend"] == "dashscope":
         typed = keys.key_check(user=user, source=cleaned["key_source"], typed=typed_key)
@@ -27,7 +50,7 @@ def generation_job_create(*, user, params, typed_key: str = "", save_key: bool =
         if typed and save_key:
             keys.credential_save(user=user, key=typed)
             cleaned["key_source"], typed = keys.SAVED, ""
-        job = job_create(owner=user, kind=KINDS[cleaned["backend"]], params=cleaned, inputs=[])
+        job = job_create(owner=user, kind=kind, params=cleaned, inputs=[])
         if typed:
             keys.typed_key_stash(job_id=job.id, key=typed)  # before on_commit enqueues (sync mode runs there)
     return job

@@ -92,11 +92,13 @@ def generation_result(request, job_id):
 @login_required
 @require_POST
 def generation_cancel(request, job_id):
-    job = generation_job_get(owner=request.user, job_id=job_id)
+    job = generation_job_get(owner=request.user, job_id=job_id, kinds=services.ALL_KINDS)
     try:
         services.generation_job_cancel(job=job)
     except ApplicationError as exc:
         messages.error(request, exc.message)
+    if job.kind in services.TEXT_KINDS.values():
+        return redirect("editing:text-result", job_id=job.id)
     return redirect("generation:result", job_id=job.id)
 
 

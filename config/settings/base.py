@@ -154,11 +154,14 @@ JOB_HANDLERS = {
     "matting.touchup": "matting.handlers.touchup_handle",
     "generation.dashscope": "generation.handlers.generation_handle",
     "generation.local": "generation.handlers.generation_handle",
+    "generation.text": "generation.handlers.text_generation_handle",
+    "generation.text_local": "generation.handlers.text_generation_handle",
 }
 # Job kind -> django-q2 cluster name, for kinds that must run elsewhere (a GPU machine runs
 # `Q_CLUSTER_NAME=gpu python manage.py qcluster`). Empty: every job goes to the default cluster.
 GENERATION_LOCAL_CLUSTER = env_str("GENERATION_LOCAL_CLUSTER", "")
-JOB_CLUSTERS = {"generation.local": GENERATION_LOCAL_CLUSTER} if GENERATION_LOCAL_CLUSTER else {}
+JOB_CLUSTERS = ({"generation.local": GENERATION_LOCAL_CLUSTER, "generation.text_local": GENERATION_LOCAL_CLUSTER}
+                if GENERATION_LOCAL_CLUSTER else {})
 
 # --- Files ---------------------------------------------------------------------------------------
 # Private: never served by URL; gallery.views streams files after an ownership check.

@@ -6,6 +6,8 @@
      corner to resize it (or, with "Perspective", to move that corner alone); Delete removes it.
    - modify: click a detected line (from the find-lines job, in #tx-lines) and type its new text.
    - remove: all text; the lines clicked; or an area painted with a round brush.
+   - generate: like add, on an empty canvas of the chosen size (model and size from #tx-models);
+     changing the size scales the boxes with it.
    On submit the state goes into hidden JSON fields (boxes, edits, lines, strokes). */
 (function () {
   "use strict";
@@ -22,8 +24,8 @@
   if (!form) return;
 
   const SVGNS = "http://www.w3.org/2000/svg";
-  const W = parseInt(form.dataset.width, 10);
-  const H = parseInt(form.dataset.height, 10);
+  let W = parseInt(form.dataset.width, 10);   // "generate": the canvas follows the chosen size
+  let H = parseInt(form.dataset.height, 10);
   const MODE = form.dataset.mode;
   const MAX = parseInt(form.dataset.maxBoxes, 10) || 8;
   const svg = form.querySelector("[data-overlay]");
@@ -100,7 +102,7 @@
   /* ================================================================================================
      ADD
      ================================================================================================ */
-  if (MODE === "add") {
+  if (MODE === "add" || MODE === "generate") {
     const countEl = form.querySelector("[data-box-count]");
     const emptyEl = form.querySelector("[data-box-empty]");
     let boxes = parse(state("boxes")).map((b) => ({
@@ -330,6 +332,42 @@
     window.addEventListener("resize", draw);
     const img = form.querySelector("[data-image]");
     if (img.complete) draw(); else img.addEventListener("load", draw);
+    if (MODE === "generate") {
+      const models = JSON.parse((document.getElementById("tx-models") || {}).textContent || "[]");
+      const byName = Object.fromEntries(models.map((m) => [m.name, m]));
+      const modelEl = form.querySelector("[data-gen-model]");
+      const sizeEl = form.querySelector("[data-gen-size]");
+      const drawsLabel = form.querySelector("[data-draws-option]");
+      const sizeFacts = form.querySelector("[data-canvas-size]");
+      const resize = () => {
+        const [w, h] = sizeEl.value.split("*").map(Number);
+        if (!w || !h || (w === W && h === H)) return;
+        const sx = w / W, sy = h / H;
+        boxes.forEach((b) => { b.quad = b.quad.map((q) => [r1(q[0] * sx), r1(q[1] * sy)]); });
+        W = w; H = h;
+        form.dataset.width = w; form.dataset.height = h;
+        img.setAttribute("width", w); img.setAttribute("height", h);
+        img.src = "data:image/svg+xml," + encodeURIComponent("<svg xmlns='http://www.w3.org/2000/svg' width='" + w + "' height='" + h + "'/>");
+        svg.setAttribute("viewBox", "0 0 " + w + " " + h);
+        if (sizeFacts) sizeFacts.textContent = sizeFacts.textContent.replace(/^\d+ × \d+/, w + " × " + h);
+        draw();
+      };
+      const applyModel = () => {
+        const spec = byName[modelEl.value];
+        if (!spec) return;
+        const current = sizeEl.value;
+        sizeEl.replaceChildren(...spec.sizes.map((v) => new Option(v, v, false, v === current)));
+        if (!spec.sizes.includes(current)) sizeEl.value = spec.default_size;
+        const draws = drawsLabel.querySelector("input");
+        drawsLabel.hidden = !spec.draws_text;
+        draws.disabled = !spec.draws_text;
+        if (!spec.draws_text) draws.checked = false;
+        form.querySelectorAll("[data-backend-only]").forEach((node) => { node.hidden = node.dataset.backendOnly !== spec.backend; });
+        resize();
+      };
+      modelEl.addEventListener("change", applyModel);
+      sizeEl.addEventListener("change", resize);
+    }
     renderCards(false);
     return;
   }
