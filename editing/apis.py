@@ -1,12 +1,10 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.views import APIView
 
 from editing import services
 from editing.operations import FILTERS
 from editing.params import FORMAT_CHOICES
-from gallery.apis import JobCreateThrottle, job_accepted, source_items
+from gallery.apis import JobCreateApi
 from gallery.serializers import JobOutputSerializer
 
 
@@ -19,25 +17,8 @@ class _SourcesInput(serializers.Serializer):
     quality = serializers.IntegerField(required=False, min_value=1, max_value=100, default=92)
 
 
-class _JobCreateApi(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-    throttle_classes = [JobCreateThrottle]
-    throttle_scope = "jobs"
-    InputSerializer: type[serializers.Serializer]
-    create = None
 
-    def post(self, request):
-        s = self.InputSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        data = dict(s.validated_data)
-        sources = source_items(request, data.pop("sources", []))
-        uploads = request.FILES.getlist("files")
-        data.pop("files", None)
-        job = type(self).create(user=request.user, params=data, sources=sources, uploads=uploads)
-        return job_accepted(job, request)
-
-
-class CropJobCreateApi(_JobCreateApi):
+class CropJobCreateApi(JobCreateApi):
     class InputSerializer(_SourcesInput):
         left = serializers.FloatField(required=False, default=0, min_value=0, max_value=100)
         top = serializers.FloatField(required=False, default=0, min_value=0, max_value=100)
@@ -57,7 +38,7 @@ class CropJobCreateApi(_JobCreateApi):
         return super().post(request)
 
 
-class ResizeJobCreateApi(_JobCreateApi):
+class ResizeJobCreateApi(JobCreateApi):
     class InputSerializer(_SourcesInput):
         width = serializers.IntegerField(required=False, allow_null=True, min_value=1)
         height = serializers.IntegerField(required=False, allow_null=True, min_value=1)

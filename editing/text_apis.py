@@ -4,13 +4,11 @@ job (poll its url); the same services as the page. Boxes, edits, lines and strok
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.views import APIView
 
 from editing import services
 from editing.params import FORMAT_CHOICES
 from editing.text_params import REMOVAL_METHODS, REMOVE_MODES
-from gallery.apis import JobCreateThrottle, job_accepted, source_items
+from gallery.apis import JobCreateApi
 from gallery.serializers import JobOutputSerializer
 
 
@@ -26,24 +24,8 @@ class _OutputInput(_OneImageInput):
     quality = serializers.IntegerField(required=False, min_value=1, max_value=100, default=92)
 
 
-class _TextJobCreateApi(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-    throttle_classes = [JobCreateThrottle]
-    throttle_scope = "jobs"
-    InputSerializer: type[serializers.Serializer]
-    create = None
 
-    def post(self, request):
-        s = self.InputSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        data = dict(s.validated_data)
-        sources = source_items(request, data.pop("sources", []))
-        data.pop("files", None)
-        job = type(self).create(user=request.user, params=data, sources=sources, uploads=request.FILES.getlist("files"))
-        return job_accepted(job, request)
-
-
-class TextLinesJobCreateApi(_TextJobCreateApi):
+class TextLinesJobCreateApi(JobCreateApi):
     """Finds the lines of text (OCR): the job's result has `lines` with their four-point `quad`s, to
     pass to modify or remove."""
 
@@ -60,7 +42,7 @@ class TextLinesJobCreateApi(_TextJobCreateApi):
         return super().post(request)
 
 
-class TextAddJobCreateApi(_TextJobCreateApi):
+class TextAddJobCreateApi(JobCreateApi):
     class InputSerializer(_OutputInput):
         boxes = serializers.JSONField(help_text=(
             '1-8 boxes: [{"quad": [[x, y] x4] clockwise from the text\'s top-left (or "box": [left, top, right, '
@@ -77,7 +59,7 @@ class TextAddJobCreateApi(_TextJobCreateApi):
         return super().post(request)
 
 
-class TextModifyJobCreateApi(_TextJobCreateApi):
+class TextModifyJobCreateApi(JobCreateApi):
     class InputSerializer(_OutputInput):
         edits = serializers.JSONField(help_text=(
             '1-8 lines to rewrite: [{"quad": the line\'s quad (from a lines job), "text": "new text", '
@@ -93,7 +75,7 @@ class TextModifyJobCreateApi(_TextJobCreateApi):
         return super().post(request)
 
 
-class TextRemoveJobCreateApi(_TextJobCreateApi):
+class TextRemoveJobCreateApi(JobCreateApi):
     class InputSerializer(_OutputInput):
         target = serializers.ChoiceField(
             choices=REMOVE_MODES, required=False, default="all",

@@ -2,7 +2,7 @@
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -26,6 +26,29 @@ def job_accepted(job: Job, request) -> Response:
     job = selectors.job_get(owner=request.user, job_id=job.id)
     data = JobOutputSerializer(job, context={"request": request}).data
     return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+
+
+class JobCreateApi(APIView):
+    """Base of the feature APIs that start a job on images: JSON or multipart, throttled per user.
+    A subclass with `InputSerializer` (fields `sources`: the caller's gallery ids, `files`: uploads,
+    and its own parameters) and `create = staticmethod(services.<x>_job_create)` gets a POST that
+    answers 202 with the job; its own `post` only adds the schema (`return super().post(request)`)."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    throttle_classes = [JobCreateThrottle]
+    throttle_scope = "jobs"
+    InputSerializer: type[serializers.Serializer]
+    create = None
+
+    def post(self, request):
+        s = self.InputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = dict(s.validated_data)
+        sources = source_items(request, data.pop("sources", []))
+        data.pop("files", None)
+        job = type(self).create(user=request.user, params=data, sources=sources,
+                                uploads=request.FILES.getlist("files"))
+        return job_accepted(job, request)
 
 
 class GalleryItemListApi(APIView):

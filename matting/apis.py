@@ -4,12 +4,12 @@ engines, and the zip of a job's cutouts. The same services and selectors as the 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gallery import selectors
-from gallery.apis import JobCreateThrottle, job_accepted, source_items
+from gallery.apis import JobCreateApi, job_accepted, source_items
 from gallery.serializers import JobOutputSerializer
 from matting import engines, services
 from matting.files import cutouts_zip_response
@@ -17,13 +17,7 @@ from matting.params import BACKGROUND_FORMATS, BACKGROUND_MODES, CUTOUT_FORMATS,
 from matting.selectors import job_cutouts, matting_job_get
 
 
-class _JobCreateApi(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-    throttle_classes = [JobCreateThrottle]
-    throttle_scope = "jobs"
-
-
-class CutoutJobCreateApi(_JobCreateApi):
+class CutoutJobCreateApi(JobCreateApi):
     class InputSerializer(serializers.Serializer):
         sources = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=50,
                                         help_text="Ids of your gallery photos to cut out.")
@@ -39,19 +33,14 @@ class CutoutJobCreateApi(_JobCreateApi):
         class Meta:
             ref_name = "CutoutJobInput"
 
+    create = staticmethod(services.cutout_job_create)
+
     @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
     def post(self, request):
-        s = self.InputSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        data = dict(s.validated_data)
-        sources = source_items(request, data.pop("sources", []))
-        data.pop("files", None)
-        job = services.cutout_job_create(user=request.user, params=data, sources=sources,
-                                         uploads=request.FILES.getlist("files"))
-        return job_accepted(job, request)
+        return super().post(request)
 
 
-class BackgroundJobCreateApi(_JobCreateApi):
+class BackgroundJobCreateApi(JobCreateApi):
     class InputSerializer(serializers.Serializer):
         sources = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=50,
                                         help_text="Cutouts (or photos, cut out first) to put on the new background.")
@@ -88,7 +77,7 @@ class BackgroundJobCreateApi(_JobCreateApi):
         return job_accepted(job, request)
 
 
-class TouchupJobCreateApi(_JobCreateApi):
+class TouchupJobCreateApi(JobCreateApi):
     parser_classes = [MultiPartParser, FormParser]
 
     class InputSerializer(serializers.Serializer):

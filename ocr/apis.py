@@ -5,21 +5,16 @@ from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gallery.apis import JobCreateThrottle, job_accepted, source_items
+from gallery.apis import JobCreateApi
 from gallery.serializers import JobOutputSerializer
 from ocr import engines, exports, services
 from ocr.selectors import ocr_job_get
 
 
-class OcrJobCreateApi(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-    throttle_classes = [JobCreateThrottle]
-    throttle_scope = "jobs"
-
+class OcrJobCreateApi(JobCreateApi):
     class InputSerializer(serializers.Serializer):
         sources = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=50,
                                         help_text="Ids of your gallery items to read.")
@@ -36,16 +31,11 @@ class OcrJobCreateApi(APIView):
         class Meta:
             ref_name = "OcrJobInput"
 
+    create = staticmethod(services.ocr_job_create)
+
     @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
     def post(self, request):
-        s = self.InputSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        data = dict(s.validated_data)
-        sources = source_items(request, data.pop("sources", []))
-        data.pop("files", None)
-        job = services.ocr_job_create(user=request.user, params=data, sources=sources,
-                                      uploads=request.FILES.getlist("files"))
-        return job_accepted(job, request)
+        return super().post(request)
 
 
 class OcrLanguagesApi(APIView):
