@@ -19,7 +19,8 @@ export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.base}"
 [[ "$DJANGO_SETTINGS_MODULE" == *.test ]] && die "DJANGO_SETTINGS_MODULE=$DJANGO_SETTINGS_MODULE is for tests only"
 
 # --- Set up (idempotent) -------------------------------------------------------------------------
-debian_packages gettext
+# gettext: compilemessages; fonts: the faces Text in images draws with (Noto Sans/Serif CJK, DejaVu).
+debian_packages gettext fonts-noto-cjk fonts-dejavu-core
 ensure_venv
 pip_requirements requirements.txt
 PY="$VENV/bin/python"

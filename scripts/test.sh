@@ -10,8 +10,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
-# gettext: compilemessages; chromium: browser tests; fonts-noto-cjk: Chinese text in pages and images.
-debian_packages gettext chromium fonts-noto-cjk
+# gettext: compilemessages; chromium: browser tests; fonts-noto-cjk, fonts-dejavu-core: Chinese and
+# Latin text in pages and images (Text in images draws with them).
+debian_packages gettext chromium fonts-noto-cjk fonts-dejavu-core
 ensure_venv
 pip_requirements requirements-test.txt
 compile_messages
