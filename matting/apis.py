@@ -127,6 +127,15 @@ class MattingEnginesApi(APIView):
                          "background_modes": BACKGROUND_MODES})
 
 
+class MattingJobCancelApi(APIView):
+    """Cancels a matting job: a generated background also while it runs, any other while it waits."""
+
+    @extend_schema(request=None, responses=JobOutputSerializer)
+    def post(self, request, job_id):
+        job = services.background_job_cancel(job=matting_job_get(owner=request.user, job_id=job_id))
+        return Response(JobOutputSerializer(job, context={"request": request}).data)
+
+
 class CutoutZipApi(APIView):
     @extend_schema(responses={(200, "application/zip"): bytes})
     def get(self, request, job_id):

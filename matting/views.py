@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from config.exceptions import ApplicationError
 from gallery import selectors
 from gallery.models import GalleryItem
-from gallery.services import job_cancel, job_check_liveness
+from gallery.services import job_check_liveness
 from gallery.views import error_messages
 from matting import engines, services
 from matting.files import cutouts_zip_response
@@ -166,16 +166,9 @@ def background_create(request, item_id):
 @login_required
 @require_POST
 def background_cancel(request, job_id):
-    """A generated background may be stopped while it runs (the picture is being made, as on the Text to
-    image page); other jobs only while they wait."""
-    from generation.services import generation_job_cancel
-
     job = matting_job_get(owner=request.user, job_id=job_id)
     try:
-        if job.params.get("mode") == "generated":
-            generation_job_cancel(job=job)
-        else:
-            job_cancel(job=job)
+        services.background_job_cancel(job=job)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("matting:result", job_id=job.id)

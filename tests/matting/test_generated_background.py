@@ -115,7 +115,8 @@ def test_a_photo_is_cut_out_and_put_on_the_generated_picture_via_the_api(user_ap
     generated_out, composite_out = detail["outputs"]
     assert generated_out["kind"] == "generated" and composite_out["kind"] == "edited"
     composite = GalleryItem.objects.get(id=composite_out["id"])
-    assert composite.parent == person and composite.format == "JPEG" and (composite.width, composite.height) == (160, 200)
+    assert composite.parent == person and composite.format == "JPEG"
+    assert (composite.width, composite.height) == (160, 200)
     assert composite.metadata["engine"] == "u2netp"
 
     rgb = pixels(composite).astype(np.int16)
@@ -240,9 +241,16 @@ def test_another_users_photo_answers_404(other_client, api_client, other_user, c
             "sources": [str(source.id)], "mode": "generated", "prompt": "a forest"}, format="json")
         assert response.status_code == 404
     assert not Job.objects.exists() and not submits(fake_dashscope)
+    mine = background_job_create(user=cutout.owner, sources=[cutout], params={"mode": "generated", "prompt": "x"})
+    assert other_client.post(reverse("matting:cancel", args=[mine.id])).status_code == 404
+    assert api_client.post(f"/api/v1/matting/{mine.id}/cancel/").status_code == 404
+    mine.refresh_from_db()
+    assert mine.status == Job.Status.QUEUED
 
 
-def test_cancel_while_generating_cancels_the_remote_task(user, user_client, cutout, fake_dashscope, monkeypatch):
+@pytest.mark.parametrize("via", ["page", "api"])
+def test_cancel_while_generating_cancels_the_remote_task(user, user_client, user_api, cutout, fake_dashscope,
+                                                         monkeypatch, via):
     from gallery import runner, services
 
     fake_dashscope.inject("slow")
@@ -253,7 +261,11 @@ def test_cancel_while_generating_cancels_the_remote_task(user, user_client, cuto
     def progress(*, job_id, progress):  # the user presses Cancel on the result page after the first poll
         real_progress(job_id=job_id, progress=progress)
         if progress > 1 and Job.objects.get(id=job_id).status == Job.Status.RUNNING:
-            assert user_client.post(reverse("matting:cancel", args=[job_id])).status_code == 302
+            if via == "page":
+                assert user_client.post(reverse("matting:cancel", args=[job_id])).status_code == 302
+            else:
+                answer = user_api.post(f"/api/v1/matting/{job_id}/cancel/")
+                assert answer.status_code == 200 and answer.json()["status"] == "cancelled"
 
     monkeypatch.setattr(runner, "job_progress", progress)
     runner.job_run(job_id=job.id)
@@ -285,7 +297,8 @@ def test_local_model_background_runs_as_its_own_kind(user, run_jobs, cutout, set
     assert np.abs(rgb[:, 42:] - expected).mean() < 10
 
 
-def test_a_local_background_is_sent_to_the_generation_cluster(user, cutout, settings, monkeypatch, tiny_pipeline_dir):  # noqa: F811
+def test_a_local_background_is_sent_to_the_generation_cluster(user, cutout, settings, monkeypatch,
+                                                              tiny_pipeline_dir):  # noqa: F811
     from django_q import tasks
 
     settings.GENERATION_LOCAL_MODEL = str(tiny_pipeline_dir)
