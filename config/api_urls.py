@@ -37,6 +37,7 @@ urlpatterns = [
     path("matting/touchup/", matting.TouchupJobCreateApi.as_view(), name="matting-touchup"),
     path("matting/engines/", matting.MattingEnginesApi.as_view(), name="matting-engines"),
     path("matting/<uuid:job_id>/zip/", matting.CutoutZipApi.as_view(), name="matting-zip"),
+    path("matting/<uuid:job_id>/cancel/", matting.MattingJobCancelApi.as_view(), name="matting-cancel"),
     path("generation/", generation.GenerationJobCreateApi.as_view(), name="generation-create"),
     path("generation/models/", generation.GenerationCatalogApi.as_view(), name="generation-models"),
     path("generation/text/", generation.TextGenerationJobCreateApi.as_view(), name="generation-text"),

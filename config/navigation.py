@@ -46,6 +46,7 @@ JOB_KIND_LABELS = {
     "editing.text_remove": _("Remove text"),
     "matting.cutout": _("Portrait cutout"),
     "matting.background": _("New background"),
+    "matting.background_local": _("New background (local model)"),
     "matting.touchup": _("Cutout touch-up"),
     "generation.dashscope": _("Text to image (DashScope)"),
     "generation.local": _("Text to image (local model)"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +27,7 @@ def generation_job_create(*, user, params, typed_key: str = "", save_key: bool =
     creates the job and enqueues it on commit. A typed key is never put in the job's params (see
     generation.keys); with `save_key` it is saved (encrypted) as the user's own key and used as such."""
     cleaned = generation_params_clean(params, key_source_default=keys.key_source_default(user=user))
-    return _job_create(user=user, kind=KINDS[cleaned["backend"]], cleaned=cleaned, typed_key=typed_key,
+    return keyed_job_create(user=user, kind=KINDS[cleaned["backend"]], cleaned=cleaned, typed_key=typed_key,
                        save_key=save_key)
 
 
@@ -38,11 +40,16 @@ def text_generation_job_create(*, user, params, typed_key: str = "", save_key: b
     cleaned = text_generation_params_clean(params, key_source_default=keys.key_source_default(user=user))
     if not cleaned["model_draws_text"]:
         fonts_check(box["font"] for box in cleaned["boxes"])
-    return _job_create(user=user, kind=TEXT_KINDS[cleaned["backend"]], cleaned=cleaned, typed_key=typed_key,
+    return keyed_job_create(user=user, kind=TEXT_KINDS[cleaned["backend"]], cleaned=cleaned, typed_key=typed_key,
                        save_key=save_key)
 
 
-def _job_create(*, user, kind: str, cleaned: dict, typed_key: str, save_key: bool) -> Job:
+def keyed_job_create(*, user, kind: str, cleaned: dict, typed_key: str, save_key: bool,
+                     create: Callable[[dict], Job] | None = None) -> Job:
+    """The key rules of every job that may call DashScope: the chosen key source is checked before
+    anything is stored; a typed key is saved (with `save_key`) or stashed for the worker, never put in
+    the params. `create(cleaned)` makes the job inside the same transaction (default: a job without
+    inputs), so a failure there also undoes a key just saved."""
     typed = ""
     if cleaned["backend"] == "dashscope":
         typed = keys.key_check(user=user, source=cleaned["key_source"], typed=typed_key)
@@ -50,7 +57,7 @@ def _job_create(*, user, kind: str, cleaned: dict, typed_key: str, save_key: boo
         if typed and save_key:
             keys.credential_save(user=user, key=typed)
             cleaned["key_source"], typed = keys.SAVED, ""
-        job = job_create(owner=user, kind=kind, params=cleaned, inputs=[])
+        job = create(cleaned) if create else job_create(owner=user, kind=kind, params=cleaned, inputs=[])
         if typed:
             keys.typed_key_stash(job_id=job.id, key=typed)  # before on_commit enqueues (sync mode runs there)
     return job

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from gallery import selectors
 from gallery.apis import JobCreateApi, job_accepted, source_items
 from gallery.serializers import JobOutputSerializer
+from generation import keys
 from matting import engines, services
 from matting.files import cutouts_zip_response
 from matting.params import BACKGROUND_FORMATS, BACKGROUND_MODES, CUTOUT_FORMATS, FITS
@@ -56,6 +57,23 @@ class BackgroundJobCreateApi(JobCreateApi):
         format = serializers.CharField(required=False, help_text=f"{' or '.join(BACKGROUND_FORMATS)}.")
         quality = serializers.IntegerField(required=False, help_text="JPEG quality, 1-100.")
         engine = serializers.CharField(required=False, help_text="Engine for photos that are not cutouts yet.")
+        # mode generated: the picture's prompt and model, as in POST generation/jobs/ (the size is chosen from
+        # the first photo's aspect ratio among the sizes the model makes; one picture per job)
+        prompt = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
+                                       help_text="What to generate behind the person (mode generated).")
+        negative_prompt = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+        model = serializers.CharField(required=False, help_text="A name from GET generation/models/ (mode generated).")
+        seed = serializers.IntegerField(required=False, allow_null=True)
+        seed_mode = serializers.ChoiceField(choices=["random", "fixed"], required=False)
+        prompt_extend = serializers.BooleanField(required=False, allow_null=True, default=None)
+        watermark = serializers.BooleanField(required=False, allow_null=True, default=None)
+        steps = serializers.IntegerField(required=False)
+        guidance = serializers.FloatField(required=False)
+        key_source = serializers.ChoiceField(choices=[keys.SERVER, keys.SAVED, keys.TYPED], required=False)
+        api_key = serializers.CharField(required=False, allow_blank=True, write_only=True,
+                                        help_text="A DashScope key for this request only; never stored.")
+        save_key = serializers.BooleanField(required=False, default=False,
+                                            help_text="Save the typed key (encrypted) as your own key.")
 
         class Meta:
             ref_name = "BackgroundJobInput"
@@ -70,9 +88,14 @@ class BackgroundJobCreateApi(JobCreateApi):
         background = selectors.gallery_item_get(owner=request.user, item_id=background_id) if background_id else None
         data.pop("files", None)
         data.pop("background_file", None)
+        typed_key, save_key = data.pop("api_key", ""), data.pop("save_key", False)
+        if typed_key and "key_source" not in data:
+            data["key_source"] = keys.TYPED  # a key sent without saying which to use is the one to use
+        params = {k: v for k, v in data.items() if v is not None}
         job = services.background_job_create(
-            user=request.user, params=data, sources=sources, uploads=request.FILES.getlist("files"),
-            background=background, background_upload=request.FILES.get("background_file"),
+            user=request.user, params=params, sources=sources, uploads=request.FILES.getlist("files"),
+            background=background, background_upload=request.FILES.get("background_file"), typed_key=typed_key,
+            save_key=save_key,
         )
         return job_accepted(job, request)
 
@@ -102,6 +125,15 @@ class MattingEnginesApi(APIView):
     def get(self, request):
         return Response({"engines": engines.engines_status(), "cutout_formats": CUTOUT_FORMATS,
                          "background_modes": BACKGROUND_MODES})
+
+
+class MattingJobCancelApi(APIView):
+    """Cancels a matting job: a generated background also while it runs, any other while it waits."""
+
+    @extend_schema(request=None, responses=JobOutputSerializer)
+    def post(self, request, job_id):
+        job = services.background_job_cancel(job=matting_job_get(owner=request.user, job_id=job_id))
+        return Response(JobOutputSerializer(job, context={"request": request}).data)
 
 
 class CutoutZipApi(APIView):

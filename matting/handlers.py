@@ -95,6 +95,35 @@ def _background_image(job: Job) -> Image.Image | None:
     return _open(item)
 
 
+GENERATED_SHARE = 0.6  # of the progress bar: generating the picture; the rest is cutting out and compositing
+
+
+def _generated_background(job: Job, report: ProgressReporter) -> tuple[Image.Image, JobOutput, dict]:
+    """The picture generated for a "generated" background (generation.handlers: the same backends,
+    key, cancel and error rules as Text to image), its job output (kind generated, stored first) and
+    the provenance each composite carries."""
+    from generation import backends
+    from generation.handlers import _generate, _generated_output, _name
+    from generation.params import request_from_params
+    from ml.generation.types import GenerationError
+
+    p = job.params
+    request = request_from_params(p)
+    result = _generate(job, request, report, share=GENERATED_SHARE)
+    if not result.images:
+        raise backends.error_to_application(GenerationError("no_images", "0 images"))
+    generated = result.images[0]
+    output = _generated_output(job, request, result, 0, generated, name=f"{_name(request.prompt, 0, 1)}-background",
+                               metadata={"operation": job.kind, "role": "background"})
+    provenance = {
+        "prompt": request.prompt, "actual_prompt": generated.actual_prompt, "model": request.model,
+        "backend": p.get("backend", "dashscope"), "seed": generated.seed,
+        "generated_size": f"{generated.image.width}*{generated.image.height}", "task_id": result.task_id,
+        "background_output": 0,  # this job's first output (result["outputs"][0]) is the generated picture
+    }
+    return generated.image, output, {k: v for k, v in provenance.items() if v not in (None, "")}
+
+
 def background_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     from ml.matting import compose
 
@@ -104,6 +133,13 @@ def background_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     inputs = _inputs(job)
     matter, engine_name, model = None, "", ""
     outputs, images = [], []
+    start, share = 0, 95
+    generated_info: dict = {}
+    if mode == "generated":
+        background, generated_output, generated_info = _generated_background(job, report)
+        outputs.append(generated_output)
+        start = 2 + int(96 * GENERATED_SHARE)
+        share = 95 - start
     for index, item in enumerate(inputs):
         image = _open(item)
         info = {"operation": BACKGROUND_KIND, "background": mode, "source_name": item.name}
@@ -132,6 +168,9 @@ def background_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
         elif mode == "image":
             out = compose.on_image(rgba, background, mode=fit, pad_color=color)
             info.update(fit=fit, background_item=p.get("background_item"))
+        elif mode == "generated":  # cropped to cover when the model's size is not the photo's exact shape
+            out = compose.on_image(rgba, background, mode="fill")
+            info.update(fit="fill", **generated_info)
         else:
             if original.size != rgba.size:  # an original edited after the cutout was made
                 original = original.resize(rgba.size, Image.LANCZOS)
@@ -142,9 +181,14 @@ def background_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
         outputs.append(JobOutput(image=out, name=f"{stem}-new-background", fmt=p.get("format", "JPEG"),
                                  quality=int(p.get("quality", 92)), kind=GalleryItem.Kind.EDITED, parent=item,
                                  metadata=info))
-        images.append({"source": str(item.id), "name": item.name, "output": index})
-        report(int(95 * (index + 1) / len(inputs)))
-    return JobOutcome(outputs=outputs, engine="compose", result={"mode": mode, "images": images})
+        images.append({"source": str(item.id), "name": item.name, "output": len(outputs) - 1})
+        report(start + int(share * (index + 1) / len(inputs)))
+    result = {"mode": mode, "images": images}
+    if mode == "generated":
+        result["generated"] = generated_info
+        return JobOutcome(outputs=outputs, engine=p.get("backend", "dashscope"), model_name=p.get("model", "")[:80],
+                          result=result)
+    return JobOutcome(outputs=outputs, engine="compose", result=result)
 
 
 def touchup_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:

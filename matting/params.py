@@ -9,7 +9,7 @@ from matting.engines import ENGINE_CHOICES
 
 CUTOUT_FORMATS = ("PNG", "WEBP")          # both keep transparency; WebP is stored lossless
 BACKGROUND_FORMATS = ("JPEG", "PNG")
-BACKGROUND_MODES = ("color", "image", "blur")
+BACKGROUND_MODES = ("color", "image", "blur", "generated")
 FITS = ("fill", "fit")
 REFINE_METHODS = ("none", "sharpen", "guided", "guided+sharpen")
 # The refinement chosen by the benchmark (ml.matting.pipeline.DEFAULT_REFINE), looked up at call time.
@@ -104,8 +104,8 @@ def background_params_clean(data) -> dict:
     mode = str(data.get("mode") or "").strip().lower()
     if mode not in BACKGROUND_MODES:
         raise ValidationError(
-            {"mode": _("Unknown background “%(mode)s”. Choose a colour (color), an image (image) or the blurred "
-                       "original (blur).") % {"mode": mode or "—"}},
+            {"mode": _("Unknown background “%(mode)s”. Choose a colour (color), an image (image), the blurred "
+                       "original (blur) or a generated picture (generated).") % {"mode": mode or "—"}},
             code="unknown_background",
         )
     quality = _number(data, "quality", 92, 1, 100, _("The JPEG quality must be between 1 and 100."))
@@ -119,3 +119,29 @@ def background_params_clean(data) -> dict:
         "quality": int(quality),
         "engine": cutout_params_clean({"engine": data.get("engine")})["engine"],
     }
+
+
+# What a generated background takes from the request; the rest of the generation parameters are fixed
+# (one picture, no template) or chosen here (the size, from the photo's aspect ratio).
+GENERATED_FIELDS = ("model", "prompt", "negative_prompt", "seed", "seed_mode", "prompt_extend", "watermark",
+                    "steps", "guidance", "key_source")
+
+
+def generated_params_clean(data, *, photo_size: tuple[int, int] | None, key_source_default: str) -> dict:
+    """The text-to-image parameters of a generated background, validated by generation.params with
+    the same per-model rules as the Text to image page. The size is not the user's to choose: it is
+    the size the model supports closest to the photo's aspect ratio (`photo_size`; None checks
+    everything else at the model's default size, before the photo is known)."""
+    from generation import backends
+    from generation.params import generation_params_clean
+    from ml.generation import catalog
+
+    picked = {k: data.get(k) for k in GENERATED_FIELDS if data.get(k) not in (None, "")}
+    if not str(picked.get("prompt") or "").strip():  # said in the words of this page, not "the picture"
+        raise ValidationError({"prompt": _("Describe the background to generate: the prompt cannot be empty.")},
+                              code="prompt_required")
+    offered = backends.models()
+    spec = backends.spec_get(str(picked.get("model") or (offered[0].name if offered else "")))
+    if spec is not None and photo_size is not None:  # an unknown model is refused just below
+        picked["size"] = "%d*%d" % catalog.size_for_aspect(spec, *photo_size)
+    return generation_params_clean({**picked, "n": 1}, key_source_default=key_source_default)

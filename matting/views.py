@@ -2,6 +2,7 @@
 (original, cutout on a checkerboard, on a chosen background, zoom), new backgrounds, the batch
 zip, and the touch-up editor. Thin: parse, call a service or a selector, render."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
@@ -84,11 +85,26 @@ def cutout_view(request):
     return render(request, "matting/cutout.html", context, status=400 if errors else 200)
 
 
+def _generated_choices(request, cutout: GalleryItem) -> dict:
+    """The text-to-image models (as on the Text to image page), each with the size it would make for
+    this photo, and the state of the user's DashScope keys (never a key)."""
+    from generation import backends, catalog_data
+    from ml.generation import catalog
+
+    rows = []
+    for row in catalog_data.models():
+        spec = backends.spec_get(row["name"])
+        width, height = catalog.size_for_aspect(spec, cutout.width, cutout.height)
+        rows.append({**row, "generated_size": f"{width}×{height}"})
+    return {"models": rows, "key": catalog_data.key_status(user=request.user)}
+
+
 def _cutout_context(request, cutout: GalleryItem, **extra) -> dict:
     return {
         "cutout": cutout, "photo": cutout.parent, "matte": cutout_matte(cutout=cutout),
         "swatches": SWATCHES, "background_formats": BACKGROUND_FORMATS,
         "background_items": recent_photos(owner=request.user, exclude=[cutout], limit=12),
+        "generation": _generated_choices(request, cutout),
         "form": {}, "errors": [], **extra,
     }
 
@@ -105,8 +121,9 @@ def cutout_result(request, job_id):
     context = {"job": job}
     if job.status == job.Status.SUCCEEDED:
         outputs = list(job.outputs.all())
-        if job.kind == services.BACKGROUND_KIND:
-            context["composites"] = outputs
+        if job.kind in services.BACKGROUND_KINDS:
+            context["composites"] = [o for o in outputs if o.kind != GalleryItem.Kind.GENERATED]
+            context["generated"] = next((o for o in outputs if o.kind == GalleryItem.Kind.GENERATED), None)
         else:
             cutouts = job_cutouts(job)
             by_parent = {o.parent_id: o for o in outputs if o.kind == GalleryItem.Kind.MATTE}
@@ -137,11 +154,23 @@ def background_create(request, item_id):
     try:
         job = services.background_job_create(
             user=request.user, params=request.POST.dict(), sources=[cutout], background=background,
-            background_upload=request.FILES.get("background_file"),
+            background_upload=request.FILES.get("background_file"), typed_key=request.POST.get("api_key", ""),
+            save_key=bool(request.POST.get("save_key")),
         )
     except (ValidationError, ApplicationError) as exc:
         context = _cutout_context(request, cutout, errors=error_messages(exc), form=request.POST)
         return render(request, "matting/detail.html", context, status=400)
+    return redirect("matting:result", job_id=job.id)
+
+
+@login_required
+@require_POST
+def background_cancel(request, job_id):
+    job = matting_job_get(owner=request.user, job_id=job_id)
+    try:
+        services.background_job_cancel(job=job)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
     return redirect("matting:result", job_id=job.id)
 
 

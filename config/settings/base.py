@@ -151,6 +151,7 @@ JOB_HANDLERS = {
     "editing.text_remove": "editing.text_handlers.text_remove_handle",
     "matting.cutout": "matting.handlers.cutout_handle",
     "matting.background": "matting.handlers.background_handle",
+    "matting.background_local": "matting.handlers.background_handle",
     "matting.touchup": "matting.handlers.touchup_handle",
     "generation.dashscope": "generation.handlers.generation_handle",
     "generation.local": "generation.handlers.generation_handle",
@@ -160,7 +161,8 @@ JOB_HANDLERS = {
 # Job kind -> django-q2 cluster name, for kinds that must run elsewhere (a GPU machine runs
 # `Q_CLUSTER_NAME=gpu python manage.py qcluster`). Empty: every job goes to the default cluster.
 GENERATION_LOCAL_CLUSTER = env_str("GENERATION_LOCAL_CLUSTER", "")
-JOB_CLUSTERS = ({"generation.local": GENERATION_LOCAL_CLUSTER, "generation.text_local": GENERATION_LOCAL_CLUSTER}
+JOB_CLUSTERS = ({kind: GENERATION_LOCAL_CLUSTER
+                 for kind in ("generation.local", "generation.text_local", "matting.background_local")}
                 if GENERATION_LOCAL_CLUSTER else {})
 
 # --- Files ---------------------------------------------------------------------------------------

@@ -110,6 +110,31 @@ def offered(names, *, local: ModelSpec | None = None) -> list[ModelSpec]:
     return specs
 
 
+def size_for_aspect(spec: ModelSpec, width: int, height: int) -> tuple[int, int]:
+    """A size `spec` accepts with the aspect ratio closest to width:height (for a background that
+    must fill a photo with as little cropping as possible). Fixed sizes: the nearest one in log-ratio;
+    a free range: about the model's default area, each side a multiple of its step (at least 8) and
+    inside its range."""
+    import math
+
+    if width <= 0 or height <= 0:
+        raise ValueError(f"not a size: {width}x{height}")
+    target = math.log(width / height)
+    if spec.fixed_sizes:
+        return min(spec.fixed_sizes, key=lambda s: (abs(math.log(s[0] / s[1]) - target), -s[0] * s[1]))
+    lo, hi = spec.size_range
+    step = max(8, spec.size_multiple)
+    first = -(-lo // step) * step  # the smallest and largest multiples of the step in range
+    last = hi // step * step
+    area = spec.default_size[0] * spec.default_size[1]
+    w = math.sqrt(area * width / height)
+    h = w * height / width
+    scale = max(1.0, first / min(w, h))  # the short side up to the lower bound, then the long side
+    scale = min(scale, last / max(w, h))  # down to the upper one (wins: a very thin photo is clamped)
+    snap = lambda v: int(min(last, max(first, round(v * scale / step) * step)))  # noqa: E731
+    return snap(w), snap(h)
+
+
 @dataclass(frozen=True)
 class Problem:
     field: str

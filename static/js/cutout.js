@@ -146,6 +146,10 @@
     const blurOut = form.querySelector("[data-blur-value]");
     const file = form.querySelector("[data-bg-file]");
     const swatches = Array.from(form.querySelectorAll("[data-swatch]"));
+    const genPane = pane.querySelector("[data-bg-generated]");
+    const genModel = form.querySelector("[data-gen-model]");
+    const genKey = form.querySelector("[data-gen-key]");
+    const genSize = form.querySelector("[data-gen-size]");
     let fileUrl = null;
 
     function mode() {
@@ -160,6 +164,12 @@
       swatches.forEach((s) => s.classList.toggle("is-active", s.dataset.swatch.toLowerCase() === colour.value.toLowerCase()));
       pane.style.backgroundColor = colour.value;
       bgImage.hidden = m !== "image";
+      if (genPane) genPane.hidden = m !== "generated";
+      if (genModel) {
+        const option = genModel.selectedOptions[0];
+        if (genKey) genKey.hidden = !option || option.dataset.backend !== "dashscope";
+        if (genSize && option) genSize.textContent = option.dataset.size;
+      }
       if (blurImg) blurImg.hidden = m !== "blur";
       if (m === "image") {
         const picked = form.querySelector("input[name=background]:checked");

@@ -48,6 +48,8 @@ ROUTES = {
     "matting:background": "post",
     "matting:touchup": "get",
     "api:matting-zip": "get",
+    "matting:cancel": "post",
+    "api:matting-cancel": "post",
     "editing:text-result": "get",
     "editing:text-lines-status": "get",
     "generation:result": "get",
