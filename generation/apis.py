@@ -17,15 +17,42 @@ PARAM_FIELDS = ("model", "prompt", "negative_prompt", "template", "subject", "si
                 "seed", "seed_mode", "prompt_extend", "watermark", "steps", "guidance", "key_source")
 
 
+class GenerationOptionsSerializer(serializers.Serializer):
+    """The options every request that generates a picture shares (text to image, generate with text, a
+    generated cutout background), with the choice of DashScope key."""
+
+    negative_prompt = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    seed = serializers.IntegerField(required=False, allow_null=True)
+    seed_mode = serializers.ChoiceField(choices=["random", "fixed"], required=False)
+    prompt_extend = serializers.BooleanField(required=False, allow_null=True, default=None)
+    watermark = serializers.BooleanField(required=False, allow_null=True, default=None)
+    steps = serializers.IntegerField(required=False)
+    guidance = serializers.FloatField(required=False)
+    key_source = serializers.ChoiceField(choices=[keys.SERVER, keys.SAVED, keys.TYPED], required=False)
+    api_key = serializers.CharField(required=False, allow_blank=True, write_only=True,
+                                    help_text="A key for this request only (key_source=typed, the default when "
+                                              "this is given); never stored.")
+    save_key = serializers.BooleanField(required=False, default=False,
+                                        help_text="Save the typed key (encrypted) as your own key.")
+
+
+def key_params(data: dict, params: dict) -> tuple[str, bool]:
+    """Adds key_source to ``params`` when a key is typed without saying which to use (the typed one is the
+    one to use); returns (typed key, save it)."""
+    typed_key = data.get("api_key", "") or ""
+    if typed_key and "key_source" not in params:
+        params["key_source"] = keys.TYPED
+    return typed_key, bool(data.get("save_key", False))
+
+
 class GenerationJobCreateApi(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     throttle_classes = [JobCreateThrottle]
     throttle_scope = "jobs"
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(GenerationOptionsSerializer):
         model = serializers.CharField(required=False, help_text="A name from GET generation/models/.")
         prompt = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-        negative_prompt = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
         template = serializers.CharField(required=False, allow_blank=True,
                                          help_text="A template key; with `subject` and no prompt, the prompt is expanded.")
         subject = serializers.CharField(required=False, allow_blank=True)
@@ -33,18 +60,6 @@ class GenerationJobCreateApi(APIView):
         width = serializers.IntegerField(required=False)
         height = serializers.IntegerField(required=False)
         n = serializers.IntegerField(required=False)
-        seed = serializers.IntegerField(required=False, allow_null=True)
-        seed_mode = serializers.ChoiceField(choices=["random", "fixed"], required=False)
-        prompt_extend = serializers.BooleanField(required=False, allow_null=True, default=None)
-        watermark = serializers.BooleanField(required=False, allow_null=True, default=None)
-        steps = serializers.IntegerField(required=False)
-        guidance = serializers.FloatField(required=False)
-        key_source = serializers.ChoiceField(choices=[keys.SERVER, keys.SAVED, keys.TYPED], required=False)
-        api_key = serializers.CharField(required=False, allow_blank=True, write_only=True,
-                                        help_text="A key for this request only (key_source=typed, the default when "
-                                                  "this is given); never stored.")
-        save_key = serializers.BooleanField(required=False, default=False,
-                                            help_text="Save the typed key (encrypted) as your own key.")
 
         class Meta:
             ref_name = "GenerationJobInput"
@@ -55,10 +70,9 @@ class GenerationJobCreateApi(APIView):
         s.is_valid(raise_exception=True)
         data = s.validated_data
         params = {k: data[k] for k in PARAM_FIELDS if k in data and data[k] is not None}
-        if data.get("api_key") and "key_source" not in params:
-            params["key_source"] = keys.TYPED  # a key sent without saying which to use is the one to use
-        job = services.generation_job_create(user=request.user, params=params, typed_key=data.get("api_key", ""),
-                                             save_key=data.get("save_key", False))
+        typed_key, save_key = key_params(data, params)
+        job = services.generation_job_create(user=request.user, params=params, typed_key=typed_key,
+                                             save_key=save_key)
         return job_accepted(job, request)
 
 
@@ -153,8 +167,7 @@ class TextGenerationJobCreateApi(APIView):
         data = s.validated_data
         params = {k: data[k] for k in PARAM_FIELDS if k in data and data[k] is not None}
         params.update(boxes=data.get("boxes"), model_draws_text=data.get("model_draws_text", False))
-        if data.get("api_key") and "key_source" not in params:
-            params["key_source"] = keys.TYPED
-        job = services.text_generation_job_create(user=request.user, params=params, typed_key=data.get("api_key", ""),
-                                                  save_key=data.get("save_key", False))
+        typed_key, save_key = key_params(data, params)
+        job = services.text_generation_job_create(user=request.user, params=params, typed_key=typed_key,
+                                                  save_key=save_key)
         return job_accepted(job, request)

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from gallery import selectors
 from gallery.apis import JobCreateApi, job_accepted, source_items
 from gallery.serializers import JobOutputSerializer
-from generation import keys
+from generation.apis import GenerationOptionsSerializer, key_params
 from matting import engines, services
 from matting.files import cutouts_zip_response
 from matting.params import BACKGROUND_FORMATS, BACKGROUND_MODES, CUTOUT_FORMATS, FITS
@@ -42,7 +42,7 @@ class CutoutJobCreateApi(JobCreateApi):
 
 
 class BackgroundJobCreateApi(JobCreateApi):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(GenerationOptionsSerializer):
         sources = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=50,
                                         help_text="Cutouts (or photos, cut out first) to put on the new background.")
         files = serializers.ListField(child=serializers.FileField(), required=False,
@@ -61,19 +61,7 @@ class BackgroundJobCreateApi(JobCreateApi):
         # the first photo's aspect ratio among the sizes the model makes; one picture per job)
         prompt = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
                                        help_text="What to generate behind the person (mode generated).")
-        negative_prompt = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
         model = serializers.CharField(required=False, help_text="A name from GET generation/models/ (mode generated).")
-        seed = serializers.IntegerField(required=False, allow_null=True)
-        seed_mode = serializers.ChoiceField(choices=["random", "fixed"], required=False)
-        prompt_extend = serializers.BooleanField(required=False, allow_null=True, default=None)
-        watermark = serializers.BooleanField(required=False, allow_null=True, default=None)
-        steps = serializers.IntegerField(required=False)
-        guidance = serializers.FloatField(required=False)
-        key_source = serializers.ChoiceField(choices=[keys.SERVER, keys.SAVED, keys.TYPED], required=False)
-        api_key = serializers.CharField(required=False, allow_blank=True, write_only=True,
-                                        help_text="A DashScope key for this request only; never stored.")
-        save_key = serializers.BooleanField(required=False, default=False,
-                                            help_text="Save the typed key (encrypted) as your own key.")
 
         class Meta:
             ref_name = "BackgroundJobInput"
@@ -88,9 +76,9 @@ class BackgroundJobCreateApi(JobCreateApi):
         background = selectors.gallery_item_get(owner=request.user, item_id=background_id) if background_id else None
         data.pop("files", None)
         data.pop("background_file", None)
-        typed_key, save_key = data.pop("api_key", ""), data.pop("save_key", False)
-        if typed_key and "key_source" not in data:
-            data["key_source"] = keys.TYPED  # a key sent without saying which to use is the one to use
+        typed_key, save_key = key_params(data, data)
+        data.pop("api_key", None)
+        data.pop("save_key", None)
         params = {k: v for k, v in data.items() if v is not None}
         job = services.background_job_create(
             user=request.user, params=params, sources=sources, uploads=request.FILES.getlist("files"),
