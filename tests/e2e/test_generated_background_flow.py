@@ -12,18 +12,11 @@ from PIL import Image
 from gallery.models import GalleryItem, Job
 from matting.services import BACKGROUND_KIND, cutout_job_create
 from tests.e2e.test_cutout_flow import shot
+from tests.e2e.test_text_flow import login
 from tests.generation.conftest import _fake_server, fake_dashscope  # noqa: F401
 from tests.matting.helpers import portrait
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, username, password):
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", username)
-    page.fill("input[name=password]", password)
-    page.click("form[action='/accounts/login/'] button[type=submit]")
-    page.wait_for_url(re.compile(r"^https?://[^/]+/$"))
 
 
 def test_generated_background_on_a_real_cutout(page, browser, live_server, make_user, make_item, settings, tmp_path,
