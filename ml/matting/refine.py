@@ -3,6 +3,9 @@
 - `guided_filter`: the fast guided filter (He, Sun & Tang, "Guided Image Filtering", TPAMI 2013; He & Sun,
   "Fast Guided Filter", 2015) with the colour image as guide: snaps a coarse matte's edges to the image's
   edges, computed at a subsampled resolution and applied at full resolution.
+- `grabcut`: GrabCut (Rother, Kolmogorov & Blake, SIGGRAPH 2004; OpenCV's implementation) seeded with
+  a trimap read from the network's matte: colour models of the photo itself decide the uncertain band,
+  which recovers parts a salient-object network leaves half transparent or drops next to parts it found.
 - `sharpen`: a linear contrast stretch of the alpha that turns near-0 / near-1 values into exact 0 / 1
   (low-resolution networks leave a faint haze over the background and a slightly transparent core).
 - `estimate_foreground`: blur-fusion foreground colour estimation (Forte & Pitié, "Approximate Fast
@@ -66,26 +69,111 @@ def sharpen(alpha: np.ndarray, low: float = 0.05, high: float = 0.95) -> np.ndar
     return np.clip((alpha - low) / max(high - low, 1e-6), 0, 1).astype(np.float32)
 
 
+# GrabCut seeding, in fractions of the matte's range and of the object's size (so the trimap does not
+# depend on resolution). Chosen by bench/matting.py --grid with leave-one-out (bench/RESULTS-matting.md).
+GRABCUT_DEFAULTS: dict = {
+    "max_side": 320,      # GrabCut runs on a copy this large: its cost grows with pixels, its gain does not
+    "iterations": 3,
+    "fg": 0.9,            # alpha above this, eroded, is sure foreground
+    "bg": 0.1,            # alpha below this, further than `far` from the object, is sure background
+    "erode": 0.02,        # erosion of the sure foreground, fraction of the object's size
+    "far": 0.05,          # distance from the object before background is sure, fraction of its size
+}
+# After GrabCut the matte is binary; a wider window and a smaller eps let the guided filter rebuild soft
+# edges (hair, fur) from the photo instead of keeping the staircase.
+GRABCUT_GUIDED = {"radius_frac": 1 / 60, "eps": 1e-4}
+GUIDED = {"radius_frac": 1 / 100, "eps": 1e-3}
+STEPS = ("none", "grabcut", "guided", "sharpen")
+
+
+def _odd(n: float) -> int:
+    return max(1, int(round(n)) // 2 * 2 + 1)
+
+
+def grabcut_trimap(alpha: np.ndarray, *, fg: float, bg: float, erode: float, far: float) -> np.ndarray:
+    """GrabCut's initial mask (uint8 GC_* labels) from a soft matte, widths relative to the object's size
+    (square root of its area) so a small object keeps a core and a large one gets a wide enough band."""
+    obj = alpha > 0.5
+    size = float(np.sqrt(max(int(obj.sum()), 1)))
+    mask = np.where(obj, cv2.GC_PR_FGD, cv2.GC_PR_BGD).astype(np.uint8)
+    sure_fg = (alpha > fg).astype(np.uint8)
+    k = _odd(2 * erode * size)
+    if k > 1:
+        sure_fg = cv2.erode(sure_fg, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    mask[sure_fg > 0] = cv2.GC_FGD
+    # distance of every pixel to the nearest pixel the network gave any weight (alpha >= bg)
+    dist = cv2.distanceTransform((alpha < bg).astype(np.uint8), cv2.DIST_L2, 3)
+    mask[dist > far * size] = cv2.GC_BGD
+    return mask
+
+
+def grabcut(image: np.ndarray, alpha: np.ndarray, *, max_side: int = GRABCUT_DEFAULTS["max_side"],
+            iterations: int = GRABCUT_DEFAULTS["iterations"], fg: float = GRABCUT_DEFAULTS["fg"],
+            bg: float = GRABCUT_DEFAULTS["bg"], erode: float = GRABCUT_DEFAULTS["erode"],
+            far: float = GRABCUT_DEFAULTS["far"]) -> np.ndarray:
+    """A binary-ish matte (HxW float32 in [0, 1], soft only from upsampling) from GrabCut seeded with
+    ``alpha``'s trimap, run on a copy whose longer side is ``max_side``. Returns ``alpha`` unchanged
+    when the trimap has no foreground or no background to learn colours from."""
+    h, w = alpha.shape
+    rgb = image if image.dtype == np.uint8 else np.clip(image * 255 + 0.5, 0, 255).astype(np.uint8)
+    scale = min(1.0, max_side / max(h, w))
+    if scale < 1:
+        size = (max(1, round(w * scale)), max(1, round(h * scale)))
+        small_rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+        small_a = cv2.resize(alpha.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    else:
+        small_rgb, small_a = rgb, alpha.astype(np.float32)
+    mask = grabcut_trimap(small_a, fg=fg, bg=bg, erode=erode, far=far)
+    is_fg = (mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)
+    if is_fg.all() or not is_fg.any():
+        return alpha.astype(np.float32)
+    bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    # GrabCut seeds its colour models with k-means on OpenCV's global RNG: a fixed seed makes the same
+    # photo give the same matte every time (the benchmark and the app agree).
+    cv2.setRNGSeed(0)
+    # OpenCV's GrabCut takes BGR; the channel order only matters for its colour models' consistency.
+    cv2.grabCut(np.ascontiguousarray(small_rgb[..., ::-1]), mask, None, bgd, fgd, int(iterations),
+                cv2.GC_INIT_WITH_MASK)
+    out = ((mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)).astype(np.float32)
+    if scale < 1:
+        out = cv2.resize(out, (w, h), interpolation=cv2.INTER_LINEAR)
+    return out
+
+
 def refine_alpha(image: np.ndarray, alpha: np.ndarray, *, method: str = "guided", radius: int | None = None,
-                 eps: float = 1e-3, low: float = 0.05, high: float = 0.95) -> np.ndarray:
-    """One entry point for the refinements: ``none``, ``sharpen``, ``guided``, ``guided+sharpen``.
+                 eps: float | None = None, low: float = 0.05, high: float = 0.95,
+                 grabcut_options: dict | None = None) -> np.ndarray:
+    """One entry point for the refinements: ``none`` or steps joined by ``+`` and run left to right from
+    ``grabcut``, ``guided`` and ``sharpen`` (e.g. ``guided+sharpen``, ``grabcut+guided+sharpen``).
 
     ``image``: HxWx3 uint8 or float in [0, 1]; ``alpha``: HxW float in [0, 1]. The guided-filter radius
-    defaults to about 1/100 of the image diagonal (at least 4 px) so results do not depend on resolution.
+    defaults to a fraction of the image diagonal (1/100, or 1/60 after GrabCut; at least 4 px) so
+    results do not depend on resolution.
     """
+    steps = method.split("+")
+    for step in steps:
+        if step not in STEPS or (step == "none" and len(steps) > 1):
+            raise ValueError(f"unknown refinement step {step!r}; use none or steps joined by '+' from "
+                             "grabcut, guided, sharpen (e.g. grabcut+guided+sharpen)")
     if method == "none":
         return alpha.astype(np.float32)
-    guide = image.astype(np.float32) / 255.0 if image.dtype == np.uint8 else image.astype(np.float32)
+    guide = None
     out = alpha.astype(np.float32)
-    for step in method.split("+"):
-        if step == "guided":
-            r = radius or max(4, int(round(np.hypot(*alpha.shape) / 100)))
+    after_grabcut = False
+    for step in steps:
+        if step == "grabcut":
+            out = grabcut(image, out, **(grabcut_options or {}))
+            after_grabcut = True
+        elif step == "guided":
+            if guide is None:
+                guide = image.astype(np.float32) / 255.0 if image.dtype == np.uint8 else image.astype(np.float32)
+            defaults = GRABCUT_GUIDED if after_grabcut else GUIDED
+            r = radius or max(4, int(round(np.hypot(*alpha.shape) * defaults["radius_frac"])))
             # coefficients on a copy shrunk by r/2 (the fast guided filter); same SAD as r/4, 3x cheaper
-            out = guided_filter(guide, out, radius=r, eps=eps, subsample=max(1, r // 2))
-        elif step == "sharpen":
+            out = guided_filter(guide, out, radius=r, eps=defaults["eps"] if eps is None else eps,
+                                subsample=max(1, r // 2))
+        else:  # sharpen
             out = sharpen(out, low, high)
-        else:
-            raise ValueError(f"unknown refinement step {step!r}; use none, sharpen, guided or guided+sharpen")
     return out
 
 
