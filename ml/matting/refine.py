@@ -78,6 +78,9 @@ GRABCUT_DEFAULTS: dict = {
     "bg": 0.1,            # alpha below this, further than `far` from the object, is sure background
     "erode": 0.02,        # erosion of the sure foreground, fraction of the object's size
     "far": 0.05,          # distance from the object before background is sure, fraction of its size
+    "mid": 0.3,           # between the sure regions, alpha above this starts as probable foreground
+    "fill_holes": False,  # holes the object encloses start as probable foreground
+    "keep": 0.5,          # drop pieces smaller than this fraction of the largest (0: keep all)
 }
 # After GrabCut the matte is binary; a wider window and a smaller eps let the guided filter rebuild soft
 # edges (hair, fur) from the photo instead of keeping the staircase.
@@ -90,12 +93,24 @@ def _odd(n: float) -> int:
     return max(1, int(round(n)) // 2 * 2 + 1)
 
 
-def grabcut_trimap(alpha: np.ndarray, *, fg: float, bg: float, erode: float, far: float) -> np.ndarray:
+def _holes(mask: np.ndarray) -> np.ndarray:
+    """Pixels outside ``mask`` that cannot reach the image border without crossing it."""
+    outside = (~mask).astype(np.uint8)
+    n, labels = cv2.connectedComponents(outside, connectivity=4)
+    border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    return (labels > 0) & ~np.isin(labels, border)
+
+
+def grabcut_trimap(alpha: np.ndarray, *, fg: float, bg: float, erode: float, far: float, mid: float = 0.5,
+                   fill_holes: bool = False) -> np.ndarray:
     """GrabCut's initial mask (uint8 GC_* labels) from a soft matte, widths relative to the object's size
     (square root of its area) so a small object keeps a core and a large one gets a wide enough band."""
     obj = alpha > 0.5
     size = float(np.sqrt(max(int(obj.sum()), 1)))
-    mask = np.where(obj, cv2.GC_PR_FGD, cv2.GC_PR_BGD).astype(np.uint8)
+    probable = alpha > mid
+    if fill_holes:
+        probable |= _holes(probable)
+    mask = np.where(probable, cv2.GC_PR_FGD, cv2.GC_PR_BGD).astype(np.uint8)
     sure_fg = (alpha > fg).astype(np.uint8)
     k = _odd(2 * erode * size)
     if k > 1:
@@ -110,7 +125,9 @@ def grabcut_trimap(alpha: np.ndarray, *, fg: float, bg: float, erode: float, far
 def grabcut(image: np.ndarray, alpha: np.ndarray, *, max_side: int = GRABCUT_DEFAULTS["max_side"],
             iterations: int = GRABCUT_DEFAULTS["iterations"], fg: float = GRABCUT_DEFAULTS["fg"],
             bg: float = GRABCUT_DEFAULTS["bg"], erode: float = GRABCUT_DEFAULTS["erode"],
-            far: float = GRABCUT_DEFAULTS["far"]) -> np.ndarray:
+            far: float = GRABCUT_DEFAULTS["far"], mid: float = GRABCUT_DEFAULTS["mid"],
+            fill_holes: bool = GRABCUT_DEFAULTS["fill_holes"], keep: float = GRABCUT_DEFAULTS["keep"]
+            ) -> np.ndarray:
     """A binary-ish matte (HxW float32 in [0, 1], soft only from upsampling) from GrabCut seeded with
     ``alpha``'s trimap, run on a copy whose longer side is ``max_side``. Returns ``alpha`` unchanged
     when the trimap has no foreground or no background to learn colours from."""
@@ -123,7 +140,7 @@ def grabcut(image: np.ndarray, alpha: np.ndarray, *, max_side: int = GRABCUT_DEF
         small_a = cv2.resize(alpha.astype(np.float32), size, interpolation=cv2.INTER_AREA)
     else:
         small_rgb, small_a = rgb, alpha.astype(np.float32)
-    mask = grabcut_trimap(small_a, fg=fg, bg=bg, erode=erode, far=far)
+    mask = grabcut_trimap(small_a, fg=fg, bg=bg, erode=erode, far=far, mid=mid, fill_holes=fill_holes)
     is_fg = (mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)
     if is_fg.all() or not is_fg.any():
         return alpha.astype(np.float32)
@@ -134,7 +151,14 @@ def grabcut(image: np.ndarray, alpha: np.ndarray, *, max_side: int = GRABCUT_DEF
     # OpenCV's GrabCut takes BGR; the channel order only matters for its colour models' consistency.
     cv2.grabCut(np.ascontiguousarray(small_rgb[..., ::-1]), mask, None, bgd, fgd, int(iterations),
                 cv2.GC_INIT_WITH_MASK)
-    out = ((mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)).astype(np.float32)
+    out = ((mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)).astype(np.uint8)
+    if keep > 0:
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(out, connectivity=8)
+        if n > 2:
+            areas = stats[1:, cv2.CC_STAT_AREA]
+            small = np.flatnonzero(areas < keep * areas.max()) + 1
+            out[np.isin(labels, small)] = 0
+    out = out.astype(np.float32)
     if scale < 1:
         out = cv2.resize(out, (w, h), interpolation=cv2.INTER_LINEAR)
     return out
