@@ -201,27 +201,23 @@ def refine_alpha(image: np.ndarray, alpha: np.ndarray, *, method: str = "guided"
     return out
 
 
-def _blur_fusion(image: np.ndarray, fg: np.ndarray, bg: np.ndarray, alpha: np.ndarray, size: int):
-    a = alpha[..., None]
-    k = (size, size)
-    blurred_a = cv2.blur(alpha, k)[..., None]
-    blurred_f = cv2.blur(fg * a, k) / (blurred_a + 1e-5)
-    blurred_b = cv2.blur(bg * (1 - a), k) / ((1 - blurred_a) + 1e-5)
-    fg = blurred_f + a * (image - a * blurred_f - (1 - a) * blurred_b)
-    return np.clip(fg, 0, 1), blurred_b
-
-
 def estimate_foreground(image: np.ndarray, alpha: np.ndarray, *, large: int = 90, small: int = 6) -> np.ndarray:
     """Foreground colours (HxWx3 float32 in [0, 1]) by two passes of blur fusion (large then small window).
 
     The paper's window sizes (90 and 6 px) are kept for images up to 1 MP and grow with larger ones. The
     large-window pass only yields very smooth local means, so it is computed on a copy shrunk by about
     1/15 of the window (same result within a few 1/1000, several times faster); the small pass runs at
-    full resolution.
+    full resolution. Where alpha is exactly 1 blur fusion returns the photo's own colour, and where it is
+    0 the colour is never seen, so the per-pixel work is done on the soft band only and the photo's
+    colours are kept elsewhere (a sharpened matte is 0 or 1 on most pixels).
     """
     img = image.astype(np.float32) / 255.0 if image.dtype == np.uint8 else image.astype(np.float32)
     a = np.clip(alpha.astype(np.float32), 0, 1)
     h, w = a.shape
+    fg = img.copy()
+    band = (a > 0) & (a < 1)
+    if not band.any():
+        return fg
     scale = max(1.0, np.sqrt(h * w / 1e6))
     big, little = max(3, int(large * scale)), max(3, int(small * scale))
     f = max(1, min(big // 15, h // 8, w // 8))
@@ -238,7 +234,14 @@ def estimate_foreground(image: np.ndarray, alpha: np.ndarray, *, large: int = 90
     if f > 1:
         blurred_f = cv2.resize(blurred_f, (w, h), interpolation=cv2.INTER_LINEAR)
         blurred_b = cv2.resize(blurred_b, (w, h), interpolation=cv2.INTER_LINEAR)
+    # first pass, on the band (elsewhere fg * a is img * a already, since a is 0 or 1 there)
+    ab = a[band][:, None]
+    fg[band] = np.clip(blurred_f[band] + ab * (img[band] - ab * blurred_f[band] - (1 - ab) * blurred_b[band]), 0, 1)
+    # second pass with the small window, its sums taken over the first pass's result
+    kk = (little, little)
     a3 = a[..., None]
-    fg = np.clip(blurred_f + a3 * (img - a3 * blurred_f - (1 - a3) * blurred_b), 0, 1)
-    fg, _ = _blur_fusion(img, fg, blurred_b, a, little)
-    return fg.astype(np.float32)
+    blurred_a2 = cv2.blur(a, kk)[band][:, None]
+    blurred_f2 = cv2.blur(fg * a3, kk)[band] / (blurred_a2 + 1e-5)
+    blurred_b2 = cv2.blur(blurred_b * (1 - a3), kk)[band] / ((1 - blurred_a2) + 1e-5)
+    fg[band] = np.clip(blurred_f2 + ab * (img[band] - ab * blurred_f2 - (1 - ab) * blurred_b2), 0, 1)
+    return fg
