@@ -27,7 +27,8 @@ class CutoutJobCreateApi(JobCreateApi):
         engine = serializers.CharField(required=False, help_text="auto (default), u2netp or modnet.")
         format = serializers.CharField(required=False, help_text="PNG (default) or WEBP (lossless).")
         refine = serializers.CharField(required=False,
-                                       help_text="Edge refinement: default, none, sharpen, guided, guided+sharpen.")
+                                       help_text="Edge refinement: default, none, sharpen, guided, guided+sharpen, grabcut, "
+                                                 "grabcut+guided, grabcut+guided+sharpen.")
         decontaminate = serializers.BooleanField(required=False, default=True,
                                                  help_text="Remove the old background's colour from the edges.")
 

@@ -11,7 +11,7 @@ CUTOUT_FORMATS = ("PNG", "WEBP")          # both keep transparency; WebP is stor
 BACKGROUND_FORMATS = ("JPEG", "PNG")
 BACKGROUND_MODES = ("color", "image", "blur", "generated")
 FITS = ("fill", "fit")
-REFINE_METHODS = ("none", "sharpen", "guided", "guided+sharpen")
+REFINE_METHODS = ("none", "sharpen", "guided", "guided+sharpen", "grabcut", "grabcut+guided", "grabcut+guided+sharpen")
 # The refinement chosen by the benchmark (ml.matting.pipeline.DEFAULT_REFINE), looked up at call time.
 REFINE_DEFAULT = "default"
 

@@ -4,8 +4,10 @@
 - `modnet_engine`: checkpoint verification against `manifest.json`, `ModnetMatter` (PyTorch),
   `export_onnx` and `ModnetOnnxMatter` (onnxruntime).
 - `u2net_engine.U2NetpMatter`: U^2-Net-p through onnxruntime, the offline default (ml/models/u2netp.onnx).
-- `refine`: guided-filter edge refinement, alpha sharpening, foreground colour estimation.
+- `refine`: GrabCut seeded from the network's matte, guided-filter edge refinement, alpha sharpening,
+  foreground colour estimation.
 - `compose`: cutout RGBA, new backgrounds (colour, image fit/fill, blurred original).
-- `pipeline.cutout`: engine + default refinement + foreground colours, as the app uses them.
+- `pipeline.cutout`: engine + default refinement + foreground colours, as the app uses them;
+  `pipeline.matte`: the refined matte alone (what the benchmark scores).
 - `fetch.fetch_checkpoint`: verified download of a MODNet checkpoint.
 """

@@ -15,7 +15,7 @@ from .refine import estimate_foreground, refine_alpha
 
 # Chosen by bench/matting.py on the 27 alphamatting.com photos (see bench/RESULTS-matting.md).
 DEFAULT_U2NETP_OPTIONS: dict = {"size": 320, "flip": False, "keep_aspect": False}
-DEFAULT_REFINE = "guided+sharpen"
+DEFAULT_REFINE = "grabcut+guided+sharpen"
 DEFAULT_DECONTAMINATE = True
 
 
@@ -49,20 +49,33 @@ def make_matter(name: str = "auto", *, weights_dir=None, device: str = "cpu") ->
     raise ValueError(f"unknown matting engine {name!r}; use auto, modnet, modnet-onnx or u2netp")
 
 
-def cutout(matter: Matter, image: Image.Image, *, refine: str = DEFAULT_REFINE,
-           decontaminate: bool = DEFAULT_DECONTAMINATE) -> Cutout:
-    rgb = to_rgb(image)
+def matte(matter: Matter, image: Image.Image, *, refine: str = DEFAULT_REFINE) -> np.ndarray:
+    """The refined matte alone (HxW float32 in [0, 1]), exactly as `cutout` computes it: what the
+    benchmark scores, without the cost of foreground colours and compositing."""
+    return _matte(matter, to_rgb(image), refine)[0]
+
+
+def _matte(matter: Matter, rgb: Image.Image, refine: str) -> tuple[np.ndarray, np.ndarray, dict]:
     t0 = time.perf_counter()
     alpha = matter.predict_alpha(rgb)
     t1 = time.perf_counter()
     pixels = np.asarray(rgb)
     alpha = refine_alpha(pixels, alpha, method=refine)
     t2 = time.perf_counter()
+    return alpha, pixels, {"model": t1 - t0, "refine": t2 - t1}
+
+
+def cutout(matter: Matter, image: Image.Image, *, refine: str = DEFAULT_REFINE,
+           decontaminate: bool = DEFAULT_DECONTAMINATE) -> Cutout:
+    rgb = to_rgb(image)
+    t0 = time.perf_counter()
+    alpha, pixels, timings = _matte(matter, rgb, refine)
+    t2 = time.perf_counter()
     fg = estimate_foreground(pixels, alpha) if decontaminate else None
     rgba = compose_cutout(rgb, alpha, fg)
     t3 = time.perf_counter()
     return Cutout(rgba=rgba, alpha=alpha, engine=matter.name, refine=refine,
-                  timings={"model": t1 - t0, "refine": t2 - t1, "compose": t3 - t2, "total": t3 - t0})
+                  timings={**timings, "compose": t3 - t2, "total": t3 - t0})
 
 
 def cutout_from_alpha(image: Image.Image, alpha: np.ndarray, *, decontaminate: bool = DEFAULT_DECONTAMINATE

@@ -3,6 +3,9 @@
 - `guided_filter`: the fast guided filter (He, Sun & Tang, "Guided Image Filtering", TPAMI 2013; He & Sun,
   "Fast Guided Filter", 2015) with the colour image as guide: snaps a coarse matte's edges to the image's
   edges, computed at a subsampled resolution and applied at full resolution.
+- `grabcut`: GrabCut (Rother, Kolmogorov & Blake, SIGGRAPH 2004; OpenCV's implementation) seeded with
+  a trimap read from the network's matte: colour models of the photo itself decide the uncertain band,
+  which recovers parts a salient-object network leaves half transparent or drops next to parts it found.
 - `sharpen`: a linear contrast stretch of the alpha that turns near-0 / near-1 values into exact 0 / 1
   (low-resolution networks leave a faint haze over the background and a slightly transparent core).
 - `estimate_foreground`: blur-fusion foreground colour estimation (Forte & Pitié, "Approximate Fast
@@ -66,37 +69,136 @@ def sharpen(alpha: np.ndarray, low: float = 0.05, high: float = 0.95) -> np.ndar
     return np.clip((alpha - low) / max(high - low, 1e-6), 0, 1).astype(np.float32)
 
 
-def refine_alpha(image: np.ndarray, alpha: np.ndarray, *, method: str = "guided", radius: int | None = None,
-                 eps: float = 1e-3, low: float = 0.05, high: float = 0.95) -> np.ndarray:
-    """One entry point for the refinements: ``none``, ``sharpen``, ``guided``, ``guided+sharpen``.
+# GrabCut seeding, in fractions of the matte's range and of the object's size (so the trimap does not
+# depend on resolution). Chosen by bench/matting.py --grid with leave-one-out (bench/RESULTS-matting.md).
+GRABCUT_DEFAULTS: dict = {
+    "max_side": 320,      # GrabCut runs on a copy this large: its cost grows with pixels, its gain does not
+    "iterations": 3,
+    "fg": 0.9,            # alpha above this, eroded, is sure foreground
+    "bg": 0.1,            # alpha below this, further than `far` from the object, is sure background
+    "erode": 0.02,        # erosion of the sure foreground, fraction of the object's size
+    "far": 0.05,          # distance from the object before background is sure, fraction of its size
+    "mid": 0.3,           # between the sure regions, alpha above this starts as probable foreground
+    "fill_holes": False,  # holes the object encloses start as probable foreground
+    "keep": 0.5,          # drop pieces smaller than this fraction of the largest (0: keep all)
+}
+# After GrabCut the matte is binary; a wider window and a smaller eps let the guided filter rebuild soft
+# edges (hair, fur) from the photo instead of keeping the staircase.
+GRABCUT_GUIDED = {"radius_frac": 1 / 60, "eps": 1e-4}
+GUIDED = {"radius_frac": 1 / 100, "eps": 1e-3}
+STEPS = ("none", "grabcut", "guided", "sharpen")
 
-    ``image``: HxWx3 uint8 or float in [0, 1]; ``alpha``: HxW float in [0, 1]. The guided-filter radius
-    defaults to about 1/100 of the image diagonal (at least 4 px) so results do not depend on resolution.
-    """
-    if method == "none":
+
+def _odd(n: float) -> int:
+    return max(1, int(round(n)) // 2 * 2 + 1)
+
+
+def _holes(mask: np.ndarray) -> np.ndarray:
+    """Pixels outside ``mask`` that cannot reach the image border without crossing it."""
+    outside = (~mask).astype(np.uint8)
+    n, labels = cv2.connectedComponents(outside, connectivity=4)
+    border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    return (labels > 0) & ~np.isin(labels, border)
+
+
+def grabcut_trimap(alpha: np.ndarray, *, fg: float, bg: float, erode: float, far: float, mid: float = 0.5,
+                   fill_holes: bool = False) -> np.ndarray:
+    """GrabCut's initial mask (uint8 GC_* labels) from a soft matte, widths relative to the object's size
+    (square root of its area) so a small object keeps a core and a large one gets a wide enough band."""
+    obj = alpha > 0.5
+    size = float(np.sqrt(max(int(obj.sum()), 1)))
+    probable = alpha > mid
+    if fill_holes:
+        probable |= _holes(probable)
+    mask = np.where(probable, cv2.GC_PR_FGD, cv2.GC_PR_BGD).astype(np.uint8)
+    sure_fg = (alpha > fg).astype(np.uint8)
+    k = _odd(2 * erode * size)
+    if k > 1:
+        sure_fg = cv2.erode(sure_fg, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    mask[sure_fg > 0] = cv2.GC_FGD
+    # distance of every pixel to the nearest pixel the network gave any weight (alpha >= bg)
+    dist = cv2.distanceTransform((alpha < bg).astype(np.uint8), cv2.DIST_L2, 3)
+    mask[dist > far * size] = cv2.GC_BGD
+    return mask
+
+
+def grabcut(image: np.ndarray, alpha: np.ndarray, *, max_side: int = GRABCUT_DEFAULTS["max_side"],
+            iterations: int = GRABCUT_DEFAULTS["iterations"], fg: float = GRABCUT_DEFAULTS["fg"],
+            bg: float = GRABCUT_DEFAULTS["bg"], erode: float = GRABCUT_DEFAULTS["erode"],
+            far: float = GRABCUT_DEFAULTS["far"], mid: float = GRABCUT_DEFAULTS["mid"],
+            fill_holes: bool = GRABCUT_DEFAULTS["fill_holes"], keep: float = GRABCUT_DEFAULTS["keep"]
+            ) -> np.ndarray:
+    """A binary-ish matte (HxW float32 in [0, 1], soft only from upsampling) from GrabCut seeded with
+    ``alpha``'s trimap, run on a copy whose longer side is ``max_side``. Returns ``alpha`` unchanged
+    when the trimap has no foreground or no background to learn colours from."""
+    h, w = alpha.shape
+    rgb = image if image.dtype == np.uint8 else np.clip(image * 255 + 0.5, 0, 255).astype(np.uint8)
+    scale = min(1.0, max_side / max(h, w))
+    if scale < 1:
+        size = (max(1, round(w * scale)), max(1, round(h * scale)))
+        small_rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+        small_a = cv2.resize(alpha.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    else:
+        small_rgb, small_a = rgb, alpha.astype(np.float32)
+    mask = grabcut_trimap(small_a, fg=fg, bg=bg, erode=erode, far=far, mid=mid, fill_holes=fill_holes)
+    is_fg = (mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)
+    if is_fg.all() or not is_fg.any():
         return alpha.astype(np.float32)
-    guide = image.astype(np.float32) / 255.0 if image.dtype == np.uint8 else image.astype(np.float32)
-    out = alpha.astype(np.float32)
-    for step in method.split("+"):
-        if step == "guided":
-            r = radius or max(4, int(round(np.hypot(*alpha.shape) / 100)))
-            # coefficients on a copy shrunk by r/2 (the fast guided filter); same SAD as r/4, 3x cheaper
-            out = guided_filter(guide, out, radius=r, eps=eps, subsample=max(1, r // 2))
-        elif step == "sharpen":
-            out = sharpen(out, low, high)
-        else:
-            raise ValueError(f"unknown refinement step {step!r}; use none, sharpen, guided or guided+sharpen")
+    bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    # GrabCut seeds its colour models with k-means on OpenCV's global RNG: a fixed seed makes the same
+    # photo give the same matte every time (the benchmark and the app agree).
+    cv2.setRNGSeed(0)
+    # OpenCV's GrabCut takes BGR; the channel order only matters for its colour models' consistency.
+    cv2.grabCut(np.ascontiguousarray(small_rgb[..., ::-1]), mask, None, bgd, fgd, int(iterations),
+                cv2.GC_INIT_WITH_MASK)
+    out = ((mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)).astype(np.uint8)
+    if keep > 0:
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(out, connectivity=8)
+        if n > 2:
+            areas = stats[1:, cv2.CC_STAT_AREA]
+            small = np.flatnonzero(areas < keep * areas.max()) + 1
+            out[np.isin(labels, small)] = 0
+    out = out.astype(np.float32)
+    if scale < 1:
+        out = cv2.resize(out, (w, h), interpolation=cv2.INTER_LINEAR)
     return out
 
 
-def _blur_fusion(image: np.ndarray, fg: np.ndarray, bg: np.ndarray, alpha: np.ndarray, size: int):
-    a = alpha[..., None]
-    k = (size, size)
-    blurred_a = cv2.blur(alpha, k)[..., None]
-    blurred_f = cv2.blur(fg * a, k) / (blurred_a + 1e-5)
-    blurred_b = cv2.blur(bg * (1 - a), k) / ((1 - blurred_a) + 1e-5)
-    fg = blurred_f + a * (image - a * blurred_f - (1 - a) * blurred_b)
-    return np.clip(fg, 0, 1), blurred_b
+def refine_alpha(image: np.ndarray, alpha: np.ndarray, *, method: str = "guided", radius: int | None = None,
+                 eps: float | None = None, low: float = 0.05, high: float = 0.95,
+                 grabcut_options: dict | None = None) -> np.ndarray:
+    """One entry point for the refinements: ``none`` or steps joined by ``+`` and run left to right from
+    ``grabcut``, ``guided`` and ``sharpen`` (e.g. ``guided+sharpen``, ``grabcut+guided+sharpen``).
+
+    ``image``: HxWx3 uint8 or float in [0, 1]; ``alpha``: HxW float in [0, 1]. The guided-filter radius
+    defaults to a fraction of the image diagonal (1/100, or 1/60 after GrabCut; at least 4 px) so
+    results do not depend on resolution.
+    """
+    steps = method.split("+")
+    for step in steps:
+        if step not in STEPS or (step == "none" and len(steps) > 1):
+            raise ValueError(f"unknown refinement step {step!r}; use none or steps joined by '+' from "
+                             "grabcut, guided, sharpen (e.g. grabcut+guided+sharpen)")
+    if method == "none":
+        return alpha.astype(np.float32)
+    guide = None
+    out = alpha.astype(np.float32)
+    after_grabcut = False
+    for step in steps:
+        if step == "grabcut":
+            out = grabcut(image, out, **(grabcut_options or {}))
+            after_grabcut = True
+        elif step == "guided":
+            if guide is None:
+                guide = image.astype(np.float32) / 255.0 if image.dtype == np.uint8 else image.astype(np.float32)
+            defaults = GRABCUT_GUIDED if after_grabcut else GUIDED
+            r = radius or max(4, int(round(np.hypot(*alpha.shape) * defaults["radius_frac"])))
+            # coefficients on a copy shrunk by r/2 (the fast guided filter); same SAD as r/4, 3x cheaper
+            out = guided_filter(guide, out, radius=r, eps=defaults["eps"] if eps is None else eps,
+                                subsample=max(1, r // 2))
+        else:  # sharpen
+            out = sharpen(out, low, high)
+    return out
 
 
 def estimate_foreground(image: np.ndarray, alpha: np.ndarray, *, large: int = 90, small: int = 6) -> np.ndarray:
@@ -105,11 +207,17 @@ def estimate_foreground(image: np.ndarray, alpha: np.ndarray, *, large: int = 90
     The paper's window sizes (90 and 6 px) are kept for images up to 1 MP and grow with larger ones. The
     large-window pass only yields very smooth local means, so it is computed on a copy shrunk by about
     1/15 of the window (same result within a few 1/1000, several times faster); the small pass runs at
-    full resolution.
+    full resolution. Where alpha is exactly 1 blur fusion returns the photo's own colour, and where it is
+    0 the colour is never seen, so the per-pixel work is done on the soft band only and the photo's
+    colours are kept elsewhere (a sharpened matte is 0 or 1 on most pixels).
     """
     img = image.astype(np.float32) / 255.0 if image.dtype == np.uint8 else image.astype(np.float32)
     a = np.clip(alpha.astype(np.float32), 0, 1)
     h, w = a.shape
+    fg = img.copy()
+    band = (a > 0) & (a < 1)
+    if not band.any():
+        return fg
     scale = max(1.0, np.sqrt(h * w / 1e6))
     big, little = max(3, int(large * scale)), max(3, int(small * scale))
     f = max(1, min(big // 15, h // 8, w // 8))
@@ -126,7 +234,14 @@ def estimate_foreground(image: np.ndarray, alpha: np.ndarray, *, large: int = 90
     if f > 1:
         blurred_f = cv2.resize(blurred_f, (w, h), interpolation=cv2.INTER_LINEAR)
         blurred_b = cv2.resize(blurred_b, (w, h), interpolation=cv2.INTER_LINEAR)
+    # first pass, on the band (elsewhere fg * a is img * a already, since a is 0 or 1 there)
+    ab = a[band][:, None]
+    fg[band] = np.clip(blurred_f[band] + ab * (img[band] - ab * blurred_f[band] - (1 - ab) * blurred_b[band]), 0, 1)
+    # second pass with the small window, its sums taken over the first pass's result
+    kk = (little, little)
     a3 = a[..., None]
-    fg = np.clip(blurred_f + a3 * (img - a3 * blurred_f - (1 - a3) * blurred_b), 0, 1)
-    fg, _ = _blur_fusion(img, fg, blurred_b, a, little)
-    return fg.astype(np.float32)
+    blurred_a2 = cv2.blur(a, kk)[band][:, None]
+    blurred_f2 = cv2.blur(fg * a3, kk)[band] / (blurred_a2 + 1e-5)
+    blurred_b2 = cv2.blur(blurred_b * (1 - a3), kk)[band] / ((1 - blurred_a2) + 1e-5)
+    fg[band] = np.clip(blurred_f2 + ab * (img[band] - ab * blurred_f2 - (1 - ab) * blurred_b2), 0, 1)
+    return fg

@@ -70,6 +70,10 @@ class U2NetpMatter(Matter):
         options = ort.SessionOptions()
         if threads:
             options.intra_op_num_threads = threads
+        # Idle worker threads sleep instead of busy-waiting: the worker shares its cores with the web
+        # process and other jobs, which spinning would starve (bench/RESULTS-matting.md, Speed).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.add_session_config_entry("session.inter_op.allow_spinning", "0")
         self.session = ort.InferenceSession(_dynamic_axes(data), options, providers=["CPUExecutionProvider"])
         self.input_name = self.session.get_inputs()[0].name
         self._outputs = [o.name for o in self.session.get_outputs()]

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[3].parent / "shared"
+REPO = Path(__file__).resolve().parents[3]
+# ../shared next to the repository; a git worktree one or more folders deeper finds it further up.
+SHARED = next((d / "shared" for d in REPO.parents if (d / "shared" / "data").is_dir()), REPO.parent / "shared")
 MODNET_KIT = SHARED / "models" / "modnet"
 PEOPLE = SHARED / "data" / "people"
 
