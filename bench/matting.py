@@ -49,7 +49,7 @@ ENGINES = {
 }
 REFINES = ("none", "sharpen", "guided", "guided+sharpen", "grabcut", "grabcut+guided", "grabcut+guided+sharpen")
 # --grid: GrabCut's working size, iterations and trimap (see ml.matting.refine.GRABCUT_DEFAULTS)
-GRID = {"max_side": (256, 320), "iterations": (2, 3), "mid": (0.5, 0.3), "far": (0.05, 0.1), "keep": (0.0, 0.5)}
+GRID = {"max_side": (256, 320), "iterations": (2, 3), "mid": (0.5, 0.3), "far": (0.05, 0.1)}
 
 
 def pairs(data: Path) -> list[tuple[str, Path, Path]]:

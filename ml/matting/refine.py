@@ -80,7 +80,8 @@ GRABCUT_DEFAULTS: dict = {
     "far": 0.05,          # distance from the object before background is sure, fraction of its size
     "mid": 0.3,           # between the sure regions, alpha above this starts as probable foreground
     "fill_holes": False,  # holes the object encloses start as probable foreground
-    "keep": 0.5,          # drop pieces smaller than this fraction of the largest (0: keep all)
+    "keep": 0.0,          # drop pieces smaller than this fraction of the largest (0: keep all)
+    "min_kept": 0.8,      # below this share of the network's confident foreground kept, trust the network
 }
 # After GrabCut the matte is binary; a wider window and a smaller eps let the guided filter rebuild soft
 # edges (hair, fur) from the photo instead of keeping the staircase.
@@ -126,11 +127,19 @@ def grabcut(image: np.ndarray, alpha: np.ndarray, *, max_side: int = GRABCUT_DEF
             iterations: int = GRABCUT_DEFAULTS["iterations"], fg: float = GRABCUT_DEFAULTS["fg"],
             bg: float = GRABCUT_DEFAULTS["bg"], erode: float = GRABCUT_DEFAULTS["erode"],
             far: float = GRABCUT_DEFAULTS["far"], mid: float = GRABCUT_DEFAULTS["mid"],
-            fill_holes: bool = GRABCUT_DEFAULTS["fill_holes"], keep: float = GRABCUT_DEFAULTS["keep"]
-            ) -> np.ndarray:
+            fill_holes: bool = GRABCUT_DEFAULTS["fill_holes"], keep: float = GRABCUT_DEFAULTS["keep"],
+            min_kept: float = GRABCUT_DEFAULTS["min_kept"]) -> np.ndarray:
     """A binary-ish matte (HxW float32 in [0, 1], soft only from upsampling) from GrabCut seeded with
     ``alpha``'s trimap, run on a copy whose longer side is ``max_side``. Returns ``alpha`` unchanged
-    when the trimap has no foreground or no background to learn colours from."""
+    when the trimap has no foreground or no background to learn colours from, or when GrabCut throws
+    away more of what the network was sure of than ``min_kept`` allows."""
+    out = _grabcut(image, alpha, max_side=max_side, iterations=iterations, fg=fg, bg=bg, erode=erode, far=far,
+                   mid=mid, fill_holes=fill_holes, keep=keep, min_kept=min_kept)
+    return alpha.astype(np.float32) if out is None else out
+
+
+def _grabcut(image, alpha, *, max_side, iterations, fg, bg, erode, far, mid, fill_holes, keep, min_kept):
+    """`grabcut`'s work; None where it declines."""
     h, w = alpha.shape
     rgb = image if image.dtype == np.uint8 else np.clip(image * 255 + 0.5, 0, 255).astype(np.uint8)
     scale = min(1.0, max_side / max(h, w))
@@ -143,7 +152,7 @@ def grabcut(image: np.ndarray, alpha: np.ndarray, *, max_side: int = GRABCUT_DEF
     mask = grabcut_trimap(small_a, fg=fg, bg=bg, erode=erode, far=far, mid=mid, fill_holes=fill_holes)
     is_fg = (mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)
     if is_fg.all() or not is_fg.any():
-        return alpha.astype(np.float32)
+        return None
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
     # GrabCut seeds its colour models with k-means on OpenCV's global RNG: a fixed seed makes the same
     # photo give the same matte every time (the benchmark and the app agree).
@@ -152,6 +161,12 @@ def grabcut(image: np.ndarray, alpha: np.ndarray, *, max_side: int = GRABCUT_DEF
     cv2.grabCut(np.ascontiguousarray(small_rgb[..., ::-1]), mask, None, bgd, fgd, int(iterations),
                 cv2.GC_INIT_WITH_MASK)
     out = ((mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)).astype(np.uint8)
+    # GrabCut only models colours: where person and background share them (a grey sweater before a grey
+    # wall, a black-and-white photo) it can cut away a whole body the network was sure of. A refinement
+    # must not do that; the network's own matte is the better answer then.
+    confident = small_a > 0.5
+    if confident.any() and out[confident].mean() < min_kept:
+        return None
     if keep > 0:
         n, labels, stats, _ = cv2.connectedComponentsWithStats(out, connectivity=8)
         if n > 2:
@@ -186,8 +201,10 @@ def refine_alpha(image: np.ndarray, alpha: np.ndarray, *, method: str = "guided"
     after_grabcut = False
     for step in steps:
         if step == "grabcut":
-            out = grabcut(image, out, **(grabcut_options or {}))
-            after_grabcut = True
+            options = {**GRABCUT_DEFAULTS, **(grabcut_options or {})}
+            cut = _grabcut(image, out, **options)
+            if cut is not None:
+                out, after_grabcut = cut, True
         elif step == "guided":
             if guide is None:
                 guide = image.astype(np.float32) / 255.0 if image.dtype == np.uint8 else image.astype(np.float32)

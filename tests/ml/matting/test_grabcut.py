@@ -86,3 +86,34 @@ def test_matte_helper_equals_the_cutouts_alpha(portrait):
     assert alpha.shape == (538, 432) and alpha.dtype == np.float32
     assert np.allclose(alpha, result.alpha)
     assert np.array_equal(np.asarray(result.rgba.getchannel("A")), np.round(alpha * 255).astype(np.uint8))
+
+
+def test_grabcut_does_not_cut_away_a_body_the_network_was_sure_of():
+    # Black-and-white photo (P3M-10k): a grey sweater before a grey park. GrabCut's colour models cannot
+    # tell them apart and, left alone, keep only the hair; the refinement then falls back on the network.
+    photo = Image.open(need(PEOPLE) / "p3m_p_71bcce3a.jpg").convert("RGB")
+    photo.thumbnail((640, 640))
+    pixels = np.asarray(photo)
+    raw = U2NetpMatter(**pipeline.DEFAULT_U2NETP_OPTIONS).predict_alpha(photo)
+    sure = raw > 0.5
+    unguarded = grabcut(pixels, raw, min_kept=0.0)
+    assert (unguarded[sure] > 0.5).mean() < 0.8          # what the guard is for
+    guarded = grabcut(pixels, raw)
+    assert np.array_equal(guarded, raw.astype(np.float32))
+    refined = refine_alpha(pixels, raw, method="grabcut+guided+sharpen")
+    assert (refined[sure] > 0.5).mean() > 0.9
+
+
+def test_a_second_person_is_not_dropped_as_a_stray_piece():
+    # Two people of different sizes, each a confident blob of its own colour on a plain wall.
+    rng = np.random.default_rng(0)
+    pixels = np.full((240, 320, 3), (205, 200, 190), np.uint8)
+    alpha = np.zeros((240, 320), np.float32)
+    cv2.ellipse(pixels, (90, 150), (45, 80), 0, 0, 360, (40, 60, 120), -1)
+    cv2.ellipse(alpha, (90, 150), (45, 80), 0, 0, 360, 1.0, -1)
+    cv2.ellipse(pixels, (240, 180), (22, 40), 0, 0, 360, (150, 40, 40), -1)
+    cv2.ellipse(alpha, (240, 180), (22, 40), 0, 0, 360, 1.0, -1)
+    pixels = np.clip(pixels + rng.normal(0, 4, pixels.shape), 0, 255).astype(np.uint8)
+    alpha = cv2.GaussianBlur(alpha, (9, 9), 3)
+    cut = grabcut(pixels, alpha)
+    assert cut[180, 240] > 0.5 and cut[150, 90] > 0.5
