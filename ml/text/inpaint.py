@@ -29,10 +29,16 @@ from ml.text.types import TextError
 METHODS = ("default", "telea", "ns")
 BAND = 0.06        # outline / shadow band around the glyphs, in line heights (0 = none)
 BAND_DIFF = 0.7    # ... where pixels differ from the background by this share of the glyph threshold
-COLOUR_TOL = 40    # max channel distance to a glyph colour
+COLOUR_TOL = 40    # max channel distance to a glyph colour (for the rim test and anti-aliased edges)
+CORE_TOL = 28      # ... for stroke cores, around the colour's median in the strokes
 WIDE = 1.0         # weak pixels: within WIDE x COLOUR_TOL of a glyph colour
-LOW = 0.5          # weak pixels: differ from the background by LOW x the glyph threshold
+LOW = 0.5          # weak pixels: differ from the background by LOW x the local glyph threshold
 HIGH_MIN = 30.0    # the glyph threshold is at least this
+CORE_SHARE = 0.5   # local glyph threshold: this share of the glyph colour's contrast with the background
+GROW = 2           # anti-aliased edges: weak pixels at most this many pixels from a stroke core
+SHADOW = 0.12      # drop shadows: offsets up to this share of the line height are tried
+SHADOW_MIN = 18.0  # ... one is taken when it shades this much more than the opposite offset
+SHADOW_DIFF = 0.3  # ... and its pixels are those shaded by this share of that
 
 
 # --- membrane (harmonic) fill -------------------------------------------------------------------
@@ -240,6 +246,47 @@ def _palette(colours: np.ndarray, k: int) -> list[np.ndarray]:
     return [centres[j] for j in range(k) if share[j] >= 0.1]
 
 
+def _drop_shadow(glyphs: np.ndarray, deviation: np.ndarray, reg: np.ndarray, line_h: float) -> np.ndarray:
+    """The pixels of a drop shadow: a copy of the glyph shapes, offset by a few pixels, darker (or
+    lighter) than the background. The offset is the one whose shifted glyphs land on the most
+    consistently shaded pixels next to the glyphs; when no offset stands out from the shading of the
+    surroundings (no shadow, or a busy photo), nothing is added."""
+    from scipy import ndimage
+
+    reach = max(2, int(round(SHADOW * line_h)))
+    shade = deviation.mean(axis=2)
+    h, w = glyphs.shape
+    near = ndimage.binary_dilation(glyphs, iterations=reach + 2) & ~ndimage.binary_dilation(glyphs) & reg
+    if near.sum() < 20:
+        return np.zeros_like(glyphs)
+    # a shadow sets the text off its background: dark behind light text, light behind dark text
+    polarity = -float(np.sign(np.mean(shade[glyphs])))
+    shaded = np.clip(polarity * shade, 0, None)
+    means, lands = {}, {}
+    for dy in range(-reach, reach + 1):
+        for dx in range(-reach, reach + 1):
+            if dy * dy + dx * dx < 2 or dy * dy + dx * dx > reach * reach:
+                continue
+            moved = np.zeros_like(glyphs)
+            moved[max(0, dy):h + min(0, dy), max(0, dx):w + min(0, dx)] = \
+                glyphs[max(0, -dy):h - max(0, dy), max(0, -dx):w - max(0, dx)]
+            land = moved & near
+            if land.sum() >= 20:
+                means[dy, dx], lands[dy, dx] = float(np.mean(shaded[land])), land
+    # a drop shadow falls one way only: shading that surrounds the glyphs evenly (outlines,
+    # anti-aliasing, the photo's own texture) is as strong at the opposite offset
+    best, land = 0.0, None
+    for offset, value in means.items():
+        score = value - means.get((-offset[0], -offset[1]), value)
+        if score > best:
+            best, land = score, lands[offset]
+    if land is None or best < SHADOW_MIN:
+        return np.zeros_like(glyphs)
+    # the shadow is blurred: a pixel or two around the shifted shapes, where still shaded that way
+    around = ndimage.binary_dilation(land, iterations=2) & reg & ~glyphs
+    return around & (polarity * shade > SHADOW_DIFF * best)
+
+
 def glyph_mask(rgb: np.ndarray, quad, *, grow: float = 0.2) -> np.ndarray:
     """bool HxW: the glyph pixels of one line (see the module docstring), not dilated."""
     return glyph_mask_colours(rgb, quad, grow=grow)[0]
@@ -291,20 +338,34 @@ def glyph_mask_colours(rgb: np.ndarray, quad, *, grow: float = 0.2) -> tuple[np.
             kept.append(colour)
     if not kept:
         kept = _palette(sub[strong], 1)
-    near = np.zeros(diff.shape, bool)
-    wide = np.zeros(diff.shape, bool)
+    # a line's contrast changes along it when the photo does (light text over a light table, then a
+    # dark saucer): the one Otsu threshold of the whole line would drop the low-contrast part, so a
+    # pixel of a glyph colour is a stroke core when it differs from the background estimate by a good
+    # share of that colour's own contrast against the background there
+    core = np.zeros(diff.shape, bool)
+    weak = np.zeros(diff.shape, bool)
     for colour in kept:
         dist = np.abs(sub - colour).max(axis=2)
-        near |= dist < COLOUR_TOL
-        wide |= dist < WIDE * COLOUR_TOL
-    core = strong & near
-    low = max(high * LOW, 18.0)
-    weak = ((diff > low) & wide) | core
-    labels, _count = ndimage.label(weak)
-    seeded = np.unique(labels[core])
-    found = np.isin(labels, seeded[seeded > 0]) & reg
-    # outlines and drop shadows hug the strokes whatever their colour: pixels next to the glyphs
-    # that still differ from the background estimate join them
+        # the palette centre is pulled towards the anti-aliased edges; the strokes' own median is
+        # what a tight tolerance needs (a loose one takes in dark hair next to dark purple text)
+        sel = strong & (dist < COLOUR_TOL)
+        if sel.sum() >= 8:
+            colour = np.median(sub[sel], axis=0)
+            dist = np.abs(sub - colour).max(axis=2)
+        contrast = np.abs(background - colour).max(axis=2)
+        local = np.clip(CORE_SHARE * contrast, HIGH_MIN, high)
+        core |= (dist < CORE_TOL) & (diff > local) & reg
+        weak |= (dist < WIDE * COLOUR_TOL) & (diff > np.maximum(local * LOW, 18.0))
+    # anti-aliased edges are a pixel or two wide: the cores grow through weak pixels only that far
+    # (an unbounded flood runs into hair or shadows of a similar colour)
+    found = core.copy()
+    for _ in range(GROW):
+        found |= ndimage.binary_dilation(found) & (weak | core)
+    found &= reg
+    if SHADOW > 0:
+        found |= _drop_shadow(found, sub - background, reg, line_h)
+    # outlines and the rest of the shadows hug the strokes whatever their colour: pixels next to the
+    # glyphs that still differ from the background estimate join them
     if BAND > 0:
         band = max(1, int(round(BAND * line_h)))
         near_glyphs = ndimage.distance_transform_edt(~found) <= band
