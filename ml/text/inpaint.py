@@ -27,8 +27,8 @@ from PIL import Image
 from ml.text.types import TextError
 
 METHODS = ("default", "telea", "ns")
-BAND = 0.06        # outline / shadow band around the glyphs, in line heights (0 = none)
-BAND_DIFF = 0.7    # ... where pixels differ from the background by this share of the glyph threshold
+BAND = 0.045       # outline / shadow band around the glyphs, in line heights (0 = none)
+BAND_DIFF = 1.3    # ... where pixels differ from the background by this share of the glyph threshold
 COLOUR_TOL = 40    # max channel distance to a glyph colour (for the rim test and anti-aliased edges)
 CORE_TOL = 28      # ... for stroke cores, around the colour's median in the strokes
 WIDE = 1.0         # weak pixels: within WIDE x COLOUR_TOL of a glyph colour
@@ -36,6 +36,8 @@ LOW = 0.5          # weak pixels: differ from the background by LOW x the local 
 HIGH_MIN = 30.0    # the glyph threshold is at least this
 CORE_SHARE = 0.5   # local glyph threshold: this share of the glyph colour's contrast with the background
 GROW = 2           # anti-aliased edges: weak pixels at most this many pixels from a stroke core
+OUTLINE = 0.15     # outlines: grown up to this share of the line height from the glyphs
+OUTLINE_SHARE = 0.5  # ... in a colour that at least this share of the pixels next to the glyphs have
 SHADOW = 0.12      # drop shadows: offsets up to this share of the line height are tried
 SHADOW_MIN = 18.0  # ... one is taken when it shades this much more than the opposite offset
 SHADOW_DIFF = 0.3  # ... and its pixels are those shaded by this share of that
@@ -287,6 +289,41 @@ def _drop_shadow(glyphs: np.ndarray, deviation: np.ndarray, reg: np.ndarray, lin
     return around & (polarity * shade > SHADOW_DIFF * best)
 
 
+def _outline(glyphs: np.ndarray, sub: np.ndarray, diff: np.ndarray, reg: np.ndarray, line_h: float) -> np.ndarray:
+    """The pixels of an outline: a band of one colour hugging the strokes all round. Its colour is
+    the one most pixels right next to the glyphs share; it counts when it holds most of them and
+    differs from the background estimate there (a plain background next to outline-less text is one
+    colour too, but not a different one). Its pixels are grown from the glyphs through that colour,
+    up to OUTLINE line heights out."""
+    from scipy import ndimage
+
+    ring = ndimage.binary_dilation(glyphs, iterations=2) & ~glyphs & reg
+    if ring.sum() < 20:
+        return np.zeros_like(glyphs)
+    colours = _palette(sub[ring], 3)
+    best, best_share = None, OUTLINE_SHARE
+    for colour in colours:
+        close = np.abs(sub[ring] - colour).max(axis=1) < CORE_TOL
+        share = float(close.mean())
+        if share >= best_share and np.median(diff[ring][close]) > HIGH_MIN:
+            best, best_share = colour, share
+    if best is None:
+        return np.zeros_like(glyphs)
+    dist = np.abs(sub - best).max(axis=2)
+    member = (dist < COLOUR_TOL) & (diff > HIGH_MIN * LOW) & reg
+    found = glyphs.copy()
+    for _ in range(max(2, int(round(OUTLINE * line_h)))):
+        grown = ndimage.binary_dilation(found) & member & ~found
+        if not grown.any():
+            break
+        found |= grown
+    # its anti-aliased outer edge: a mixture of the outline colour and the photo
+    edge = (dist < 2 * COLOUR_TOL) & (diff > 18.0) & reg
+    for _ in range(GROW):
+        found |= ndimage.binary_dilation(found) & edge
+    return found & ~glyphs
+
+
 def glyph_mask(rgb: np.ndarray, quad, *, grow: float = 0.2) -> np.ndarray:
     """bool HxW: the glyph pixels of one line (see the module docstring), not dilated."""
     return glyph_mask_colours(rgb, quad, grow=grow)[0]
@@ -362,6 +399,8 @@ def glyph_mask_colours(rgb: np.ndarray, quad, *, grow: float = 0.2) -> tuple[np.
     for _ in range(GROW):
         found |= ndimage.binary_dilation(found) & (weak | core)
     found &= reg
+    if OUTLINE > 0:
+        found |= _outline(found, sub, diff, reg, line_h)
     if SHADOW > 0:
         found |= _drop_shadow(found, sub - background, reg, line_h)
     # outlines and the rest of the shadows hug the strokes whatever their colour: pixels next to the
