@@ -2,13 +2,21 @@
 
 text_mask: for each line quad (e.g. from OCR), the background under the line is estimated by a
 membrane (harmonic) fill of the quad enlarged by 20 % of its height, from its rim. Glyph pixels
-differ from that estimate by more than an Otsu threshold; of their dominant colours, those common
-inside the quad and rare on the rim around it are the text's colours (a photo's own bright or dark
-parts run across the rim). Pixels close to a text colour that still differ from the background join
-the strokes they touch (anti-aliased edges), then a narrow band around the strokes where pixels
-differ strongly (outlines, shadows), and the result is dilated by 2 px. Only glyph pixels are
-masked, so the photo between strokes stays as it was: extra masked pixels cost far more than
-missed fringes (bench/RESULTS-text.md).
+differ from that estimate; of the dominant colours of the clearly different pixels (above an Otsu
+threshold), those common inside the quad and rare on the rim around it are the text's colours (a
+photo's own bright or dark parts run across the rim). A pixel within 28 of such a colour (around the
+strokes' own median) is a stroke core when it differs from the background estimate by half that
+colour's contrast with the background at that spot: the contrast changes along a line when the photo
+does, and one threshold for the whole line dropped its low-contrast part. Anti-aliased edges (close
+to a text colour, still different from the background) join the cores within 2 px. Then what
+surrounds the glyphs: an outline (one colour that most pixels right next to the glyphs share and
+that differs from the background, grown through that colour), a drop shadow (the glyph shapes
+shifted by the offset whose copy lands on pixels shaded against the text - darker behind light text
+- much more than the opposite offset does; shading all round is outline, anti-aliasing or texture),
+and a narrow band of pixels that differ strongly. The result is dilated by 2 px. Only text pixels
+are masked, so the photo between strokes stays as it was: extra masked pixels cost far more than
+missed fringes (bench/RESULTS-text.md), but unmasked outline or shadow pixels leave a ghost, because
+the fill carries their colour into the letter shapes.
 
 remove_text, method "default": a membrane fill, then shifted texture. The masked pixels get the
 solution of Laplace's equation with the unmasked rim as boundary values (one sparse LU solve per
