@@ -45,7 +45,10 @@ HIGH_MIN = 30.0    # the glyph threshold is at least this
 CORE_SHARE = 0.5   # local glyph threshold: this share of the glyph colour's contrast with the background
 GROW = 2           # anti-aliased edges: weak pixels at most this many pixels from a stroke core
 OUTLINE = 0.15     # outlines: grown up to this share of the line height from the glyphs
-OUTLINE_SHARE = 0.5  # ... in a colour that at least this share of the pixels next to the glyphs have
+OUTLINE_SHARE = 0.4  # ... in a colour that this share of the pixels 2-3 px off the glyphs have
+OUTLINE_RIM = 3.0  # ... and that is this many times rarer on the rim around the line
+OUTLINE_ALONE = 0.8  # ... or that nearly all of them have (a dark outline over a partly dark photo)
+OUTLINE_CHUNK = 2.0  # ... judged piece by piece along the line, pieces this many line heights long
 SHADOW = 0.12      # drop shadows: offsets up to this share of the line height are tried
 SHADOW_MIN = 18.0  # ... one is taken when it shades this much more than the opposite offset
 SHADOW_DIFF = 0.3  # ... and its pixels are those shaded by this share of that
@@ -297,36 +300,50 @@ def _drop_shadow(glyphs: np.ndarray, deviation: np.ndarray, reg: np.ndarray, lin
     return around & (polarity * shade > SHADOW_DIFF * best)
 
 
-def _outline(glyphs: np.ndarray, sub: np.ndarray, diff: np.ndarray, reg: np.ndarray, line_h: float) -> np.ndarray:
-    """The pixels of an outline: a band of one colour hugging the strokes all round. Its colour is
-    the one most pixels right next to the glyphs share; it counts when it holds most of them and
-    differs from the background estimate there (a plain background next to outline-less text is one
-    colour too, but not a different one). Its pixels are grown from the glyphs through that colour,
-    up to OUTLINE line heights out."""
+def _outline(glyphs: np.ndarray, sub: np.ndarray, diff: np.ndarray, reg: np.ndarray, rim: np.ndarray,
+             along: np.ndarray, line_h: float) -> np.ndarray:
+    """The pixels of an outline: a band of one colour hugging the strokes. Piece by piece along the
+    line (OUTLINE_CHUNK line heights; the photo changes along a line), the outline colour is one
+    that many of the pixels just off the glyphs share and that is rare on the rim around the line
+    there (the colour of anti-aliased edges or of a photo all round the text is not an outline), or
+    one that nearly all of them share; it must differ from the background estimate. Its pixels are
+    grown from the glyphs through that colour, up to OUTLINE line heights out, then through its
+    anti-aliased outer edge."""
     from scipy import ndimage
 
-    ring = ndimage.binary_dilation(glyphs, iterations=2) & ~glyphs & reg
+    # 2-3 px out: the first pixel round the glyphs is a mixture of the text and whatever is behind it
+    ring = ndimage.binary_dilation(glyphs, iterations=3) & ~ndimage.binary_dilation(glyphs) & reg
     if ring.sum() < 20:
         return np.zeros_like(glyphs)
-    colours = _palette(sub[ring], 3)
-    best, best_share = None, OUTLINE_SHARE
-    for colour in colours:
-        close = np.abs(sub[ring] - colour).max(axis=1) < CORE_TOL
-        share = float(close.mean())
-        if share >= best_share and np.median(diff[ring][close]) > HIGH_MIN:
-            best, best_share = colour, share
-    if best is None:
+    # the line's own outline and shadow reach into the rim: only the photo beyond them counts
+    rim = rim & ~ndimage.binary_dilation(glyphs, iterations=max(3, int(round(OUTLINE * line_h))))
+    chunk = np.floor(along / OUTLINE_CHUNK).astype(int)
+    member = np.zeros_like(glyphs)
+    edge = np.zeros_like(glyphs)
+    for colour in _palette(sub[ring], 3):
+        dist = np.abs(sub - colour).max(axis=2)
+        close = dist < CORE_TOL
+        if not (ring & close).any() or np.median(diff[ring & close]) <= HIGH_MIN:
+            continue
+        for k in np.unique(chunk[ring]):
+            piece = chunk == k
+            near, around = ring & piece, rim & piece
+            if near.sum() < 10:
+                continue
+            share = float(close[near].mean())
+            on_rim = float(close[around].mean()) if around.sum() >= 10 else 0.0
+            if share >= OUTLINE_SHARE and (share > OUTLINE_RIM * on_rim or share >= OUTLINE_ALONE):
+                member |= piece & (dist < COLOUR_TOL) & (diff > HIGH_MIN * LOW) & reg
+                # its anti-aliased outer edge: a mixture of the outline colour and the photo
+                edge |= piece & (dist < 2 * COLOUR_TOL) & (diff > 18.0) & reg
+    if not member.any():
         return np.zeros_like(glyphs)
-    dist = np.abs(sub - best).max(axis=2)
-    member = (dist < COLOUR_TOL) & (diff > HIGH_MIN * LOW) & reg
     found = glyphs.copy()
     for _ in range(max(2, int(round(OUTLINE * line_h)))):
         grown = ndimage.binary_dilation(found) & member & ~found
         if not grown.any():
             break
         found |= grown
-    # its anti-aliased outer edge: a mixture of the outline colour and the photo
-    edge = (dist < 2 * COLOUR_TOL) & (diff > 18.0) & reg
     for _ in range(GROW):
         found |= ndimage.binary_dilation(found) & edge
     return found & ~glyphs
@@ -408,7 +425,12 @@ def glyph_mask_colours(rgb: np.ndarray, quad, *, grow: float = 0.2) -> tuple[np.
         found |= ndimage.binary_dilation(found) & (weak | core)
     found &= reg
     if OUTLINE > 0:
-        found |= _outline(found, sub, diff, reg, line_h)
+        q = np.float64(quad)
+        direction = (q[1] - q[0] + q[2] - q[3]) / 2
+        direction /= max(np.linalg.norm(direction), 1e-6)
+        yy, xx = np.mgrid[y0:y1, x0:x1]
+        along = ((xx - q[0][0]) * direction[0] + (yy - q[0][1]) * direction[1]) / max(line_h, 1.0)
+        found |= _outline(found, sub, diff, reg, rim, along, line_h)
     if SHADOW > 0:
         found |= _drop_shadow(found, sub - background, reg, line_h)
     # outlines and the rest of the shadows hug the strokes whatever their colour: pixels next to the
