@@ -275,17 +275,20 @@ def _drop_shadow(glyphs: np.ndarray, deviation: np.ndarray, reg: np.ndarray, lin
     # a shadow sets the text off its background: dark behind light text, light behind dark text
     polarity = -float(np.sign(np.mean(shade[glyphs])))
     shaded = np.clip(polarity * shade, 0, None)
+    ny, nx = np.nonzero(near)
+    values = shaded[ny, nx]
     means, lands = {}, {}
-    for dy in range(-reach, reach + 1):
-        for dx in range(-reach, reach + 1):
+    step = max(1, reach // 5)   # a blurred shadow is found as well a pixel or two off
+    for dy in range(-reach, reach + 1, step):
+        for dx in range(-reach, reach + 1, step):
             if dy * dy + dx * dx < 2 or dy * dy + dx * dx > reach * reach:
                 continue
-            moved = np.zeros_like(glyphs)
-            moved[max(0, dy):h + min(0, dy), max(0, dx):w + min(0, dx)] = \
-                glyphs[max(0, -dy):h - max(0, dy), max(0, -dx):w - max(0, dx)]
-            land = moved & near
-            if land.sum() >= 20:
-                means[dy, dx], lands[dy, dx] = float(np.mean(shaded[land])), land
+            sy, sx = ny - dy, nx - dx
+            ok = (sy >= 0) & (sy < h) & (sx >= 0) & (sx < w)
+            hit = np.zeros(ny.size, bool)
+            hit[ok] = glyphs[sy[ok], sx[ok]]
+            if hit.sum() >= 20:
+                means[dy, dx], lands[dy, dx] = float(values[hit].mean()), hit
     # a drop shadow falls one way only: shading that surrounds the glyphs evenly (outlines,
     # anti-aliasing, the photo's own texture) is as strong at the opposite offset
     best, land = 0.0, None
@@ -295,6 +298,8 @@ def _drop_shadow(glyphs: np.ndarray, deviation: np.ndarray, reg: np.ndarray, lin
             best, land = score, lands[offset]
     if land is None or best < SHADOW_MIN:
         return np.zeros_like(glyphs)
+    hit, land = land, np.zeros_like(glyphs)
+    land[ny[hit], nx[hit]] = True
     # the shadow is blurred: a pixel or two around the shifted shapes, where still shaded that way
     around = ndimage.binary_dilation(land, iterations=2) & reg & ~glyphs
     return around & (polarity * shade > SHADOW_DIFF * best)
