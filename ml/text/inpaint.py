@@ -48,6 +48,7 @@ OUTLINE = 0.15     # outlines: grown up to this share of the line height from th
 OUTLINE_SHARE = 0.4  # ... in a colour that this share of the pixels 2-3 px off the glyphs have
 OUTLINE_RIM = 3.0  # ... and that is this many times rarer on the rim around the line
 OUTLINE_ALONE = 0.8  # ... or that nearly all of them have (a dark outline over a partly dark photo)
+OUTLINE_APART = 30.0  # ... and that differs this much from the background estimate there
 OUTLINE_CHUNK = 2.0  # ... judged piece by piece along the line, pieces this many line heights long
 SHADOW = 0.12      # drop shadows: offsets up to this share of the line height are tried
 SHADOW_MIN = 18.0  # ... one is taken when it shades this much more than the opposite offset
@@ -305,8 +306,8 @@ def _drop_shadow(glyphs: np.ndarray, deviation: np.ndarray, reg: np.ndarray, lin
     return around & (polarity * shade > SHADOW_DIFF * best)
 
 
-def _outline(glyphs: np.ndarray, sub: np.ndarray, diff: np.ndarray, reg: np.ndarray, rim: np.ndarray,
-             along: np.ndarray, line_h: float) -> np.ndarray:
+def _outline(glyphs: np.ndarray, sub: np.ndarray, background: np.ndarray, diff: np.ndarray, reg: np.ndarray,
+             rim: np.ndarray, along: np.ndarray, line_h: float) -> np.ndarray:
     """The pixels of an outline: a band of one colour hugging the strokes. Piece by piece along the
     line (OUTLINE_CHUNK line heights; the photo changes along a line), the outline colour is one
     that many of the pixels just off the glyphs share and that is rare on the rim around the line
@@ -337,7 +338,10 @@ def _outline(glyphs: np.ndarray, sub: np.ndarray, diff: np.ndarray, reg: np.ndar
                 continue
             share = float(close[near].mean())
             on_rim = float(close[around].mean()) if around.sum() >= 10 else 0.0
-            if share >= OUTLINE_SHARE and (share > OUTLINE_RIM * on_rim or share >= OUTLINE_ALONE):
+            # an outline stands out from what is behind it (a plain photo round the text does not)
+            apart = float(np.abs(np.median(background[near], axis=0) - colour).max())
+            if share >= OUTLINE_SHARE and apart > OUTLINE_APART and (
+                    share > OUTLINE_RIM * on_rim or share >= OUTLINE_ALONE):
                 member |= piece & (dist < COLOUR_TOL) & (diff > HIGH_MIN * LOW) & reg
                 # its anti-aliased outer edge: a mixture of the outline colour and the photo
                 edge |= piece & (dist < 2 * COLOUR_TOL) & (diff > 18.0) & reg
@@ -435,7 +439,7 @@ def glyph_mask_colours(rgb: np.ndarray, quad, *, grow: float = 0.2) -> tuple[np.
         direction /= max(np.linalg.norm(direction), 1e-6)
         yy, xx = np.mgrid[y0:y1, x0:x1]
         along = ((xx - q[0][0]) * direction[0] + (yy - q[0][1]) * direction[1]) / max(line_h, 1.0)
-        found |= _outline(found, sub, diff, reg, rim, along, line_h)
+        found |= _outline(found, sub, background, diff, reg, rim, along, line_h)
     if SHADOW > 0:
         found |= _drop_shadow(found, sub - background, reg, line_h)
     # outlines and the rest of the shadows hug the strokes whatever their colour: pixels next to the
