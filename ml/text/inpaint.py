@@ -277,29 +277,39 @@ def _drop_shadow(glyphs: np.ndarray, deviation: np.ndarray, reg: np.ndarray, lin
     polarity = -float(np.sign(np.mean(shade[glyphs])))
     shaded = np.clip(polarity * shade, 0, None)
     ny, nx = np.nonzero(near)
-    values = shaded[ny, nx]
-    means, lands = {}, {}
-    step = max(1, reach // 5)   # a blurred shadow is found as well a pixel or two off
+
+    def landing(dy, dx, ys, xs):
+        sy, sx = ys - dy, xs - dx
+        ok = (sy >= 0) & (sy < h) & (sx >= 0) & (sx < w)
+        hit = np.zeros(ys.size, bool)
+        hit[ok] = glyphs[sy[ok], sx[ok]]
+        return hit
+
+    # scored on a sample of the pixels and every few pixels of offset on big lines (a blurred
+    # shadow is found as well a pixel off): the search stays cheap at any size
+    every = max(1, ny.size // 6000)
+    ys, xs = ny[::every], nx[::every]
+    values = shaded[ys, xs]
+    means = {}
+    step = max(1, reach // 4)
     for dy in range(-reach, reach + 1, step):
         for dx in range(-reach, reach + 1, step):
             if dy * dy + dx * dx < 2 or dy * dy + dx * dx > reach * reach:
                 continue
-            sy, sx = ny - dy, nx - dx
-            ok = (sy >= 0) & (sy < h) & (sx >= 0) & (sx < w)
-            hit = np.zeros(ny.size, bool)
-            hit[ok] = glyphs[sy[ok], sx[ok]]
-            if hit.sum() >= 20:
-                means[dy, dx], lands[dy, dx] = float(values[hit].mean()), hit
+            hit = landing(dy, dx, ys, xs)
+            if hit.sum() >= 20 / every:
+                means[dy, dx] = float(values[hit].mean())
     # a drop shadow falls one way only: shading that surrounds the glyphs evenly (outlines,
     # anti-aliasing, the photo's own texture) is as strong at the opposite offset
-    best, land = 0.0, None
-    for offset, value in means.items():
-        score = value - means.get((-offset[0], -offset[1]), value)
+    best, offset = 0.0, None
+    for shift, value in means.items():
+        score = value - means.get((-shift[0], -shift[1]), value)
         if score > best:
-            best, land = score, lands[offset]
-    if land is None or best < SHADOW_MIN:
+            best, offset = score, shift
+    if offset is None or best < SHADOW_MIN:
         return np.zeros_like(glyphs)
-    hit, land = land, np.zeros_like(glyphs)
+    land = np.zeros_like(glyphs)
+    hit = landing(offset[0], offset[1], ny, nx)
     land[ny[hit], nx[hit]] = True
     # the shadow is blurred: a pixel or two around the shifted shapes, where still shaded that way
     around = ndimage.binary_dilation(land, iterations=2) & reg & ~glyphs
