@@ -332,33 +332,40 @@ def _outline(glyphs: np.ndarray, sub: np.ndarray, background: np.ndarray, diff: 
     if ring.sum() < 20:
         return np.zeros_like(glyphs)
     # the line's own outline and shadow reach into the rim: only the photo beyond them counts
-    rim = rim & ~ndimage.binary_dilation(glyphs, iterations=max(3, int(round(OUTLINE * line_h))))
+    reach = max(2, int(round(OUTLINE * line_h)))
+    rim = rim & ~ndimage.binary_dilation(glyphs, iterations=max(3, reach))
     chunk = np.floor(along / OUTLINE_CHUNK).astype(int)
-    member = np.zeros_like(glyphs)
-    edge = np.zeros_like(glyphs)
-    for colour in _palette(sub[ring], 3):
-        dist = np.abs(sub - colour).max(axis=2)
-        close = dist < CORE_TOL
-        if not (ring & close).any() or np.median(diff[ring & close]) <= HIGH_MIN:
+    ring_px, ring_bg, ring_chunk = sub[ring], background[ring], chunk[ring]
+    rim_px, rim_chunk = sub[rim], chunk[rim]
+    accepted = []
+    for colour in _palette(ring_px, 3):
+        close = np.abs(ring_px - colour).max(axis=1) < CORE_TOL
+        if not close.any() or np.median(diff[ring][close]) <= HIGH_MIN:
             continue
-        for k in np.unique(chunk[ring]):
-            piece = chunk == k
-            near, around = ring & piece, rim & piece
+        on_rim_all = np.abs(rim_px - colour).max(axis=1) < CORE_TOL
+        for k in np.unique(ring_chunk):
+            near, around = ring_chunk == k, rim_chunk == k
             if near.sum() < 10:
                 continue
             share = float(close[near].mean())
-            on_rim = float(close[around].mean()) if around.sum() >= 10 else 0.0
+            on_rim = float(on_rim_all[around].mean()) if around.sum() >= 10 else 0.0
             # an outline stands out from what is behind it (a plain photo round the text does not)
-            apart = float(np.abs(np.median(background[near], axis=0) - colour).max())
+            apart = float(np.abs(np.median(ring_bg[near], axis=0) - colour).max())
             if share >= OUTLINE_SHARE and apart > OUTLINE_APART and (
                     share > OUTLINE_RIM * on_rim or share >= OUTLINE_ALONE):
-                member |= piece & (dist < COLOUR_TOL) & (diff > HIGH_MIN * LOW) & reg
-                # its anti-aliased outer edge: a mixture of the outline colour and the photo
-                edge |= piece & (dist < 2 * COLOUR_TOL) & (diff > 18.0) & reg
-    if not member.any():
+                accepted.append((colour, k))
+    if not accepted:
         return np.zeros_like(glyphs)
+    member = np.zeros_like(glyphs)
+    edge = np.zeros_like(glyphs)
+    for colour, k in accepted:
+        piece = (chunk == k) & reg
+        dist = np.abs(sub - colour).max(axis=2)
+        member |= piece & (dist < COLOUR_TOL) & (diff > HIGH_MIN * LOW)
+        # its anti-aliased outer edge: a mixture of the outline colour and the photo
+        edge |= piece & (dist < 2 * COLOUR_TOL) & (diff > 18.0)
     found = glyphs.copy()
-    for _ in range(max(2, int(round(OUTLINE * line_h)))):
+    for _ in range(reach):
         grown = ndimage.binary_dilation(found) & member & ~found
         if not grown.any():
             break
