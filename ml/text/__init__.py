@@ -12,10 +12,10 @@ Public interface (import from `ml.text`):
   the largest font size at which its text fits, wrapped on word (Latin) or character (CJK)
   boundaries, aligned, vertical columns for `vertical=True`, perspective-warped into a
   non-rectangular quad. `place_text_detailed` also returns a `Placement` per box (size, lines, colour).
-- `text_mask(image, quads, *, dilate=3) -> PIL.Image` ("L", 255 = text): the glyph pixels inside
-  each quad (not the whole box), dilated a little.
+- `text_mask(image, quads, *, dilate=2) -> PIL.Image` ("L", 255 = text): the glyph pixels inside
+  each quad (not the whole box) with their outline and drop shadow, dilated a little.
 - `remove_text(image, mask, *, method="default") -> PIL.Image`: fills the masked pixels from their
-  surroundings. Methods: "default" (ours: multi-scale patch-based fill, see ml/text/inpaint.py),
+  surroundings. Methods: "default" (ours: membrane fill plus shifted texture, see ml/text/inpaint.py),
   "telea" and "ns" (OpenCV, the baselines).
 - `remove_lines(image, quads, *, method="default") -> PIL.Image`: text_mask + remove_text.
 - `estimate_style(image, quad) -> TextStyle`: colour, size, weight, slant of an existing line.

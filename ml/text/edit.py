@@ -42,6 +42,11 @@ def _ink_height(profile: np.ndarray) -> int:
 
 
 def estimate_style(image: Image.Image, quad) -> TextStyle:
+    return _estimate(image, quad)[0]
+
+
+def _estimate(image: Image.Image, quad) -> tuple[TextStyle, np.ndarray]:
+    """(the style, the glyph mask it was read from: modify_text removes those pixels)."""
     from scipy import ndimage
 
     quad = quad_from(quad)
@@ -51,35 +56,40 @@ def estimate_style(image: Image.Image, quad) -> TextStyle:
     angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
     if glyphs.sum() < 8:
         raise TextError("empty_mask", "no text was found in that line", quad=[list(p) for p in quad])
+    # everything but the size is read in a box around the glyphs (a whole photo is slow to scan)
+    ys, xs = np.nonzero(glyphs)
+    box = (slice(max(0, ys.min() - 6), ys.max() + 7), slice(max(0, xs.min() - 6), xs.max() + 7))
+    inked, crop = glyphs[box], rgb[box]
+    pixels = crop.astype(np.float64)
     # candidate colours: those the mask found, and the dominant colours of the glyph pixels (a
     # neighbouring line of the same colour can hide the text colour from the mask's rim test)
-    colours = list(colours) + _palette(rgb[glyphs].astype(np.float64), 3)
-    depth = ndimage.distance_transform_edt(glyphs)
+    colours = list(colours) + _palette(crop[inked].astype(np.float64), 3)
+    depth = ndimage.distance_transform_edt(inked)
     color, outline, best_depth = None, None, -1.0
     # of the glyph colours, the fill is the one deepest inside the strokes; another is an outline
     for colour in colours:
-        close = glyphs & (np.abs(rgb.astype(np.float64) - colour).max(axis=2) < 40)
+        close = inked & (np.abs(pixels - colour).max(axis=2) < 40)
         if close.sum() < 8:
             continue
         d = float(np.median(depth[close]))
         if d > best_depth:
             if color is not None:
                 outline = color
-            color, best_depth = np.median(rgb[close], axis=0), d
+            color, best_depth = np.median(crop[close], axis=0), d
         elif outline is None:
-            outline = np.median(rgb[close], axis=0)
+            outline = np.median(crop[close], axis=0)
     if outline is not None and color is not None:
         # an outline is a distinct colour (not an anti-aliased edge or a shadow's blur) on a good share
         # of the glyph pixels
-        close = glyphs & (np.abs(rgb.astype(np.float64) - outline).max(axis=2) < 40)
+        close = inked & (np.abs(pixels - outline).max(axis=2) < 40)
         ratio = float(contrast(luminance(color), luminance(outline)))
-        if ratio < 2.5 or close.sum() < 0.2 * glyphs.sum():
+        if ratio < 2.5 or close.sum() < 0.2 * inked.sum():
             outline = None
     if color is None:
-        core = ndimage.binary_erosion(glyphs)
-        color = np.median(rgb[core] if core.sum() >= 8 else rgb[glyphs], axis=0)
-    ring = ndimage.binary_dilation(glyphs, iterations=4) & ~ndimage.binary_dilation(glyphs, iterations=2)
-    background = np.median(rgb[ring], axis=0) if ring.any() else 255 - color
+        core = ndimage.binary_erosion(inked)
+        color = np.median(crop[core] if core.sum() >= 8 else crop[inked], axis=0)
+    ring = ndimage.binary_dilation(inked, iterations=4) & ~ndimage.binary_dilation(inked, iterations=2)
+    background = np.median(crop[ring], axis=0) if ring.any() else 255 - color
     # size from the ink height in the line's own (rectified) frame
     flat = rectify(glyphs.astype(np.uint8)[..., None].repeat(3, axis=2) * 255, quad)[..., 0] > 127
     profile = flat.mean(axis=1)
@@ -90,7 +100,7 @@ def estimate_style(image: Image.Image, quad) -> TextStyle:
     stroke = 2 * float(np.median(skeleton)) if skeleton.size else 1.0
     return TextStyle(color=hex_color(color), background=hex_color(background), size=size,
                      bold=(stroke - 1) / size > BOLD_RATIO, angle=round(angle, 2),
-                     outline=hex_color(outline) if outline is not None else None)
+                     outline=hex_color(outline) if outline is not None else None), glyphs
 
 
 def modify_text(image: Image.Image, line_quad, new_text: str, *, font: str | None = None,
@@ -99,11 +109,13 @@ def modify_text(image: Image.Image, line_quad, new_text: str, *, font: str | Non
     if not new_text or not new_text.strip():
         raise TextError("empty_text", "the new text is empty")
     quad = quad_from(line_quad)
-    style = style or estimate_style(image, quad)
     import cv2
 
-    rgb = np.asarray(image.convert("RGB"))
-    glyphs = glyph_mask_colours(rgb, quad)[0].astype(np.uint8) * 255
+    if style is None:
+        style, glyphs = _estimate(image, quad)
+    else:
+        glyphs = glyph_mask_colours(np.asarray(image.convert("RGB")), quad)[0]
+    glyphs = glyphs.astype(np.uint8) * 255
     mask = cv2.dilate(glyphs, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7)))
     cleaned = remove_text(image, Image.fromarray(mask, "L"))
     face = font or ("sans-bold" if style.bold else "sans")

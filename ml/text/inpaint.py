@@ -2,13 +2,21 @@
 
 text_mask: for each line quad (e.g. from OCR), the background under the line is estimated by a
 membrane (harmonic) fill of the quad enlarged by 20 % of its height, from its rim. Glyph pixels
-differ from that estimate by more than an Otsu threshold; of their dominant colours, those common
-inside the quad and rare on the rim around it are the text's colours (a photo's own bright or dark
-parts run across the rim). Pixels close to a text colour that still differ from the background join
-the strokes they touch (anti-aliased edges), then a narrow band around the strokes where pixels
-differ strongly (outlines, shadows), and the result is dilated by 2 px. Only glyph pixels are
-masked, so the photo between strokes stays as it was: extra masked pixels cost far more than
-missed fringes (bench/RESULTS-text.md).
+differ from that estimate; of the dominant colours of the clearly different pixels (above an Otsu
+threshold), those common inside the quad and rare on the rim around it are the text's colours (a
+photo's own bright or dark parts run across the rim). A pixel within 28 of such a colour (around the
+strokes' own median) is a stroke core when it differs from the background estimate by half that
+colour's contrast with the background at that spot: the contrast changes along a line when the photo
+does, and one threshold for the whole line dropped its low-contrast part. Anti-aliased edges (close
+to a text colour, still different from the background) join the cores within 2 px. Then what
+surrounds the glyphs: an outline (one colour that most pixels right next to the glyphs share and
+that differs from the background, grown through that colour), a drop shadow (the glyph shapes
+shifted by the offset whose copy lands on pixels shaded against the text - darker behind light text
+- much more than the opposite offset does; shading all round is outline, anti-aliasing or texture),
+and a narrow band of pixels that differ strongly. The result is dilated by 2 px. Only text pixels
+are masked, so the photo between strokes stays as it was: extra masked pixels cost far more than
+missed fringes (bench/RESULTS-text.md), but unmasked outline or shadow pixels leave a ghost, because
+the fill carries their colour into the letter shapes.
 
 remove_text, method "default": a membrane fill, then shifted texture. The masked pixels get the
 solution of Laplace's equation with the unmasked rim as boundary values (one sparse LU solve per
@@ -27,12 +35,24 @@ from PIL import Image
 from ml.text.types import TextError
 
 METHODS = ("default", "telea", "ns")
-BAND = 0.06        # outline / shadow band around the glyphs, in line heights (0 = none)
-BAND_DIFF = 0.7    # ... where pixels differ from the background by this share of the glyph threshold
-COLOUR_TOL = 40    # max channel distance to a glyph colour
+BAND = 0.045       # outline / shadow band around the glyphs, in line heights (0 = none)
+BAND_DIFF = 1.3    # ... where pixels differ from the background by this share of the glyph threshold
+COLOUR_TOL = 40    # max channel distance to a glyph colour (for the rim test and anti-aliased edges)
+CORE_TOL = 28      # ... for stroke cores, around the colour's median in the strokes
 WIDE = 1.0         # weak pixels: within WIDE x COLOUR_TOL of a glyph colour
-LOW = 0.5          # weak pixels: differ from the background by LOW x the glyph threshold
+LOW = 0.5          # weak pixels: differ from the background by LOW x the local glyph threshold
 HIGH_MIN = 30.0    # the glyph threshold is at least this
+CORE_SHARE = 0.5   # local glyph threshold: this share of the glyph colour's contrast with the background
+GROW = 2           # anti-aliased edges: weak pixels at most this many pixels from a stroke core
+OUTLINE = 0.15     # outlines: grown up to this share of the line height from the glyphs
+OUTLINE_SHARE = 0.4  # ... in a colour that this share of the pixels 2-3 px off the glyphs have
+OUTLINE_RIM = 3.0  # ... and that is this many times rarer on the rim around the line
+OUTLINE_ALONE = 0.8  # ... or that nearly all of them have (a dark outline over a partly dark photo)
+OUTLINE_APART = 30.0  # ... and that differs this much from the background estimate there
+OUTLINE_CHUNK = 2.0  # ... judged piece by piece along the line, pieces this many line heights long
+SHADOW = 0.12      # drop shadows: offsets up to this share of the line height are tried
+SHADOW_MIN = 18.0  # ... one is taken when it shades this much more than the opposite offset
+SHADOW_DIFF = 0.3  # ... and its pixels are those shaded by this share of that
 
 
 # --- membrane (harmonic) fill -------------------------------------------------------------------
@@ -240,6 +260,121 @@ def _palette(colours: np.ndarray, k: int) -> list[np.ndarray]:
     return [centres[j] for j in range(k) if share[j] >= 0.1]
 
 
+def _drop_shadow(glyphs: np.ndarray, deviation: np.ndarray, reg: np.ndarray, line_h: float) -> np.ndarray:
+    """The pixels of a drop shadow: a copy of the glyph shapes, offset by a few pixels, darker (or
+    lighter) than the background. The offset is the one whose shifted glyphs land on the most
+    consistently shaded pixels next to the glyphs; when no offset stands out from the shading of the
+    surroundings (no shadow, or a busy photo), nothing is added."""
+    from scipy import ndimage
+
+    reach = max(2, int(round(SHADOW * line_h)))
+    shade = deviation.mean(axis=2)
+    h, w = glyphs.shape
+    near = ndimage.binary_dilation(glyphs, iterations=reach + 2) & ~ndimage.binary_dilation(glyphs) & reg
+    if near.sum() < 20:
+        return np.zeros_like(glyphs)
+    # a shadow sets the text off its background: dark behind light text, light behind dark text
+    polarity = -float(np.sign(np.mean(shade[glyphs])))
+    shaded = np.clip(polarity * shade, 0, None)
+    ny, nx = np.nonzero(near)
+
+    def landing(dy, dx, ys, xs):
+        sy, sx = ys - dy, xs - dx
+        ok = (sy >= 0) & (sy < h) & (sx >= 0) & (sx < w)
+        hit = np.zeros(ys.size, bool)
+        hit[ok] = glyphs[sy[ok], sx[ok]]
+        return hit
+
+    # scored on a sample of the pixels and every few pixels of offset on big lines (a blurred
+    # shadow is found as well a pixel off): the search stays cheap at any size
+    every = max(1, ny.size // 6000)
+    ys, xs = ny[::every], nx[::every]
+    values = shaded[ys, xs]
+    means = {}
+    step = max(1, reach // 4)
+    for dy in range(-reach, reach + 1, step):
+        for dx in range(-reach, reach + 1, step):
+            if dy * dy + dx * dx < 2 or dy * dy + dx * dx > reach * reach:
+                continue
+            hit = landing(dy, dx, ys, xs)
+            if hit.sum() >= 20 / every:
+                means[dy, dx] = float(values[hit].mean())
+    # a drop shadow falls one way only: shading that surrounds the glyphs evenly (outlines,
+    # anti-aliasing, the photo's own texture) is as strong at the opposite offset
+    best, offset = 0.0, None
+    for shift, value in means.items():
+        score = value - means.get((-shift[0], -shift[1]), value)
+        if score > best:
+            best, offset = score, shift
+    if offset is None or best < SHADOW_MIN:
+        return np.zeros_like(glyphs)
+    land = np.zeros_like(glyphs)
+    hit = landing(offset[0], offset[1], ny, nx)
+    land[ny[hit], nx[hit]] = True
+    # the shadow is blurred: a pixel or two around the shifted shapes, where still shaded that way
+    around = ndimage.binary_dilation(land, iterations=2) & reg & ~glyphs
+    return around & (polarity * shade > SHADOW_DIFF * best)
+
+
+def _outline(glyphs: np.ndarray, sub: np.ndarray, background: np.ndarray, diff: np.ndarray, reg: np.ndarray,
+             rim: np.ndarray, along: np.ndarray, line_h: float) -> np.ndarray:
+    """The pixels of an outline: a band of one colour hugging the strokes. Piece by piece along the
+    line (OUTLINE_CHUNK line heights; the photo changes along a line), the outline colour is one
+    that many of the pixels just off the glyphs share and that is rare on the rim around the line
+    there (the colour of anti-aliased edges or of a photo all round the text is not an outline), or
+    one that nearly all of them share; it must differ from the background estimate. Its pixels are
+    grown from the glyphs through that colour, up to OUTLINE line heights out, then through its
+    anti-aliased outer edge."""
+    from scipy import ndimage
+
+    # 2-3 px out: the first pixel round the glyphs is a mixture of the text and whatever is behind it
+    ring = ndimage.binary_dilation(glyphs, iterations=3) & ~ndimage.binary_dilation(glyphs) & reg
+    if ring.sum() < 20:
+        return np.zeros_like(glyphs)
+    # the line's own outline and shadow reach into the rim: only the photo beyond them counts
+    reach = max(2, int(round(OUTLINE * line_h)))
+    rim = rim & ~ndimage.binary_dilation(glyphs, iterations=max(3, reach))
+    chunk = np.floor(along / OUTLINE_CHUNK).astype(int)
+    ring_px, ring_bg, ring_chunk = sub[ring], background[ring], chunk[ring]
+    rim_px, rim_chunk = sub[rim], chunk[rim]
+    accepted = []
+    for colour in _palette(ring_px, 3):
+        close = np.abs(ring_px - colour).max(axis=1) < CORE_TOL
+        if not close.any() or np.median(diff[ring][close]) <= HIGH_MIN:
+            continue
+        on_rim_all = np.abs(rim_px - colour).max(axis=1) < CORE_TOL
+        for k in np.unique(ring_chunk):
+            near, around = ring_chunk == k, rim_chunk == k
+            if near.sum() < 10:
+                continue
+            share = float(close[near].mean())
+            on_rim = float(on_rim_all[around].mean()) if around.sum() >= 10 else 0.0
+            # an outline stands out from what is behind it (a plain photo round the text does not)
+            apart = float(np.abs(np.median(ring_bg[near], axis=0) - colour).max())
+            if share >= OUTLINE_SHARE and apart > OUTLINE_APART and (
+                    share > OUTLINE_RIM * on_rim or share >= OUTLINE_ALONE):
+                accepted.append((colour, k))
+    if not accepted:
+        return np.zeros_like(glyphs)
+    member = np.zeros_like(glyphs)
+    edge = np.zeros_like(glyphs)
+    for colour, k in accepted:
+        piece = (chunk == k) & reg
+        dist = np.abs(sub - colour).max(axis=2)
+        member |= piece & (dist < COLOUR_TOL) & (diff > HIGH_MIN * LOW)
+        # its anti-aliased outer edge: a mixture of the outline colour and the photo
+        edge |= piece & (dist < 2 * COLOUR_TOL) & (diff > 18.0)
+    found = glyphs.copy()
+    for _ in range(reach):
+        grown = ndimage.binary_dilation(found) & member & ~found
+        if not grown.any():
+            break
+        found |= grown
+    for _ in range(GROW):
+        found |= ndimage.binary_dilation(found) & edge
+    return found & ~glyphs
+
+
 def glyph_mask(rgb: np.ndarray, quad, *, grow: float = 0.2) -> np.ndarray:
     """bool HxW: the glyph pixels of one line (see the module docstring), not dilated."""
     return glyph_mask_colours(rgb, quad, grow=grow)[0]
@@ -291,20 +426,41 @@ def glyph_mask_colours(rgb: np.ndarray, quad, *, grow: float = 0.2) -> tuple[np.
             kept.append(colour)
     if not kept:
         kept = _palette(sub[strong], 1)
-    near = np.zeros(diff.shape, bool)
-    wide = np.zeros(diff.shape, bool)
+    # a line's contrast changes along it when the photo does (light text over a light table, then a
+    # dark saucer): the one Otsu threshold of the whole line would drop the low-contrast part, so a
+    # pixel of a glyph colour is a stroke core when it differs from the background estimate by a good
+    # share of that colour's own contrast against the background there
+    core = np.zeros(diff.shape, bool)
+    weak = np.zeros(diff.shape, bool)
     for colour in kept:
         dist = np.abs(sub - colour).max(axis=2)
-        near |= dist < COLOUR_TOL
-        wide |= dist < WIDE * COLOUR_TOL
-    core = strong & near
-    low = max(high * LOW, 18.0)
-    weak = ((diff > low) & wide) | core
-    labels, _count = ndimage.label(weak)
-    seeded = np.unique(labels[core])
-    found = np.isin(labels, seeded[seeded > 0]) & reg
-    # outlines and drop shadows hug the strokes whatever their colour: pixels next to the glyphs
-    # that still differ from the background estimate join them
+        # the palette centre is pulled towards the anti-aliased edges; the strokes' own median is
+        # what a tight tolerance needs (a loose one takes in dark hair next to dark purple text)
+        sel = strong & (dist < COLOUR_TOL)
+        if sel.sum() >= 8:
+            colour = np.median(sub[sel], axis=0)
+            dist = np.abs(sub - colour).max(axis=2)
+        contrast = np.abs(background - colour).max(axis=2)
+        local = np.clip(CORE_SHARE * contrast, HIGH_MIN, high)
+        core |= (dist < CORE_TOL) & (diff > local) & reg
+        weak |= (dist < WIDE * COLOUR_TOL) & (diff > np.maximum(local * LOW, 18.0))
+    # anti-aliased edges are a pixel or two wide: the cores grow through weak pixels only that far
+    # (an unbounded flood runs into hair or shadows of a similar colour)
+    found = core.copy()
+    for _ in range(GROW):
+        found |= ndimage.binary_dilation(found) & (weak | core)
+    found &= reg
+    if OUTLINE > 0:
+        q = np.float64(quad)
+        direction = (q[1] - q[0] + q[2] - q[3]) / 2
+        direction /= max(np.linalg.norm(direction), 1e-6)
+        yy, xx = np.mgrid[y0:y1, x0:x1]
+        along = ((xx - q[0][0]) * direction[0] + (yy - q[0][1]) * direction[1]) / max(line_h, 1.0)
+        found |= _outline(found, sub, background, diff, reg, rim, along, line_h)
+    if SHADOW > 0:
+        found |= _drop_shadow(found, sub - background, reg, line_h)
+    # outlines and the rest of the shadows hug the strokes whatever their colour: pixels next to the
+    # glyphs that still differ from the background estimate join them
     if BAND > 0:
         band = max(1, int(round(BAND * line_h)))
         near_glyphs = ndimage.distance_transform_edt(~found) <= band

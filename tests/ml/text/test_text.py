@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
 from ml.text import (
     TextBox, TextError, fonts, modify_text, place_text, place_text_detailed, read_back, remove_text, text_mask,
@@ -146,3 +146,54 @@ def test_modify_changes_what_ocr_reads(ppocr):
     diff = np.abs(np.asarray(out, np.int16) - np.asarray(image, np.int16)).sum(axis=2) > 60
     near = np.abs(np.asarray(out, np.int16)[diff] - style_colour).max(axis=1) < 40
     assert near.mean() > 0.2
+
+
+def _coffee_with_line():
+    """The coffee photo with one light line across the light wooden table and the dark red saucer
+    (the background, and so the text's contrast, changes along the line), and how much each pixel
+    changed."""
+    clean = photo()
+    texted = clean.copy()
+    font = fonts.load(fonts.resolve("latin-sans-bold"), 36)
+    ImageDraw.Draw(texted).text((40, 330), "Fresh Coffee Daily", font=font, fill=(250, 240, 200))
+    changed = np.abs(np.asarray(texted, np.int16) - np.asarray(clean, np.int16)).max(axis=2)
+    return clean, texted, changed
+
+
+def test_mask_keeps_low_contrast_start_of_a_line(ppocr):
+    clean, texted, changed = _coffee_with_line()
+    lines = [line for line in ppocr.read(texted).lines if len(line.text) >= 2]
+    assert [line.text for line in lines] == ["Fresh Coffee Daily"]
+    m = np.asarray(text_mask(texted, [lines[0].quad])) > 127
+    visible = changed > 40
+    # every part of the line is masked, the light table on the left as well as the dark saucer
+    for x0, x1 in ((30, 100), (100, 250), (250, 420)):
+        part = visible[:, x0:x1]
+        assert m[:, x0:x1][part].mean() > 0.97, (x0, x1, m[:, x0:x1][part].mean())
+    out = remove_text(texted, Image.fromarray(m.astype(np.uint8) * 255))
+    assert [line.text for line in ppocr.read(out).lines if len(line.text) >= 2] == []
+
+
+def test_mask_covers_dark_outline_and_shadow_of_light_text(ppocr):
+    clean = photo()
+    texted = clean.copy()
+    font = fonts.load(fonts.resolve("latin-sans-bold"), 36)
+    # a soft drop shadow, then the light text with a dark outline on top
+    shadow = Image.new("L", texted.size, 0)
+    ImageDraw.Draw(shadow).text((43, 333), "Fresh Coffee Daily", font=font, fill=190, stroke_width=2)
+    shadow = shadow.filter(ImageFilter.GaussianBlur(1.2))
+    texted = Image.composite(Image.new("RGB", texted.size, (0, 0, 0)), texted, shadow)
+    ImageDraw.Draw(texted).text((40, 330), "Fresh Coffee Daily", font=font, fill=(250, 240, 200),
+                                stroke_width=2, stroke_fill=(25, 20, 20))
+    changed = np.abs(np.asarray(texted, np.int16) - np.asarray(clean, np.int16)).max(axis=2)
+    lines = [line for line in ppocr.read(texted).lines if len(line.text) >= 2]
+    assert [line.text for line in lines] == ["Fresh Coffee Daily"]
+    m = np.asarray(text_mask(texted, [lines[0].quad])) > 127
+    visible = changed > 40
+    assert m[visible].mean() > 0.96, m[visible].mean()
+    out = np.asarray(remove_text(texted, Image.fromarray(m.astype(np.uint8) * 255)), np.float64)
+    # no dark ghost of the words: unmasked shadow pixels would carry their darkness into the fill
+    # (-28 grey levels on average before shadows were looked for)
+    darker = (out - np.asarray(clean, np.float64)).mean(axis=2)[visible].mean()
+    assert darker > -18, darker
+    assert [line.text for line in ppocr.read(Image.fromarray(out.astype(np.uint8))).lines if len(line.text) >= 2] == []
