@@ -396,8 +396,10 @@ def glyph_mask_colours(rgb: np.ndarray, quad, *, grow: float = 0.2) -> tuple[np.
     y0, y1, x0, x1 = _bbox(region > 0, 2)
     sub = rgb[y0:y1, x0:x1].astype(np.float64)
     reg = region[y0:y1, x0:x1] > 0
-    # background estimate from the rim of the enlarged quad, on a shrunk copy (smooth anyway)
-    scale = max(1, int(line_h // 24))
+    # background estimate from the rim of the enlarged quad, on a copy shrunk to about 8 px per line
+    # height: it is smooth anyway, and the sparse solve at full size was a third of the mask's time
+    # (same removal scores: 27.93 dB / 0.778 against 27.91 / 0.779 at line_h // 24)
+    scale = max(1, int(line_h // 8))
     small = sub[::scale, ::scale]
     small_reg = reg[::scale, ::scale].copy()
     small_reg[0, :] = small_reg[-1, :] = small_reg[:, 0] = small_reg[:, -1] = False
