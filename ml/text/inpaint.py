@@ -364,6 +364,12 @@ def _outline(glyphs: np.ndarray, sub: np.ndarray, background: np.ndarray, diff: 
         member |= piece & (dist < COLOUR_TOL) & (diff > HIGH_MIN * LOW)
         # its anti-aliased outer edge: a mixture of the outline colour and the photo
         edge |= piece & (dist < 2 * COLOUR_TOL) & (diff > 18.0)
+    # a line is outlined all along: where it crosses a photo of the outline's own colour (a dark
+    # outline over dark hair) the outline no longer stands out there and that piece is not accepted,
+    # but it is still there and, left behind, draws the letters' shapes. Grown from the glyphs, pixels
+    # close to an accepted outline colour are enough.
+    for colour in {tuple(c) for c, _k in accepted}:
+        member |= reg & (np.abs(sub - np.asarray(colour)).max(axis=2) < CORE_TOL)
     found = glyphs.copy()
     for _ in range(reach):
         grown = ndimage.binary_dilation(found) & member & ~found
