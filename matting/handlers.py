@@ -136,6 +136,11 @@ def background_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     start, share = 0, 95
     generated_info: dict = {}
     if mode == "generated":
+        # a generated picture is paid for: first make sure every input opens and, for photos, that the
+        # cutout model loads, so a failure there does not throw a bought picture away
+        for item in inputs:
+            if not _has_alpha(_open(item)) and matter is None:
+                engine_name, matter, model = _matter(p.get("engine", "auto"))
         background, generated_output, generated_info = _generated_background(job, report)
         outputs.append(generated_output)
         start = 2 + int(96 * GENERATED_SHARE)

@@ -329,3 +329,21 @@ def test_the_chosen_size_is_one_the_model_accepts_and_the_closest_shape(model, s
         assert error == min(abs(np.log(w / h) - np.log(shape[0] / shape[1])) for w, h in spec.fixed_sizes)
     elif shape != (100, 1000):   # 1:10 is beyond the 512-1440 range; it gets the thinnest allowed
         assert error < 0.02
+
+
+def test_a_cutout_model_that_cannot_load_fails_the_job_before_a_picture_is_bought(
+        user, photo, run_jobs, fake_dashscope, settings, monkeypatch):
+    from matting import handlers
+
+    def broken(engine):
+        raise ApplicationError("The cutout model could not be loaded.", code="model_missing")
+
+    monkeypatch.setattr(handlers, "_matter", broken)
+    items, files = GalleryItem.objects.count(), media_files(settings)
+    with run_jobs():
+        job = background_job_create(user=user, sources=[photo], params={
+            "mode": "generated", "prompt": "a forest", "model": WAN})
+    job.refresh_from_db()
+    assert (job.status, job.error_code) == (Job.Status.FAILED, "model_missing")
+    assert submits(fake_dashscope) == []          # nothing was sent to DashScope, nothing billed
+    assert GalleryItem.objects.count() == items and media_files(settings) == files
