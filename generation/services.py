@@ -28,7 +28,7 @@ def generation_job_create(*, user, params, typed_key: str = "", save_key: bool =
     generation.keys); with `save_key` it is saved (encrypted) as the user's own key and used as such."""
     cleaned = generation_params_clean(params, key_source_default=keys.key_source_default(user=user))
     return keyed_job_create(user=user, kind=KINDS[cleaned["backend"]], cleaned=cleaned, typed_key=typed_key,
-                       save_key=save_key)
+                            save_key=save_key)
 
 
 def text_generation_job_create(*, user, params, typed_key: str = "", save_key: bool = False) -> Job:
@@ -41,7 +41,7 @@ def text_generation_job_create(*, user, params, typed_key: str = "", save_key: b
     if not cleaned["model_draws_text"]:
         fonts_check(box["font"] for box in cleaned["boxes"])
     return keyed_job_create(user=user, kind=TEXT_KINDS[cleaned["backend"]], cleaned=cleaned, typed_key=typed_key,
-                       save_key=save_key)
+                            save_key=save_key)
 
 
 def keyed_job_create(*, user, kind: str, cleaned: dict, typed_key: str, save_key: bool,

@@ -139,7 +139,9 @@ def background_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
         # a generated picture is paid for: first make sure every input opens and, for photos, that the
         # cutout model loads, so a failure there does not throw a bought picture away
         for item in inputs:
-            if not _has_alpha(_open(item)) and matter is None:
+            with item.file.open("rb") as fh, Image.open(fh) as header:  # the header says enough
+                needs_cut = not _has_alpha(header)
+            if needs_cut and matter is None:
                 engine_name, matter, model = _matter(p.get("engine", "auto"))
         background, generated_output, generated_info = _generated_background(job, report)
         outputs.append(generated_output)

@@ -123,18 +123,13 @@ def grabcut_trimap(alpha: np.ndarray, *, fg: float, bg: float, erode: float, far
     return mask
 
 
-def grabcut(image: np.ndarray, alpha: np.ndarray, *, max_side: int = GRABCUT_DEFAULTS["max_side"],
-            iterations: int = GRABCUT_DEFAULTS["iterations"], fg: float = GRABCUT_DEFAULTS["fg"],
-            bg: float = GRABCUT_DEFAULTS["bg"], erode: float = GRABCUT_DEFAULTS["erode"],
-            far: float = GRABCUT_DEFAULTS["far"], mid: float = GRABCUT_DEFAULTS["mid"],
-            fill_holes: bool = GRABCUT_DEFAULTS["fill_holes"], keep: float = GRABCUT_DEFAULTS["keep"],
-            min_kept: float = GRABCUT_DEFAULTS["min_kept"]) -> np.ndarray:
+def grabcut(image: np.ndarray, alpha: np.ndarray, **options) -> np.ndarray:
     """A binary-ish matte (HxW float32 in [0, 1], soft only from upsampling) from GrabCut seeded with
-    ``alpha``'s trimap, run on a copy whose longer side is ``max_side``. Returns ``alpha`` unchanged
-    when the trimap has no foreground or no background to learn colours from, or when GrabCut throws
-    away more of what the network was sure of than ``min_kept`` allows."""
-    out = _grabcut(image, alpha, max_side=max_side, iterations=iterations, fg=fg, bg=bg, erode=erode, far=far,
-                   mid=mid, fill_holes=fill_holes, keep=keep, min_kept=min_kept)
+    ``alpha``'s trimap, run on a copy whose longer side is ``max_side``; ``options`` override
+    GRABCUT_DEFAULTS. Returns ``alpha`` unchanged when the trimap has no foreground or no background to
+    learn colours from, or when GrabCut throws away more of what the network was sure of than
+    ``min_kept`` allows."""
+    out = _grabcut(image, alpha, **{**GRABCUT_DEFAULTS, **options})
     return alpha.astype(np.float32) if out is None else out
 
 

@@ -323,8 +323,8 @@ def _outline(glyphs: np.ndarray, sub: np.ndarray, background: np.ndarray, diff: 
     that many of the pixels just off the glyphs share and that is rare on the rim around the line
     there (the colour of anti-aliased edges or of a photo all round the text is not an outline), or
     one that nearly all of them share; it must differ from the background estimate. Its pixels are
-    grown from the glyphs through that colour, up to OUTLINE line heights out, then through its
-    anti-aliased outer edge."""
+    grown from the glyphs through that colour, up to OUTLINE line heights out (all along the line,
+    also where the photo behind has that colour), then through its anti-aliased outer edge."""
     from scipy import ndimage
 
     # 2-3 px out: the first pixel round the glyphs is a mixture of the text and whatever is behind it
