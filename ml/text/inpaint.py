@@ -13,7 +13,10 @@ surrounds the glyphs: an outline (one colour that most pixels right next to the 
 that differs from the background, grown through that colour), a drop shadow (the glyph shapes
 shifted by the offset whose copy lands on pixels shaded against the text - darker behind light text
 - much more than the opposite offset does; shading all round is outline, anti-aliasing or texture),
-and a narrow band of pixels that differ strongly. The result is dilated by 2 px. Only text pixels
+and a narrow band of pixels that differ strongly, and a soft glow (a ring just beyond the dilation
+still shaded against the text nearly all round, fading further out: the mask reaches out until it has
+mostly faded). An outline that touches the strokes only through their anti-aliased ring (a mixture
+of the two colours, neither one nor the other) is reached from that ring. The result is dilated by 2 px. Only text pixels
 are masked, so the photo between strokes stays as it was: extra masked pixels cost far more than
 missed fringes (bench/RESULTS-text.md), but unmasked outline or shadow pixels leave a ghost, because
 the fill carries their colour into the letter shapes.
@@ -50,9 +53,19 @@ OUTLINE_RIM = 3.0  # ... and that is this many times rarer on the rim around the
 OUTLINE_ALONE = 0.8  # ... or that nearly all of them have (a dark outline over a partly dark photo)
 OUTLINE_APART = 30.0  # ... and that differs this much from the background estimate there
 OUTLINE_CHUNK = 2.0  # ... judged piece by piece along the line, pieces this many line heights long
+MIX_TOL = 20.0     # ... through the anti-aliased ring between strokes and outline: pixels this close to a mixture
+MIX_COVER = 0.6    # ... where the outline reached this share of the pixels 2-3 px off the glyphs
+MIX_ENDS = 0.3     # ... and, beyond it, fewer than this share of the pixels still have its colour
 SHADOW = 0.12      # drop shadows: offsets up to this share of the line height are tried
 SHADOW_MIN = 18.0  # ... one is taken when it shades this much more than the opposite offset
 SHADOW_DIFF = 0.3  # ... and its pixels are those shaded by this share of that
+GLOW_MARGIN = 2    # glows: text_mask's dilation; the ring just beyond it is tested
+GLOW_MIN = 4.0     # ... a glow sets the text off by at least this much there
+GLOW_SHARE = 0.75  # ... on this share of the ring's pixels
+GLOW_FAR = 0.25    # ... and has faded to this share of that 10-12 px out
+GLOW_LEFT = 0.5   # ... then the mask reaches out until this share of it is left
+GLOW_LEFT_MIN = 2.5  # ... or this many grey levels
+GLOW_EXTRA = 4    # ... but at most this many pixels further
 
 
 # --- membrane (harmonic) fill -------------------------------------------------------------------
@@ -368,6 +381,7 @@ def _outline(glyphs: np.ndarray, sub: np.ndarray, background: np.ndarray, diff: 
     # outline over dark hair) the outline no longer stands out there and that piece is not accepted,
     # but it is still there and, left behind, draws the letters' shapes. Grown from the glyphs, pixels
     # close to an accepted outline colour are enough.
+    in_pieces = member.copy()
     for colour in {tuple(c) for c, _k in accepted}:
         member |= reg & (np.abs(sub - np.asarray(colour)).max(axis=2) < CORE_TOL)
     found = glyphs.copy()
@@ -376,9 +390,86 @@ def _outline(glyphs: np.ndarray, sub: np.ndarray, background: np.ndarray, diff: 
         if not grown.any():
             break
         found |= grown
+    found |= _through_mixtures(glyphs, found, sub, reg, chunk, in_pieces, [c for c, _k in accepted])
     for _ in range(GROW):
         found |= ndimage.binary_dilation(found) & edge
     return found & ~glyphs
+
+
+def _through_mixtures(glyphs: np.ndarray, found: np.ndarray, sub: np.ndarray, reg: np.ndarray, chunk: np.ndarray,
+                      in_pieces: np.ndarray, colours: list) -> np.ndarray:
+    """The anti-aliased ring between the strokes and their outline is a mixture of the two colours,
+    neither one nor the other: where an outline is attached to a stroke only through it (the arms of
+    an "x" on a JPEG) the growth from the glyphs stops there and the outline is left behind. On a line
+    whose outline was found nearly all round, it is grown again from that ring, as wide as it is
+    where it was reached, in the pieces of the line where it was accepted and where it ends in
+    something else (an "outline" of the photo's own colour, yellow text over a black helmet, goes
+    on and on)."""
+    from scipy import ndimage
+
+    gdist = ndimage.distance_transform_edt(~glyphs)
+    around = (gdist > 1.5) & (gdist <= 3.5) & reg
+    width = gdist[found & ~glyphs]
+    if width.size < 20 or not around.any() or found[around].mean() < MIX_COVER:
+        return np.zeros_like(glyphs)
+    fill = np.median(sub[glyphs], axis=0)
+    ring = (gdist <= 2) & ~found & reg
+    mixed = np.zeros_like(glyphs)
+    near_colour = np.zeros_like(glyphs)
+    for colour in colours:
+        o = np.asarray(colour)
+        seg = fill - o
+        t = np.clip(((sub - o) @ seg) / max(float(seg @ seg), 1e-6), 0, 1)
+        mixed |= ring & (np.abs(sub - (o + t[..., None] * seg)).max(axis=2) < MIX_TOL)
+        near_colour |= np.abs(sub - o).max(axis=2) < COLOUR_TOL
+    w90 = int(np.ceil(np.percentile(width, 90)))
+    beyond = (gdist > w90 + 1.5) & (gdist <= w90 + 4.5) & reg
+    for k in np.unique(chunk[reg]):
+        piece = (chunk == k) & reg
+        if (beyond & piece).sum() < 10 or near_colour[beyond & piece].mean() >= MIX_ENDS:
+            mixed &= ~piece
+    front = mixed.copy()
+    for _ in range(w90):
+        grown = ndimage.binary_dilation(front) & in_pieces & ~front & ~found
+        if not grown.any():
+            break
+        front |= grown
+    # a mixed pixel counts only where an outline was reached through it
+    return (front & ~mixed) | (mixed & ndimage.binary_dilation(front & ~mixed))
+
+
+def _glow(found: np.ndarray, deviation: np.ndarray, reg: np.ndarray, line_h: float) -> np.ndarray:
+    """A soft glow or blurred shadow round the whole text (lighter behind dark text, darker behind
+    light text) fades over several pixels, and what is left of it just beyond the mask's dilation is
+    only a few grey levels: too faint for the shadow search, but the fill carries it into the letter
+    shapes, which come back as a pale ghost. Found by its profile: the ring just beyond the dilation is
+    shaded against the text nearly all round, and the shading has faded 10-12 px out (a photo that is
+    merely lighter or darker than the estimate all round does not fade). Then the mask reaches one
+    pixel further: more only costs what the fill gets wrong in a larger hole."""
+    from scipy import ndimage
+
+    shade = deviation.mean(axis=2)
+    polarity = -float(np.sign(np.mean(shade[found])))
+    shaded = polarity * shade
+    dist = ndimage.distance_transform_edt(~found)
+    profile, share = [], []
+    for d in range(1, 13):
+        ring = (dist > d - 0.5) & (dist <= d + 0.5) & reg
+        if ring.sum() < 20:
+            break
+        profile.append(float(shaded[ring].mean()))
+        share.append(float((shaded[ring] > 2).mean()))
+    m = GLOW_MARGIN  # profile[m] is the ring at distance m + 1: the first one left out of the mask
+    if len(profile) < m + 5:
+        return np.zeros_like(found)
+    first, far = profile[m], float(np.mean(profile[-3:]))
+    if first < GLOW_MIN or share[m] < GLOW_SHARE or far > GLOW_FAR * first:
+        return np.zeros_like(found)
+    # the mask reaches out until the glow has mostly faded
+    reach, limit = m + 1, max(GLOW_LEFT_MIN, far + GLOW_LEFT * (first - far))
+    while reach < m + GLOW_EXTRA and profile[reach] > limit:
+        reach += 1
+    return (dist <= reach) & reg & ~found
 
 
 def glyph_mask(rgb: np.ndarray, quad, *, grow: float = 0.2) -> np.ndarray:
@@ -473,6 +564,7 @@ def glyph_mask_colours(rgb: np.ndarray, quad, *, grow: float = 0.2) -> tuple[np.
         band = max(1, int(round(BAND * line_h)))
         near_glyphs = ndimage.distance_transform_edt(~found) <= band
         found |= near_glyphs & (diff > BAND_DIFF * high) & reg
+    found |= _glow(found, sub - background, reg, line_h)
     out = np.zeros((h, w), bool)
     out[y0:y1, x0:x1] = found
     return out, [np.asarray(c) for c in kept]
