@@ -213,6 +213,17 @@ def refine_alpha(image: np.ndarray, alpha: np.ndarray, *, method: str = "guided"
     return out
 
 
+def _upsample_crop(small: np.ndarray, full: tuple[int, int], box: tuple[int, int, int, int]) -> np.ndarray:
+    """cv2.resize(small, full size, INTER_LINEAR)[y0:y1, x0:x1], computed for the crop only."""
+    w, h = full
+    y0, y1, x0, x1 = box
+    sx, sy = small.shape[1] / w, small.shape[0] / h
+    # resize's own sampling grid: source = (destination + 0.5) * scale - 0.5
+    matrix = np.float32([[sx, 0, (x0 + 0.5) * sx - 0.5], [0, sy, (y0 + 0.5) * sy - 0.5]])
+    return cv2.warpAffine(small, matrix, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                          borderMode=cv2.BORDER_REPLICATE)
+
+
 def estimate_foreground(image: np.ndarray, alpha: np.ndarray, *, large: int = 90, small: int = 6) -> np.ndarray:
     """Foreground colours (HxWx3 float32 in [0, 1]) by two passes of blur fusion (large then small window).
 
@@ -221,15 +232,57 @@ def estimate_foreground(image: np.ndarray, alpha: np.ndarray, *, large: int = 90
     1/15 of the window (same result within a few 1/1000, several times faster); the small pass runs at
     full resolution. Where alpha is exactly 1 blur fusion returns the photo's own colour, and where it is
     0 the colour is never seen, so the per-pixel work is done on the soft band only and the photo's
-    colours are kept elsewhere (a sharpened matte is 0 or 1 on most pixels).
+    colours are kept elsewhere (a sharpened matte is 0 or 1 on most pixels); the full-resolution
+    work is done on the band's bounding box, widened by the small window (where the small pass reads),
+    and the band's pixels are addressed by index rather than by a mask over the whole image.
     """
     img = image.astype(np.float32) / 255.0 if image.dtype == np.uint8 else image.astype(np.float32)
     a = np.clip(alpha.astype(np.float32), 0, 1)
     h, w = a.shape
     fg = img.copy()
     band = (a > 0) & (a < 1)
-    if not band.any():
+    ys, xs = np.nonzero(band)
+    if ys.size == 0:
         return fg
+    scale = max(1.0, np.sqrt(h * w / 1e6))
+    big, little = max(3, int(large * scale)), max(3, int(small * scale))
+    f = max(1, min(big // 15, h // 8, w // 8))
+    if f > 1:
+        size = (max(1, w // f), max(1, h // f))
+        img_s = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+        a_s = cv2.resize(a, size, interpolation=cv2.INTER_AREA)
+    else:
+        img_s, a_s = img, a
+    k = (max(3, round(big / f)),) * 2
+    blurred_a = cv2.blur(a_s, k)[..., None]
+    blurred_f = cv2.blur(img_s * a_s[..., None], k) / (blurred_a + 1e-5)
+    blurred_b = cv2.blur(img_s * (1 - a_s[..., None]), k) / ((1 - blurred_a) + 1e-5)
+    pad = little + 1
+    box = (max(0, ys.min() - pad), min(h, ys.max() + pad + 1), max(0, xs.min() - pad), min(w, xs.max() + pad + 1))
+    y0, y1, x0, x1 = box
+    if f > 1:
+        blurred_f = _upsample_crop(blurred_f, (w, h), box)
+        blurred_b = _upsample_crop(blurred_b, (w, h), box)
+    else:
+        blurred_f, blurred_b = blurred_f[y0:y1, x0:x1], blurred_b[y0:y1, x0:x1]
+    # contiguous copies: the band's pixels are written through flat views of the crop
+    ci, ca, cf = img[y0:y1, x0:x1], np.ascontiguousarray(a[y0:y1, x0:x1]), fg[y0:y1, x0:x1].copy()
+    idx = (ys - y0) * (x1 - x0) + (xs - x0)
+    flat = lambda x: x.reshape(-1, x.shape[-1]) if x.ndim == 3 else x.reshape(-1)  # noqa: E731
+    ab = flat(ca)[idx][:, None]
+    ib = flat(ci)[idx]
+    # first pass, on the band (elsewhere fg * a is img * a already, since a is 0 or 1 there)
+    bf = flat(blurred_f)[idx]
+    flat(cf)[idx] = np.clip(bf + ab * (ib - ab * bf - (1 - ab) * flat(blurred_b)[idx]), 0, 1)
+    # second pass with the small window, its sums taken over the first pass's result
+    kk = (little, little)
+    a3 = ca[..., None]
+    blurred_a2 = flat(cv2.blur(ca, kk))[idx][:, None]
+    blurred_f2 = flat(cv2.blur(cf * a3, kk))[idx] / (blurred_a2 + 1e-5)
+    blurred_b2 = flat(cv2.blur(blurred_b * (1 - a3), kk))[idx] / ((1 - blurred_a2) + 1e-5)
+    flat(cf)[idx] = np.clip(blurred_f2 + ab * (ib - ab * blurred_f2 - (1 - ab) * blurred_b2), 0, 1)
+    fg[y0:y1, x0:x1] = cf
+    return fg
     scale = max(1.0, np.sqrt(h * w / 1e6))
     big, little = max(3, int(large * scale)), max(3, int(small * scale))
     f = max(1, min(big // 15, h // 8, w // 8))
