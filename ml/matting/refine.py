@@ -73,7 +73,7 @@ def sharpen(alpha: np.ndarray, low: float = 0.05, high: float = 0.95) -> np.ndar
 # depend on resolution). Chosen by bench/matting.py --grid with leave-one-out (bench/RESULTS-matting.md).
 GRABCUT_DEFAULTS: dict = {
     "max_side": 320,      # GrabCut runs on a copy this large: its cost grows with pixels, its gain does not
-    "iterations": 3,
+    "iterations": 2,
     "fg": 0.9,            # alpha above this, eroded, is sure foreground
     "bg": 0.1,            # alpha below this, further than `far` from the object, is sure background
     "erode": 0.02,        # erosion of the sure foreground, fraction of the object's size
@@ -266,11 +266,11 @@ def estimate_foreground(image: np.ndarray, alpha: np.ndarray, *, large: int = 90
     else:
         blurred_f, blurred_b = blurred_f[y0:y1, x0:x1], blurred_b[y0:y1, x0:x1]
     # contiguous copies: the band's pixels are written through flat views of the crop
-    ci, ca, cf = img[y0:y1, x0:x1], np.ascontiguousarray(a[y0:y1, x0:x1]), fg[y0:y1, x0:x1].copy()
+    ca, cf = np.ascontiguousarray(a[y0:y1, x0:x1]), fg[y0:y1, x0:x1].copy()
     idx = (ys - y0) * (x1 - x0) + (xs - x0)
     flat = lambda x: x.reshape(-1, x.shape[-1]) if x.ndim == 3 else x.reshape(-1)  # noqa: E731
-    ab = flat(ca)[idx][:, None]
-    ib = flat(ci)[idx]
+    ab = a[ys, xs][:, None]
+    ib = img[ys, xs]
     # first pass, on the band (elsewhere fg * a is img * a already, since a is 0 or 1 there)
     bf = flat(blurred_f)[idx]
     flat(cf)[idx] = np.clip(bf + ab * (ib - ab * bf - (1 - ab) * flat(blurred_b)[idx]), 0, 1)
