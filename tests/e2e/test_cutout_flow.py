@@ -4,7 +4,6 @@ brush stroke and undo it, erase a stroke across the person and save: the new cut
 where the eraser went and unchanged where the undone stroke was. Set SCREENSHOT_DIR to keep
 screenshots of each page."""
 
-import os
 import re
 
 import numpy as np
@@ -13,16 +12,10 @@ from PIL import Image
 
 from gallery.models import GalleryItem, Job
 from matting.services import CUTOUT_KIND, TOUCHUP_KIND
+from tests.e2e.helpers import shot
 from tests.matting.helpers import portrait_path
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def shot(page, name):
-    folder = os.environ.get("SCREENSHOT_DIR")
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
 
 
 def alpha(item) -> np.ndarray:

@@ -11,8 +11,7 @@ from PIL import Image
 
 from gallery.models import GalleryItem, Job
 from matting.services import BACKGROUND_KIND, cutout_job_create
-from tests.e2e.test_cutout_flow import shot
-from tests.e2e.test_text_flow import login
+from tests.e2e.helpers import login, shot
 from tests.generation.conftest import _fake_server, fake_dashscope  # noqa: F401
 from tests.matting.helpers import portrait
 

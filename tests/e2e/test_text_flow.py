@@ -8,6 +8,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from gallery.models import GalleryItem, Job
+from tests.e2e.helpers import drag, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -19,26 +20,6 @@ def poster(path):
     for y in range(0, 500, 4):
         draw.line((0, y, 800, y), fill=(38 + y // 25, 52 + y // 30, 78))
     image.save(path)
-
-
-def login(page, username, password):
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", username)
-    page.fill("input[name=password]", password)
-    page.click("form[action='/accounts/login/'] button[type=submit]")
-    page.wait_for_url(re.compile(r"^https?://[^/]+/$"))
-
-
-def drag(page, selector, start, end):
-    """Drags across the element from start to end, given as fractions of its size."""
-    box = page.locator(selector).bounding_box()
-    page.mouse.move(box["x"] + box["width"] * start[0], box["y"] + box["height"] * start[1])
-    page.mouse.down()
-    for step in range(1, 6):
-        f = step / 5
-        page.mouse.move(box["x"] + box["width"] * (start[0] + (end[0] - start[0]) * f),
-                        box["y"] + box["height"] * (start[1] + (end[1] - start[1]) * f))
-    page.mouse.up()
 
 
 def test_draw_a_box_type_chinese_and_see_it_read_back(page, live_server, make_user, tmp_path):

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from gallery.models import GalleryItem, Job
-from tests.e2e.test_text_flow import drag, login
+from tests.e2e.helpers import drag, login
 from tests.generation.conftest import _fake_server, fake_dashscope  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
