@@ -6,11 +6,16 @@ its maximum, ImageNet mean/std; of the seven outputs the first (d1) is the mask,
 resized back to the input size (rembg: 8-bit, Lanczos; here: float, bilinear). Options beyond rembg: ``flip`` averages the prediction of the mirrored
 image (test-time augmentation) and ``size`` runs the network at another size (square, or the longer
 side with ``keep_aspect``; the graph's axes are made dynamic at load). ``rembg_resize`` reproduces rembg's 8-bit Lanczos upsampling of the mask.
+
+Runtime: OpenVINO when it is installed (the same ONNX file, the same outputs within 1e-4, and about a
+quarter less CPU per inference than onnxruntime on these machines: bench/RESULTS-matting.md, Speed),
+else onnxruntime; ``runtime`` picks one explicitly.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +28,15 @@ U2NETP_FILE = "u2netp.onnx"
 U2NETP_MD5 = "8e83ca70e441ab06c318d82300c84806"
 _MEAN = np.array([0.485, 0.456, 0.406], np.float32)
 _STD = np.array([0.229, 0.224, 0.225], np.float32)
+RUNTIMES = ("openvino", "onnxruntime")
+
+
+def default_runtime() -> str:
+    try:
+        import openvino  # noqa: F401
+    except ImportError:
+        return "onnxruntime"
+    return "openvino"
 
 
 def _dynamic_axes(model_bytes: bytes) -> bytes:
@@ -47,15 +61,62 @@ def md5_of(path: Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+class _OnnxRuntimeRunner:
+    """d1 (Nx1xHxW) for an input batch, through onnxruntime."""
+
+    def __init__(self, model_bytes: bytes, threads: int | None) -> None:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        # Idle worker threads sleep instead of busy-waiting: the worker shares its cores with the web
+        # process and other jobs, which spinning would starve (bench/RESULTS-matting.md, Speed).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+        self.session = ort.InferenceSession(_dynamic_axes(model_bytes), options, providers=["CPUExecutionProvider"])
+        self.input_name = self.session.get_inputs()[0].name
+        self.output_name = self.session.get_outputs()[0].name
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        # Only d1 is asked for: onnxruntime then skips the side outputs' upsampling.
+        return self.session.run([self.output_name], {self.input_name: x})[0]
+
+
+class _OpenVinoRunner:
+    """d1 (Nx1xHxW) for an input batch, through OpenVINO: the graph is compiled once per input shape
+    (320x320 in the app; the benchmark also tries other sizes and a flipped pair)."""
+
+    def __init__(self, path: Path, threads: int | None) -> None:
+        import openvino as ov
+
+        self.core = ov.Core()
+        self.model = self.core.read_model(str(path))
+        self.config = {"PERFORMANCE_HINT": "LATENCY"}
+        if threads:
+            self.config["INFERENCE_NUM_THREADS"] = int(threads)
+        self.compiled: dict = {}
+        # an infer request is not safe to share between threads; the worker may run jobs in several
+        self.lock = threading.Lock()
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        with self.lock:
+            entry = self.compiled.get(x.shape)
+            if entry is None:
+                self.model.reshape(list(x.shape))
+                compiled = self.core.compile_model(self.model, "CPU", self.config)
+                entry = self.compiled[x.shape] = (compiled.create_infer_request(), compiled.outputs[0])
+            request, output = entry
+            return np.array(request.infer({0: x})[output], copy=True)
+
+
 class U2NetpMatter(Matter):
     name = "u2netp"
 
     def __init__(self, *, weights_dir=None, device: str = "cpu", path: Path | str | None = None,
                  size: int = 320, flip: bool = False, threads: int | None = None,
-                 rembg_resize: bool = False, keep_aspect: bool = False) -> None:
+                 rembg_resize: bool = False, keep_aspect: bool = False, runtime: str | None = None) -> None:
         super().__init__(weights_dir=weights_dir, device=device)
-        import onnxruntime as ort
-
         if path is None:
             # The shipped copy is the default; a weights_dir holding its own u2netp.onnx wins.
             candidate = self.weights_dir / U2NETP_FILE if self.weights_dir is not None else None
@@ -67,16 +128,13 @@ class U2NetpMatter(Matter):
         found = hashlib.md5(data).hexdigest()
         if found != U2NETP_MD5:
             raise ChecksumMismatchError(f"{self.path} has md5 {found}, expected {U2NETP_MD5} (the file rembg ships)")
-        options = ort.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
-        # Idle worker threads sleep instead of busy-waiting: the worker shares its cores with the web
-        # process and other jobs, which spinning would starve (bench/RESULTS-matting.md, Speed).
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        options.add_session_config_entry("session.inter_op.allow_spinning", "0")
-        self.session = ort.InferenceSession(_dynamic_axes(data), options, providers=["CPUExecutionProvider"])
-        self.input_name = self.session.get_inputs()[0].name
-        self._outputs = [o.name for o in self.session.get_outputs()]
+        self.runtime = runtime or default_runtime()
+        if self.runtime not in RUNTIMES:
+            raise ValueError(f"unknown runtime {self.runtime!r}; use one of {', '.join(RUNTIMES)}")
+        if self.runtime == "openvino":
+            self._infer = _OpenVinoRunner(self.path, threads)
+        else:
+            self._infer = _OnnxRuntimeRunner(data, threads)
         self.size, self.flip, self.rembg_resize, self.keep_aspect = size, flip, rembg_resize, keep_aspect
 
     def network_size(self, width: int, height: int) -> tuple[int, int]:
@@ -96,8 +154,7 @@ class U2NetpMatter(Matter):
         x = self._tensor(image)
         if self.flip:
             x = np.concatenate([x, x[..., ::-1]], 0)
-        # Only d1 is asked for: onnxruntime then skips the side outputs' upsampling.
-        d1 = self.session.run(self._outputs[:1], {self.input_name: np.ascontiguousarray(x)})[0][:, 0]
+        d1 = self._infer(np.ascontiguousarray(x))[:, 0]
         pred = d1[0] if not self.flip else (d1[0] + d1[1][:, ::-1]) / 2
         lo, hi = float(pred.min()), float(pred.max())
         return ((pred - lo) / max(hi - lo, 1e-6)).astype(np.float32)

@@ -31,6 +31,23 @@ def test_shipped_model_is_the_known_file():
     assert (MODELS_DIR / "LICENSE-u2netp.txt").is_file()
 
 
+def test_openvino_and_onnxruntime_give_the_same_matte(portrait):
+    # the app runs the shipped ONNX file through OpenVINO when it is installed (less CPU per photo)
+    pytest.importorskip("openvino")
+    ov = U2NetpMatter(runtime="openvino")
+    ort = U2NetpMatter(runtime="onnxruntime")
+    assert np.abs(ov.raw_mask(portrait) - ort.raw_mask(portrait)).max() < 1e-3
+    # another input shape (a flipped pair at 448) is compiled on demand, with the same result
+    ov448 = U2NetpMatter(runtime="openvino", size=448, flip=True)
+    ort448 = U2NetpMatter(runtime="onnxruntime", size=448, flip=True)
+    assert np.abs(ov448.raw_mask(portrait) - ort448.raw_mask(portrait)).max() < 1e-3
+
+
+def test_unknown_runtime_is_refused():
+    with pytest.raises(ValueError, match="runtime"):
+        U2NetpMatter(runtime="tensorrt")
+
+
 def test_portrait_cutout_is_opaque_on_the_person_and_clear_in_the_corners(matter, portrait):
     result = pipeline.cutout(matter, portrait)
     assert result.engine == "u2netp"
