@@ -25,19 +25,21 @@ remove_text, method "default": a membrane fill, then shifted texture. The masked
 solution of Laplace's equation with the unmasked rim as boundary values (one sparse LU solve per
 connected group of masked pixels: exact, no smear along a marching front as with Telea). Then, glyph
 by glyph, where the rim around it is textured and a shifted copy of the neighbourhood predicts the
-rim well (bricks, stripes, lines), that copy is blended in seamlessly (copy plus the membrane fill of
-the rim difference, as in Poisson cloning). Where no single shift fits but the rim is textured all
-round (its median high-pass energy is high: knit, grass, hair, not one edge crossing it) and the
-glyph group is big enough to show as a smooth blob in the letters' shape, exemplar tiles carry the
-texture through it, from the rim inwards: each tile is the unmasked patch nearby whose brightness
-best matches what is already known or filled where the tile overlaps it (OpenCV matchTemplate with a
-weight mask; the membrane fill, weighted low, guides the tiles deep inside), overlapping tiles are
-averaged with tent weights, and only the tiles' detail (minus a Gaussian blur), at 0.8 of its
-strength, goes on the membrane fill, which keeps the shading. Texture that does not line up with the
-lost one doubles the error where it is added, hence the gate and the reduced gain (27.89 dB / 0.772
-against 27.95 / 0.778 for the membrane alone; the letters on tr_014's knit no longer show as smooth
-blobs). Mirrored high-pass detail (texture synthesis without matching) was tried and lowered both
-PSNR and SSIM, so it is not used. "telea" and "ns" are OpenCV's (the baselines)."""
+rim well (bricks, stripes, lines), that copy is blended in seamlessly (copy plus the membrane fill
+of the rim difference, as in Poisson cloning). Where no single shift fits, big glyph groups (1500+
+px, which a smooth fill leaves as blobs in the letters' shape) are judged in pieces along the line,
+each on the rim round it: where that rim is a texture (fine detail strong on most of it, as strong
+as the coarser variation, spread evenly, in one family of colours: knit, grass, hair, denim; not a
+logo, a badge or folds of a suit), exemplar tiles carry the texture through the piece from the rim
+inwards. Each tile is the unmasked patch nearby whose brightness best matches what is already known
+or filled where the tile overlaps it (OpenCV matchTemplate with a weight mask; the membrane fill,
+weighted low, guides tiles deep inside); overlapping tiles are averaged with tent weights, and only
+the tiles' detail (minus their own Gaussian-blurred mean), at 0.8 of its strength, goes on the
+membrane fill, which keeps the shading. Texture that does not line up with the lost one doubles the
+error where it is added, hence the gate and the reduced gain (27.87 dB / 0.772 against 27.95 / 0.778
+for the membrane and shifts alone; the letters on tr_014's knit no longer show as smooth blobs).
+Mirrored high-pass detail (texture synthesis without matching) was tried and lowered both PSNR and
+SSIM, so it is not used. "telea" and "ns" are OpenCV's (the baselines)."""
 
 from __future__ import annotations
 
@@ -75,14 +77,19 @@ GLOW_FAR = 0.25    # ... and has faded to this share of that 10-12 px out
 GLOW_LEFT = 0.5   # ... then the mask reaches out until this share of it is left
 GLOW_LEFT_MIN = 2.5  # ... or this many grey levels
 GLOW_EXTRA = 4    # ... but at most this many pixels further
-TEXTURE_MIN = 80.0    # exemplar fill where the rim's median high-pass energy (summed over channels) exceeds this
+TEXTURE_MIN = 80.0    # exemplar tiles where the rim's median high-pass energy (summed over channels) exceeds this
 TEXTURE_AREA = 1500   # ... on components at least this big (thin strokes filled smoothly do not show)
 TEXTURE_BLUR = 2.0    # ... high pass: the image minus its Gaussian blur of this sigma
+TEXTURE_COARSE = 8.0  # ... coarser variation: that blur minus one of this sigma
+TEXTURE_FINE = 0.25   # ... the rim's median fine energy is at least this share of its median coarse one
+TEXTURE_EVEN = 6.0    # ... and its mean at most this many times its median (not a few strong edges)
+TEXTURE_HUES = 48.0   # ... and its colours minus their grey spread less than this (std summed over channels)
+TEXTURE_PIECE_MIN = 32  # ... judged and filled in pieces along the line about as long as it is thick, at least this
 TEXTURE_PATCH = 15    # exemplar tiles: side in pixels
 TEXTURE_STEP = 10     # ... centres this far apart (the overlap is what the next tile is matched on)
 TEXTURE_GUIDE = 0.2   # ... the membrane fill counts this much in the match where nothing is known yet
 TEXTURE_REACH = (24, 48)  # ... sources searched this far around a tile (scaled with the hole's depth)
-TEXTURE_DETAIL = 3.0  # ... the tiles' detail (minus a Gaussian blur of this sigma) goes on the membrane fill
+TEXTURE_DETAIL = 6.0  # ... the tiles' detail (minus a Gaussian blur of this sigma) goes on the membrane fill
 TEXTURE_GAIN = 0.8    # ... times this
 
 
@@ -133,22 +140,38 @@ def _bbox(mask: np.ndarray, pad: int):
 SHIFT_TAU = 0.35    # copy shifted texture where it predicts the rim this much better than its variance
 
 
-def _masked_blur(src: np.ndarray, mask: np.ndarray) -> np.ndarray:
+def _masked_blur(src: np.ndarray, mask: np.ndarray, sigma: float) -> np.ndarray:
     """Gaussian blur of the unmasked pixels only (the text would otherwise bleed into the rim's detail)."""
     import cv2
 
     known = (~mask).astype(np.float32)
-    num = cv2.GaussianBlur(src.astype(np.float32) * known[..., None], (0, 0), TEXTURE_BLUR)
-    den = cv2.GaussianBlur(known, (0, 0), TEXTURE_BLUR)
+    num = cv2.GaussianBlur(src.astype(np.float32) * known[..., None], (0, 0), sigma)
+    den = cv2.GaussianBlur(known, (0, 0), sigma)
     return num / np.maximum(den, 1e-3)[..., None]
 
 
-def _rim_texture(src: np.ndarray, ring: np.ndarray, y0: int, x0: int, blurred: np.ndarray) -> float:
-    """Median high-pass energy of the `ring` pixels (placed at y0, x0)."""
+def _textured_rim(src: np.ndarray, mask: np.ndarray, ring: np.ndarray, y0: int, x0: int) -> bool:
+    """Whether the `ring` pixels (placed at y0, x0) are a texture the membrane would show up as a
+    smooth blob: fine detail (high pass) strong on most of them, as strong as the coarser variation,
+    and spread evenly, in colours of one family. A few strong edges (a logo, folds of a suit), soft
+    blurred shapes or several distinct hues (a badge on a suit) are not texture: tiles copied from
+    them draw pieces of edges or of other things into the hole, which OCR may read again."""
+    h, w = mask.shape
     ry, rx = np.nonzero(ring)
-    detail = src[y0 + ry, x0 + rx] - blurred[y0 + ry, x0 + rx]
-    # the median: texture all round the glyph, not one edge crossing its rim
-    return float(np.median((detail ** 2).sum(axis=1)))
+    # blurred round the ring only: blurring the whole photo cost more than the rest of the test
+    margin = int(3 * TEXTURE_COARSE) + 1
+    Y0, X0 = max(0, y0 + ry.min() - margin), max(0, x0 + rx.min() - margin)
+    Y1, X1 = min(h, y0 + ry.max() + margin + 1), min(w, x0 + rx.max() + margin + 1)
+    area, known = src[Y0:Y1, X0:X1], mask[Y0:Y1, X0:X1]
+    fine_blur, coarse_blur = _masked_blur(area, known, TEXTURE_BLUR), _masked_blur(area, known, TEXTURE_COARSE)
+    ry, rx = y0 + ry - Y0, x0 + rx - X0
+    colours = area[ry, rx]
+    fine = ((colours - fine_blur[ry, rx]) ** 2).sum(axis=1)
+    coarse = ((fine_blur[ry, rx] - coarse_blur[ry, rx]) ** 2).sum(axis=1)
+    level = float(np.median(fine))
+    hues = float((colours - colours.mean(axis=1, keepdims=True)).std(axis=0).sum())
+    return (level > TEXTURE_MIN and level >= TEXTURE_FINE * float(np.median(coarse))
+            and float(fine.mean()) <= TEXTURE_EVEN * level and hues < TEXTURE_HUES)
 
 
 def _tile_centres(todo: np.ndarray, known: np.ndarray) -> list[tuple[int, int]]:
@@ -238,8 +261,32 @@ def _exemplar_fill(src: np.ndarray, mask: np.ndarray, comp: np.ndarray, y0: int,
         grey[win][need] = img[win][need].mean(axis=1)
     # the membrane keeps the shading (the best guess of the brightness there); the tiles add their detail
     region = todo & (weights > 0)
-    detail = img - cv2.GaussianBlur(img, (0, 0), TEXTURE_DETAIL)
+    # the tiles' own mean, not blurred with the photo round the hole: that would draw the letters'
+    # outline where the tiles are brighter or darker than the rim
+    inside = region.astype(np.float32)
+    local_mean = cv2.GaussianBlur(img * inside[..., None], (0, 0), TEXTURE_DETAIL) / np.maximum(
+        cv2.GaussianBlur(inside, (0, 0), TEXTURE_DETAIL), 1e-3)[..., None]
+    detail = img - local_mean
     out[Y0:Y1, X0:X1][region] = membrane[region] + TEXTURE_GAIN * detail[region]
+
+
+def _pieces_along(comp: np.ndarray) -> list[np.ndarray]:
+    """A glyph group cut across its longer side into pieces about as long as it is thick: a group
+    of several letters crosses several backgrounds (knit, then a smooth face, then a blurred
+    railing), and each piece is judged on the rim round it."""
+    ys, xs = np.nonzero(comp)
+    along = xs if np.ptp(xs) >= np.ptp(ys) else ys
+    length = max(TEXTURE_PIECE_MIN, min(np.ptp(xs), np.ptp(ys)) + 1)
+    count = max(1, int(round((np.ptp(along) + 1) / length)))
+    edges = np.linspace(along.min(), along.max() + 1, count + 1)
+    pieces = []
+    for a, b in zip(edges[:-1], edges[1:]):
+        piece = np.zeros_like(comp)
+        inside = (along >= a) & (along < b)
+        piece[ys[inside], xs[inside]] = True
+        if piece.any():
+            pieces.append(piece)
+    return pieces
 
 
 def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray, texture_fill: bool = True) -> None:
@@ -252,7 +299,6 @@ def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray, texture_fill
 
     h, w = mask.shape
     labels, _count = ndimage.label(mask)
-    blurred = None
     for k, sl in enumerate(ndimage.find_objects(labels), start=1):
         if sl is None:
             continue
@@ -295,11 +341,11 @@ def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray, texture_fill
                 if best_cost is None or cost < best_cost:
                     best, best_cost = (dy, dx), cost
         if best is None or best_cost > SHIFT_TAU * 2 * variance:
-            if texture_fill:
-                if blurred is None:
-                    blurred = _masked_blur(src, mask)
-                if _rim_texture(src, ring, y0, x0, blurred) > TEXTURE_MIN and comp.sum() >= TEXTURE_AREA:
-                    _exemplar_fill(src, mask, comp, y0, x0, out)
+            if texture_fill and comp.sum() >= TEXTURE_AREA:
+                for piece in _pieces_along(comp):
+                    piece_ring = ndimage.binary_dilation(piece, iterations=3) & ~mask[y0:y1, x0:x1]
+                    if piece_ring.sum() >= 8 and _textured_rim(src, mask, piece_ring, y0, x0):
+                        _exemplar_fill(src, mask, piece, y0, x0, out)
             continue
         dy, dx = best
         region = np.zeros((y1 - y0, x1 - x0), bool)
