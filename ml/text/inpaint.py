@@ -85,10 +85,13 @@ TEXTURE_FINE = 0.25   # ... the rim's median fine energy is at least this share 
 TEXTURE_EVEN = 6.0    # ... and its mean at most this many times its median (not a few strong edges)
 TEXTURE_HUES = 48.0   # ... and its colours minus their grey spread less than this (std summed over channels)
 TEXTURE_PIECE_MIN = 32  # ... judged and filled in pieces along the line about as long as it is thick, at least this
-TEXTURE_PATCH = 15    # exemplar tiles: side in pixels
-TEXTURE_STEP = 10     # ... centres this far apart (the overlap is what the next tile is matched on)
+TEXTURE_PATCH = 15    # exemplar tiles: side in pixels, at least
+TEXTURE_PATCH_SHARE = 0.2  # ... or this share of the piece's thickness (bigger letters, fewer tiles), at most
+TEXTURE_PATCH_MAX = 25  # ... this
+TEXTURE_STEP = 2 / 3  # ... centres this share of a side apart (the overlap is what the next tile is matched on)
 TEXTURE_GUIDE = 0.2   # ... the membrane fill counts this much in the match where nothing is known yet
-TEXTURE_REACH = (24, 48)  # ... sources searched this far around a tile (scaled with the hole's depth)
+TEXTURE_REACH = (24, 56)  # ... sources searched this far around a tile (scaled with the hole's depth)
+TEXTURE_REFINE = 2    # ... at half size, then at full size this many pixels round the best match
 TEXTURE_DETAIL = 6.0  # ... the tiles' detail (minus a Gaussian blur of this sigma) goes on the membrane fill
 TEXTURE_GAIN = 0.8    # ... times this
 
@@ -174,41 +177,64 @@ def _textured_rim(src: np.ndarray, mask: np.ndarray, ring: np.ndarray, y0: int, 
             and float(fine.mean()) <= TEXTURE_EVEN * level and hues < TEXTURE_HUES)
 
 
-def _tile_centres(todo: np.ndarray, known: np.ndarray) -> list[tuple[int, int]]:
-    """Centres of TEXTURE_PATCH tiles on a TEXTURE_STEP grid covering the `todo` pixels, nearest the
-    known photo first (onion peel: every tile then overlaps something already there to match)."""
+def _tile_centres(todo: np.ndarray, known: np.ndarray, patch: int) -> list[tuple[int, int]]:
+    """Centres of `patch`-sided tiles on a grid covering the `todo` pixels, nearest the known photo
+    first (onion peel: every tile then overlaps something already there to match)."""
     import cv2
-    from scipy import ndimage
 
-    half = TEXTURE_PATCH // 2
+    half = patch // 2
+    step = max(2, int(round(TEXTURE_STEP * patch)))
     height, width = todo.shape
     ys, xs = np.nonzero(todo)
-    gy = np.clip(np.arange(ys.min(), ys.max() + 1 + TEXTURE_STEP, TEXTURE_STEP), half, height - half - 1)
-    gx = np.clip(np.arange(xs.min(), xs.max() + 1 + TEXTURE_STEP, TEXTURE_STEP), half, width - half - 1)
+    gy = np.clip(np.arange(ys.min(), ys.max() + 1 + step, step), half, height - half - 1)
+    gx = np.clip(np.arange(xs.min(), xs.max() + 1 + step, step), half, width - half - 1)
     cy, cx = (a.ravel() for a in np.meshgrid(gy, gx, indexing="ij"))
-    touches = cv2.boxFilter(todo.astype(np.float32), -1, (TEXTURE_PATCH, TEXTURE_PATCH), normalize=False) > 0.5
+    touches = cv2.boxFilter(todo.astype(np.float32), -1, (patch, patch), normalize=False) > 0.5
     cy, cx = cy[touches[cy, cx]], cx[touches[cy, cx]]
-    depth = ndimage.distance_transform_edt(~known)
+    depth = cv2.distanceTransform((~known).astype(np.uint8), cv2.DIST_L2, 5)
     order = np.argsort(depth[cy, cx], kind="stable")
     return [(int(cy[i]), int(cx[i])) for i in order]
 
 
-def _best_source(grey: np.ndarray, templ: np.ndarray, weight: np.ndarray, bad: np.ndarray, ty: int, tx: int,
-                 reach: int):
+_EXCLUDED = np.float32(3e38)  # the match score of a source tile that is not allowed
+
+
+def _best_source(grey: np.ndarray, small_grey: np.ndarray, templ: np.ndarray, weight: np.ndarray, bad: np.ndarray,
+                 ty: int, tx: int, reach: int):
     """Top-left corner of the tile within `reach` of (ty, tx) that best matches `templ` (weighted
-    squared difference), among the tiles not marked `bad`; None when there is none."""
+    squared difference), among the tiles not marked `bad`; None when there is none. Searched on
+    `small_grey` (`grey` at half size), then refined nearby at full size: the full search was most of
+    the fill's time. Only the template changes as tiles are placed, and only in the hole, where no
+    source tile lies: the half-size copy is made once."""
     import cv2
 
-    half = TEXTURE_PATCH // 2
+    half = templ.shape[0] // 2
     height, width = grey.shape
-    sy0, sy1 = max(0, ty - reach - half), min(height, ty + reach + half + 1)
-    sx0, sx1 = max(0, tx - reach - half), min(width, tx + reach + half + 1)
-    score = cv2.matchTemplate(grey[sy0:sy1, sx0:sx1], templ, cv2.TM_SQDIFF, mask=weight)
-    score[bad[sy0 + half:sy1 - half, sx0 + half:sx1 - half]] = np.inf
-    if not np.isfinite(score.min()):
+    sy0, sx0 = max(0, ty - reach - half) & ~1, max(0, tx - reach - half) & ~1
+    sy1, sx1 = min(height, ty + reach + half + 1), min(width, tx + reach + half + 1)
+    side = (templ.shape[0] + 1) // 2
+    small_area = small_grey[sy0 // 2:sy1 // 2, sx0 // 2:sx1 // 2]
+    if min(small_area.shape) < side:
         return None
-    by, bx = np.unravel_index(int(np.argmin(score)), score.shape)
-    return sy0 + by, sx0 + bx
+    small_weight = cv2.resize(weight, (side, side), interpolation=cv2.INTER_AREA)
+    small_templ = cv2.resize(templ * weight, (side, side), interpolation=cv2.INTER_AREA) / np.maximum(small_weight, 1e-6)
+    coarse = cv2.matchTemplate(small_area, small_templ, cv2.TM_SQDIFF, mask=small_weight)
+    allowed = bad[sy0 + half:sy1 - half, sx0 + half:sx1 - half]
+    coarse[allowed[::2, ::2][:coarse.shape[0], :coarse.shape[1]]] = _EXCLUDED
+    low, _high, (cx, cy), _at = cv2.minMaxLoc(coarse)
+    if low >= _EXCLUDED:
+        return None
+    # refined at full size within a few pixels of the half-size match
+    ry0, rx0 = max(0, 2 * cy - TEXTURE_REFINE), max(0, 2 * cx - TEXTURE_REFINE)
+    ry1 = min(allowed.shape[0], 2 * cy + TEXTURE_REFINE + 1)
+    rx1 = min(allowed.shape[1], 2 * cx + TEXTURE_REFINE + 1)
+    fine = cv2.matchTemplate(grey[sy0 + ry0:sy0 + ry1 + 2 * half, sx0 + rx0:sx0 + rx1 + 2 * half], templ,
+                             cv2.TM_SQDIFF, mask=weight)
+    fine[allowed[ry0:ry1, rx0:rx1]] = _EXCLUDED
+    low, _high, (bx, by), _at = cv2.minMaxLoc(fine)
+    if low >= _EXCLUDED:
+        return sy0 + 2 * cy, sx0 + 2 * cx
+    return sy0 + ry0 + by, sx0 + rx0 + bx
 
 
 def _exemplar_fill(src: np.ndarray, mask: np.ndarray, comp: np.ndarray, y0: int, x0: int, out: np.ndarray) -> None:
@@ -220,22 +246,26 @@ def _exemplar_fill(src: np.ndarray, mask: np.ndarray, comp: np.ndarray, y0: int,
     from scipy import ndimage
 
     h, w = mask.shape
-    half = TEXTURE_PATCH // 2
-    depth = float(ndimage.distance_transform_edt(np.pad(comp, 1)).max())
-    reach = int(np.clip(2 * depth + TEXTURE_PATCH, *TEXTURE_REACH))
+    ys, xs = np.nonzero(comp)
+    thickness = min(np.ptp(ys), np.ptp(xs)) + 1
+    patch = int(np.clip(TEXTURE_PATCH_SHARE * thickness, TEXTURE_PATCH, TEXTURE_PATCH_MAX)) | 1
+    half = patch // 2
+    depth = float(cv2.distanceTransform(np.pad(comp, 1).astype(np.uint8), cv2.DIST_L2, 5).max())
+    reach = int(np.clip(2 * depth + patch, *TEXTURE_REACH))
     ch, cw = comp.shape
     Y0, Y1 = max(0, y0 - reach - half), min(h, y0 + ch + reach + half)
     X0, X1 = max(0, x0 - reach - half), min(w, x0 + cw + reach + half)
     img = out[Y0:Y1, X0:X1].astype(np.float32)
     membrane = img.copy()
-    # tiles are matched on brightness alone (a third of the work of matching colours)
+    # tiles are matched on brightness alone (a third of the work of matching colours); where nothing
+    # is filled yet, `grey` still holds the membrane fill, which guides the match there (weighted low)
     grey = img.mean(axis=2)
-    grey_membrane = grey.copy()
+    small_grey = cv2.resize(grey, (grey.shape[1] // 2, grey.shape[0] // 2), interpolation=cv2.INTER_AREA)
     todo = np.zeros(img.shape[:2], bool)
     todo[y0 - Y0:y0 - Y0 + ch, x0 - X0:x0 - X0 + cw] = comp
     hole = ndimage.binary_dilation(mask[Y0:Y1, X0:X1])
     # a source tile lies wholly on unmasked pixels of the photo (no text, no fill copied again)
-    bad = cv2.boxFilter(hole.astype(np.float32), -1, (TEXTURE_PATCH, TEXTURE_PATCH), normalize=False,
+    bad = cv2.boxFilter(hole.astype(np.float32), -1, (patch, patch), normalize=False,
                         borderType=cv2.BORDER_CONSTANT) > 0.5
     bad[:half] = bad[-half:] = True
     bad[:, :half] = bad[:, -half:] = True
@@ -243,22 +273,25 @@ def _exemplar_fill(src: np.ndarray, mask: np.ndarray, comp: np.ndarray, y0: int,
     tent = np.outer(*(2 * [1.0 - np.abs(np.arange(-half, half + 1)) / (half + 1)])).astype(np.float32)
     total = np.zeros(img.shape, np.float32)
     weights = np.zeros(img.shape[:2], np.float32)
-    for ty, tx in _tile_centres(todo, ~hole):
+    filled = ~hole
+    pending = todo.copy()
+    for ty, tx in _tile_centres(todo, ~hole, patch):
         win = (slice(ty - half, ty + half + 1), slice(tx - half, tx + half + 1))
-        need = todo[win] & hole[win]
-        filled = ~hole[win] | (weights[win] > 0)
-        if not (need & ~filled).any():
+        if not pending[win].any():
             continue
-        weight = np.where(filled, 1.0, TEXTURE_GUIDE).astype(np.float32)
-        templ = np.where(filled, grey[win], grey_membrane[win])
-        corner = _best_source(grey, templ, weight, bad, ty, tx, reach)
+        weight = np.where(filled[win], np.float32(1.0), np.float32(TEXTURE_GUIDE))
+        corner = _best_source(grey, small_grey, grey[win], weight, bad, ty, tx, reach)
         if corner is None:
             continue
-        source = img[corner[0]:corner[0] + TEXTURE_PATCH, corner[1]:corner[1] + TEXTURE_PATCH]
-        total[win][need] += tent[need][:, None] * source[need]
-        weights[win][need] += tent[need]
+        need = todo[win]
+        source = img[corner[0]:corner[0] + patch, corner[1]:corner[1] + patch]
+        share = tent * need
+        total[win] += share[..., None] * source
+        weights[win] += share
         img[win][need] = total[win][need] / weights[win][need][:, None]
         grey[win][need] = img[win][need].mean(axis=1)
+        filled[win] |= need
+        pending[win] &= ~need
     # the membrane keeps the shading (the best guess of the brightness there); the tiles add their detail
     region = todo & (weights > 0)
     # the tiles' own mean, not blurred with the photo round the hole: that would draw the letters'
