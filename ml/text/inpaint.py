@@ -94,6 +94,7 @@ TEXTURE_REACH = (24, 56)  # ... sources searched this far around a tile (scaled 
 TEXTURE_REFINE = 2    # ... at half size, then at full size this many pixels round the best match
 TEXTURE_DETAIL = 6.0  # ... the tiles' detail (minus a Gaussian blur of this sigma) goes on the membrane fill
 TEXTURE_GAIN = 0.8    # ... times this
+_EXCLUDED = np.float32(3e38)  # the match score of a source tile that is not allowed
 
 
 # --- membrane (harmonic) fill -------------------------------------------------------------------
@@ -142,6 +143,8 @@ def _bbox(mask: np.ndarray, pad: int):
 
 SHIFT_TAU = 0.35    # copy shifted texture where it predicts the rim this much better than its variance
 
+
+# --- texture that no single shift predicts: exemplar tiles ----------------------------------------
 
 def _masked_blur(src: np.ndarray, mask: np.ndarray, sigma: float) -> np.ndarray:
     """Gaussian blur of the unmasked pixels only (the text would otherwise bleed into the rim's detail)."""
@@ -194,9 +197,6 @@ def _tile_centres(todo: np.ndarray, known: np.ndarray, patch: int) -> list[tuple
     depth = cv2.distanceTransform((~known).astype(np.uint8), cv2.DIST_L2, 5)
     order = np.argsort(depth[cy, cx], kind="stable")
     return [(int(cy[i]), int(cx[i])) for i in order]
-
-
-_EXCLUDED = np.float32(3e38)  # the match score of a source tile that is not allowed
 
 
 def _best_source(grey: np.ndarray, small_grey: np.ndarray, templ: np.ndarray, weight: np.ndarray, bad: np.ndarray,
@@ -327,7 +327,9 @@ def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray, texture_fill
     the glyph is filled with a shifted copy of its neighbourhood, blended seamlessly (the copy plus
     the membrane fill of the rim difference, as in Poisson cloning). The shift is the one whose copy
     best matches the rim of unmasked pixels around the glyph; if even the best match is poor next to
-    the rim's own variation (unpredictable texture, smooth areas), the membrane fill stays."""
+    the rim's own variation (unpredictable texture, smooth areas), the membrane fill stays, except
+    on big glyph groups, piece by piece, where the rim is a texture (knit, grass, hair): there
+    exemplar tiles' detail goes on it (_exemplar_fill; `texture_fill` False leaves that out)."""
     from scipy import ndimage
 
     h, w = mask.shape
