@@ -36,7 +36,7 @@ or filled where the tile overlaps it (OpenCV matchTemplate with a weight mask; t
 weighted low, guides tiles deep inside); overlapping tiles are averaged with tent weights, and only
 the tiles' detail (minus their own Gaussian-blurred mean), at 0.8 of its strength, goes on the
 membrane fill, which keeps the shading. Texture that does not line up with the lost one doubles the
-error where it is added, hence the gate and the reduced gain (27.87 dB / 0.772 against 27.95 / 0.778
+error where it is added, hence the gate and the reduced gain (27.87 dB / 0.773 against 27.95 / 0.778
 for the membrane and shifts alone; the letters on tr_014's knit no longer show as smooth blobs).
 Mirrored high-pass detail (texture synthesis without matching) was tried and lowered both PSNR and
 SSIM, so it is not used. "telea" and "ns" are OpenCV's (the baselines)."""
@@ -82,7 +82,7 @@ TEXTURE_AREA = 1500   # ... on components at least this big (thin strokes filled
 TEXTURE_BLUR = 2.0    # ... high pass: the image minus its Gaussian blur of this sigma
 TEXTURE_COARSE = 8.0  # ... coarser variation: that blur minus one of this sigma
 TEXTURE_FINE = 0.25   # ... the rim's median fine energy is at least this share of its median coarse one
-TEXTURE_EVEN = 6.0    # ... and its mean at most this many times its median (not a few strong edges)
+TEXTURE_EVEN = 9.0    # ... and its mean at most this many times its median (not a few strong edges)
 TEXTURE_HUES = 48.0   # ... and its colours minus their grey spread less than this (std summed over channels)
 TEXTURE_PIECE_MIN = 32  # ... judged and filled in pieces along the line about as long as it is thick, at least this
 TEXTURE_PATCH = 15    # exemplar tiles: side in pixels, at least
