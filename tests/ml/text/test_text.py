@@ -298,3 +298,52 @@ def test_light_glow_of_red_text_in_a_photo_is_masked(ppocr):
     paler = (out - np.asarray(clean, np.float64))[y0:y1, x0:x1].mean(axis=2)
     glyphs = m[y0:y1, x0:x1]
     assert abs(paler[glyphs].mean()) < 2.5, paler[glyphs].mean()  # +9.6 grey levels before the glow was looked for
+
+
+def _knit(width=640, height=300):
+    # rows of slanted stitches whose phase wanders across the picture, with grain: a strong texture
+    # that no single shift of the neighbourhood reproduces (a knitted scarf, tr_014)
+    from scipy import ndimage
+
+    rng = np.random.default_rng(7)
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float64)
+    wobble = ndimage.gaussian_filter(rng.normal(0, 1, (height, width)), 12) * 40
+    stitches = np.sin((xx + 0.6 * np.abs((yy % 9) - 4.5)) * 2 * np.pi / 7 + wobble)
+    rows = np.sin(yy * 2 * np.pi / 9 + 0.5 * wobble)
+    grey = 120 + 45 * stitches * (rows > -0.3) - 40 * (rows <= -0.3) + 18 * rng.normal(0, 1, (height, width))
+    return Image.fromarray(np.clip(grey[..., None] * np.array([1.0, 0.92, 0.85]), 0, 255).astype(np.uint8))
+
+
+def _detail(image, where):
+    """Mean high-pass energy (image minus its Gaussian blur) over the `where` pixels."""
+    from scipy import ndimage
+
+    grey = np.asarray(image, np.float64).mean(axis=2)
+    return float(((grey - ndimage.gaussian_filter(grey, 2)) ** 2)[where].mean())
+
+
+def _near_rim(m):
+    """The masked pixels within 3 px of the unmasked photo (where any fill meets the real texture)."""
+    from scipy import ndimage
+
+    return ndimage.binary_dilation(~m, iterations=3) & m
+
+
+def test_text_on_a_strong_texture_is_filled_with_texture_not_smooth_letter_shapes(ppocr):
+    # two stacked lines of bold text across a knit: a smooth (membrane) fill leaves the letters as
+    # flat blobs that a person still reads; the fill must carry the texture through them
+    clean = _knit()
+    font = fonts.load(fonts.resolve("sans-bold"), 60)
+    texted = clean.copy()
+    draw = ImageDraw.Draw(texted)
+    draw.text((40, 60), "Cable Car", font=font, fill=(250, 215, 110), stroke_width=3, stroke_fill=(60, 40, 20))
+    draw.text((40, 150), "Station Hall", font=font, fill=(250, 215, 110), stroke_width=3, stroke_fill=(60, 40, 20))
+    lines = [line for line in ppocr.read(texted).lines if len(line.text) >= 2]
+    assert len(lines) == 2, [line.text for line in lines]
+    mask = text_mask(texted, [line.quad for line in lines])
+    m = np.asarray(mask) > 127
+    out = remove_text(texted, mask)
+    inside = m & ~_near_rim(m)
+    ratio = _detail(out, inside) / _detail(clean, inside)
+    assert 0.4 < ratio < 1.6, ratio  # 0.56 (a membrane fill alone: 0.0001)
+    assert [line.text for line in ppocr.read(out).lines if len(line.text) >= 2] == []
