@@ -283,30 +283,3 @@ def estimate_foreground(image: np.ndarray, alpha: np.ndarray, *, large: int = 90
     flat(cf)[idx] = np.clip(blurred_f2 + ab * (ib - ab * blurred_f2 - (1 - ab) * blurred_b2), 0, 1)
     fg[y0:y1, x0:x1] = cf
     return fg
-    scale = max(1.0, np.sqrt(h * w / 1e6))
-    big, little = max(3, int(large * scale)), max(3, int(small * scale))
-    f = max(1, min(big // 15, h // 8, w // 8))
-    if f > 1:
-        size = (max(1, w // f), max(1, h // f))
-        img_s = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
-        a_s = cv2.resize(a, size, interpolation=cv2.INTER_AREA)
-    else:
-        img_s, a_s = img, a
-    k = (max(3, round(big / f)),) * 2
-    blurred_a = cv2.blur(a_s, k)[..., None]
-    blurred_f = cv2.blur(img_s * a_s[..., None], k) / (blurred_a + 1e-5)
-    blurred_b = cv2.blur(img_s * (1 - a_s[..., None]), k) / ((1 - blurred_a) + 1e-5)
-    if f > 1:
-        blurred_f = cv2.resize(blurred_f, (w, h), interpolation=cv2.INTER_LINEAR)
-        blurred_b = cv2.resize(blurred_b, (w, h), interpolation=cv2.INTER_LINEAR)
-    # first pass, on the band (elsewhere fg * a is img * a already, since a is 0 or 1 there)
-    ab = a[band][:, None]
-    fg[band] = np.clip(blurred_f[band] + ab * (img[band] - ab * blurred_f[band] - (1 - ab) * blurred_b[band]), 0, 1)
-    # second pass with the small window, its sums taken over the first pass's result
-    kk = (little, little)
-    a3 = a[..., None]
-    blurred_a2 = cv2.blur(a, kk)[band][:, None]
-    blurred_f2 = cv2.blur(fg * a3, kk)[band] / (blurred_a2 + 1e-5)
-    blurred_b2 = cv2.blur(blurred_b * (1 - a3), kk)[band] / ((1 - blurred_a2) + 1e-5)
-    fg[band] = np.clip(blurred_f2 + ab * (img[band] - ab * blurred_f2 - (1 - ab) * blurred_b2), 0, 1)
-    return fg
