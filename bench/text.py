@@ -129,7 +129,10 @@ def ssim(a, b) -> float:
 
 
 def detect_quads(image: Image.Image) -> list:
-    return [line.quad for line in reader().read(image).lines]
+    """The lines the app's "remove all" takes: what PP-OCR finds, less patterns read as letters."""
+    from ml.text.readback import looks_like_texture
+
+    return [line.quad for line in reader().read(image).lines if not looks_like_texture(line.text, line.score)]
 
 
 def box_scores(result: np.ndarray, clean: np.ndarray, lines: list[dict]) -> tuple[list[float], list[float]]:

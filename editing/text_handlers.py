@@ -216,6 +216,7 @@ def _mark_leftovers(rows: list[dict], lines_left) -> None:
 
 def text_remove_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     from ml.text import TextError, remove_lines, remove_text
+    from ml.text.readback import looks_like_texture
 
     p = job.params
     item = _source(job)
@@ -232,8 +233,13 @@ def text_remove_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
             metadata["region"] = region
         else:
             if mode == "all":
+                found = _detect(reader, image).lines
+                # a knitted scarf or a fence read as "ARRRRRRI" is not text to remove: filling it
+                # would put a smooth patch in the pattern
                 lines = [{"quad": [list(pt) for pt in line.quad], "text": line.text}
-                         for line in _detect(reader, image).lines]
+                         for line in found if not looks_like_texture(line.text, line.score)]
+                metadata["skipped"] = [{"quad": [list(pt) for pt in line.quad], "text": line.text}
+                                       for line in found if looks_like_texture(line.text, line.score)]
                 if not lines:
                     raise ApplicationError(_("No text was found in this image, so there is nothing to remove."),
                                            code="no_text")
@@ -250,7 +256,7 @@ def text_remove_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     if mode != "region":
         for row, line in zip(rows, metadata["lines"]):
             row["old"] = line.get("text", "")
-    left = _detect(reader, out).lines
+    left = [line for line in _detect(reader, out).lines if not looks_like_texture(line.text, line.score)]
     _mark_leftovers(rows, left)
     remaining = len(left)
     return _outcome(job, item, _with_alpha(out, image), suffix="no-text", rows=rows, extra={"mode": "remove", "target": mode,

@@ -36,6 +36,25 @@ def squash(text: str) -> str:
     return "".join(text.split())
 
 
+TEXTURE_SCORE = 0.9  # below this confidence, a line that reads like a repeating pattern is not text
+
+
+def looks_like_texture(text: str, score: float) -> bool:
+    """Whether an OCR line is probably a pattern read as letters (a knitted scarf read as "ARRRRRRI",
+    a fence as "IIIII") rather than text: read with little confidence, and the same character three
+    times running or at most half of its characters distinct. Real lines the detector finds on the
+    dev sets score 0.76 and more but never read like that; text read with high confidence is kept
+    whatever it says ("2000", "WWW")."""
+    chars = [ch for ch in text if not ch.isspace()]
+    if score >= TEXTURE_SCORE or len(chars) < 3:
+        return False
+    longest = run = 1
+    for before, ch in zip(chars, chars[1:]):
+        run = run + 1 if ch == before else 1
+        longest = max(longest, run)
+    return longest >= 3 or (len(chars) >= 5 and len(set(chars)) <= len(chars) / 2)
+
+
 def rectify(image: np.ndarray, quad, *, pad: float = 0.0, scale: float = 1.0) -> np.ndarray:
     """The quad's content as an upright rectangle (W x H = mean edge lengths, times `scale`), with
     `pad` x H pixels of surroundings on each side."""

@@ -347,3 +347,15 @@ def test_text_on_a_strong_texture_is_filled_with_texture_not_smooth_letter_shape
     ratio = _detail(out, inside) / _detail(clean, inside)
     assert 0.4 < ratio < 1.6, ratio  # 0.56 (a membrane fill alone: 0.0001)
     assert [line.text for line in ppocr.read(out).lines if len(line.text) >= 2] == []
+
+
+@pytest.mark.parametrize("text, score, texture", [
+    ("RSAAAR", 0.557, True), ("ARRRRRRI", 0.699, True), ("RRRRARA", 0.819, True),  # a knitted scarf
+    ("IIIII", 0.6, True),
+    ("Open8:00y 1-22:00", 0.761, False), ("真丝围市", 0.867, False), ("telT Coral", 0.801, False),  # real lines
+    ("2000", 0.95, False), ("WWW", 0.99, False), ("OK", 0.5, False),
+])
+def test_lines_that_read_like_a_repeating_pattern_are_texture(text, score, texture):
+    from ml.text.readback import looks_like_texture
+
+    assert looks_like_texture(text, score) is texture
