@@ -233,13 +233,13 @@ def text_remove_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
             metadata["region"] = region
         else:
             if mode == "all":
-                found = _detect(reader, image).lines
                 # a knitted scarf or a fence read as "ARRRRRRI" is not text to remove: filling it
                 # would put a smooth patch in the pattern
-                lines = [{"quad": [list(pt) for pt in line.quad], "text": line.text}
-                         for line in found if not looks_like_texture(line.text, line.score)]
-                metadata["skipped"] = [{"quad": [list(pt) for pt in line.quad], "text": line.text}
-                                       for line in found if looks_like_texture(line.text, line.score)]
+                lines, metadata["skipped"] = [], []
+                for line in _detect(reader, image).lines:
+                    pattern = looks_like_texture(line.text, line.score)
+                    (metadata["skipped"] if pattern else lines).append(
+                        {"quad": [list(pt) for pt in line.quad], "text": line.text})
                 if not lines:
                     raise ApplicationError(_("No text was found in this image, so there is nothing to remove."),
                                            code="no_text")

@@ -11,6 +11,7 @@ from PIL import Image
 
 from .base import Matter, to_rgb
 from .compose import cutout as compose_cutout
+from .compose import unit_to_u8
 from .refine import estimate_foreground, refine_alpha
 
 # Chosen by bench/matting.py on the 27 alphamatting.com photos (see bench/RESULTS-matting.md).
@@ -28,7 +29,7 @@ class Cutout:
     timings: dict = field(default_factory=dict)
 
     def matte_image(self) -> Image.Image:
-        return Image.fromarray(np.round(np.clip(self.alpha, 0, 1) * 255).astype(np.uint8), "L")
+        return Image.fromarray(unit_to_u8(self.alpha), "L")
 
 
 def make_matter(name: str = "auto", *, weights_dir=None, device: str = "cpu") -> Matter:

@@ -296,10 +296,7 @@ def _exemplar_fill(src: np.ndarray, mask: np.ndarray, comp: np.ndarray, y0: int,
     region = todo & (weights > 0)
     # the tiles' own mean, not blurred with the photo round the hole: that would draw the letters'
     # outline where the tiles are brighter or darker than the rim
-    inside = region.astype(np.float32)
-    local_mean = cv2.GaussianBlur(img * inside[..., None], (0, 0), TEXTURE_DETAIL) / np.maximum(
-        cv2.GaussianBlur(inside, (0, 0), TEXTURE_DETAIL), 1e-3)[..., None]
-    detail = img - local_mean
+    detail = img - _masked_blur(img, ~region, TEXTURE_DETAIL)
     out[Y0:Y1, X0:X1][region] = membrane[region] + TEXTURE_GAIN * detail[region]
 
 
@@ -322,14 +319,14 @@ def _pieces_along(comp: np.ndarray) -> list[np.ndarray]:
     return pieces
 
 
-def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray, texture_fill: bool = True) -> None:
+def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> None:
     """Where the surroundings of a glyph are a texture that repeats nearby (bricks, stripes, lines),
     the glyph is filled with a shifted copy of its neighbourhood, blended seamlessly (the copy plus
     the membrane fill of the rim difference, as in Poisson cloning). The shift is the one whose copy
     best matches the rim of unmasked pixels around the glyph; if even the best match is poor next to
     the rim's own variation (unpredictable texture, smooth areas), the membrane fill stays, except
     on big glyph groups, piece by piece, where the rim is a texture (knit, grass, hair): there
-    exemplar tiles' detail goes on it (_exemplar_fill; `texture_fill` False leaves that out)."""
+    exemplar tiles' detail goes on it (_exemplar_fill)."""
     from scipy import ndimage
 
     h, w = mask.shape
@@ -376,7 +373,7 @@ def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray, texture_fill
                 if best_cost is None or cost < best_cost:
                     best, best_cost = (dy, dx), cost
         if best is None or best_cost > SHIFT_TAU * 2 * variance:
-            if texture_fill and comp.sum() >= TEXTURE_AREA:
+            if comp.sum() >= TEXTURE_AREA:
                 for piece in _pieces_along(comp):
                     piece_ring = ndimage.binary_dilation(piece, iterations=3) & ~mask[y0:y1, x0:x1]
                     if piece_ring.sum() >= 8 and _textured_rim(src, mask, piece_ring, y0, x0):
@@ -597,15 +594,16 @@ def _outline(glyphs: np.ndarray, sub: np.ndarray, background: np.ndarray, diff: 
     # but it is still there and, left behind, draws the letters' shapes. Grown from the glyphs, pixels
     # close to an accepted outline colour are enough.
     in_pieces = member.copy()
-    for colour in {tuple(c) for c, _k in accepted}:
-        member |= reg & (np.abs(sub - np.asarray(colour)).max(axis=2) < CORE_TOL)
+    colours = [np.asarray(c) for c in {tuple(c) for c, _k in accepted}]
+    for colour in colours:
+        member |= reg & (np.abs(sub - colour).max(axis=2) < CORE_TOL)
     found = glyphs.copy()
     for _ in range(reach):
         grown = ndimage.binary_dilation(found) & member & ~found
         if not grown.any():
             break
         found |= grown
-    found |= _through_mixtures(glyphs, found, sub, reg, chunk, in_pieces, [c for c, _k in accepted])
+    found |= _through_mixtures(glyphs, found, sub, reg, chunk, in_pieces, colours)
     for _ in range(GROW):
         found |= ndimage.binary_dilation(found) & edge
     return found & ~glyphs
@@ -631,8 +629,7 @@ def _through_mixtures(glyphs: np.ndarray, found: np.ndarray, sub: np.ndarray, re
     ring = (gdist <= 2) & ~found & reg
     mixed = np.zeros_like(glyphs)
     near_colour = np.zeros_like(glyphs)
-    for colour in colours:
-        o = np.asarray(colour)
+    for o in colours:
         seg = fill - o
         t = np.clip(((sub - o) @ seg) / max(float(seg @ seg), 1e-6), 0, 1)
         mixed |= ring & (np.abs(sub - (o + t[..., None] * seg)).max(axis=2) < MIX_TOL)
@@ -659,8 +656,9 @@ def _glow(found: np.ndarray, deviation: np.ndarray, reg: np.ndarray, line_h: flo
     only a few grey levels: too faint for the shadow search, but the fill carries it into the letter
     shapes, which come back as a pale ghost. Found by its profile: the ring just beyond the dilation is
     shaded against the text nearly all round, and the shading has faded 10-12 px out (a photo that is
-    merely lighter or darker than the estimate all round does not fade). Then the mask reaches one
-    pixel further: more only costs what the fill gets wrong in a larger hole."""
+    merely lighter or darker than the estimate all round does not fade). Then the mask reaches out
+    until about half of the glyph's shading there is left, at most GLOW_EXTRA pixels beyond the
+    dilation: more only costs what the fill gets wrong in a larger hole."""
     from scipy import ndimage
 
     shade = deviation.mean(axis=2)
@@ -771,15 +769,16 @@ def glyph_mask_colours(rgb: np.ndarray, quad, *, grow: float = 0.2) -> tuple[np.
         yy, xx = np.mgrid[y0:y1, x0:x1]
         along = ((xx - q[0][0]) * direction[0] + (yy - q[0][1]) * direction[1]) / max(line_h, 1.0)
         found |= _outline(found, sub, background, diff, reg, rim, along, line_h)
+    deviation = sub - background
     if SHADOW > 0:
-        found |= _drop_shadow(found, sub - background, reg, line_h)
+        found |= _drop_shadow(found, deviation, reg, line_h)
     # outlines and the rest of the shadows hug the strokes whatever their colour: pixels next to the
     # glyphs that still differ from the background estimate join them
     if BAND > 0:
         band = max(1, int(round(BAND * line_h)))
         near_glyphs = ndimage.distance_transform_edt(~found) <= band
         found |= near_glyphs & (diff > BAND_DIFF * high) & reg
-    found |= _glow(found, sub - background, reg, line_h)
+    found |= _glow(found, deviation, reg, line_h)
     out = np.zeros((h, w), bool)
     out[y0:y1, x0:x1] = found
     return out, [np.asarray(c) for c in kept]
