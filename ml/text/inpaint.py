@@ -13,9 +13,10 @@ surrounds the glyphs: an outline (one colour that most pixels right next to the 
 that differs from the background, grown through that colour), a drop shadow (the glyph shapes
 shifted by the offset whose copy lands on pixels shaded against the text - darker behind light text
 - much more than the opposite offset does; shading all round is outline, anti-aliasing or texture),
-and a narrow band of pixels that differ strongly, and a soft glow (a ring just beyond the dilation
-still shaded against the text nearly all round, fading further out: the mask reaches out until it has
-mostly faded). An outline that touches the strokes only through their anti-aliased ring (a mixture
+the faint tail of a blurred drop shadow on a smooth photo (the shading fitted as a shifted, blurred
+copy of the glyph mask), a narrow band of pixels that differ strongly, and a soft glow (a ring just
+beyond the dilation still shaded against the text nearly all round, fading further out: the mask
+reaches out until it has mostly faded). An outline that touches the strokes only through their anti-aliased ring (a mixture
 of the two colours, neither one nor the other) is reached from that ring. The result is dilated by 2 px. Only text pixels
 are masked, so the photo between strokes stays as it was: extra masked pixels cost far more than
 missed fringes (bench/RESULTS-text.md), but unmasked outline or shadow pixels leave a ghost, because
@@ -70,6 +71,14 @@ MIX_ENDS = 0.3     # ... and, beyond it, fewer than this share of the pixels sti
 SHADOW = 0.12      # drop shadows: offsets up to this share of the line height are tried
 SHADOW_MIN = 18.0  # ... one is taken when it shades this much more than the opposite offset
 SHADOW_DIFF = 0.3  # ... and its pixels are those shaded by this share of that
+TAIL_SIGMAS = (0.01, 0.02, 0.03, 0.045, 0.065, 0.09)  # shadow tails: blurs tried, in line heights
+TAIL_SIGMA_MIN = 0.6  # ... at least this many pixels
+TAIL_SAMPLES = 2500   # ... fitted on about this many pixels round the glyphs
+TAIL_FIT = 0.1        # ... taken when the blurred copy explains this share of the shading there
+TAIL_ONE_WAY = 2.0    # ... and this many times more than the copy at the opposite offset does
+TAIL_SHAPES = 1.5     # ... and this many times more than a blurred band along the line does (a photo's own edge)
+TAIL_SMOOTH = 0.03    # ... where the photo beyond is smooth (its fine detail below this share of its brightness)
+TAIL_LEVEL = 2.0      # ... and masked where it still shades by this many grey levels
 GLOW_MARGIN = 2    # glows: text_mask's dilation; the ring just beyond it is tested
 GLOW_MIN = 4.0     # ... a glow sets the text off by at least this much there
 GLOW_SHARE = 0.75  # ... on this share of the ring's pixels
@@ -541,6 +550,74 @@ def _drop_shadow(glyphs: np.ndarray, deviation: np.ndarray, reg: np.ndarray, lin
     return around & (polarity * shade > SHADOW_DIFF * best)
 
 
+def _shadow_tail(glyphs: np.ndarray, sub: np.ndarray, deviation: np.ndarray, reg: np.ndarray,
+                 line_h: float) -> np.ndarray:
+    """The faint tail of a blurred drop shadow on a smooth photo. _drop_shadow takes the pixels
+    clearly shaded; beyond them a blurred shadow still darkens the photo by a few grey levels, and
+    the membrane fill carries that into the letters, which come back as darker shapes on a smooth
+    face or wall (tr_014: 6.5 grey levels darker inside the glyphs). A shadow drawn by a design tool
+    is the glyphs shifted, blurred and composited with one colour, so the shading round the glyphs is
+    fitted (least squares, per colour channel, on the photo's deviation from its background
+    estimate) as a shifted, blurred copy of the glyph mask, for offsets up to SHADOW line heights
+    and blurs of TAIL_SIGMAS line heights. The best fit is taken when it explains a good share of
+    the shading, much more than the copy at the opposite offset does (an outline, anti-aliasing or a
+    texture shade all round) and much more than a blurred band along the line at the same offset
+    does (a photo's own edge beside the line, the rim of a cup, fits a band as well as the letters),
+    and only where the photo beyond the shadow is smooth: on texture the fit is unreliable and the
+    texture hides the tail anyway. Its pixels are those it still shades by TAIL_LEVEL grey levels."""
+    import cv2
+    from scipy import ndimage
+
+    none = np.zeros_like(glyphs)
+    reach = max(2, int(round(SHADOW * line_h)))
+    sigmas = sorted({round(max(TAIL_SIGMA_MIN, s * line_h), 2) for s in TAIL_SIGMAS})
+    dist = ndimage.distance_transform_edt(~glyphs)
+    ys, xs = np.nonzero((dist > 1.5) & (dist <= reach + 3 * sigmas[-1]) & reg)
+    if ys.size < 50:
+        return none
+    every = max(1, ys.size // TAIL_SAMPLES)
+    ys, xs = ys[::every], xs[::every]
+    shading = deviation[ys, xs]
+    pad = reach + 1
+
+    def blurred(shape: np.ndarray, sigma: float) -> np.ndarray:
+        return cv2.GaussianBlur(np.pad(shape.astype(np.float32), pad), (0, 0), sigma)
+
+    def explained(copy: np.ndarray) -> np.ndarray:
+        """Squared norm of the shading explained by `copy` (N or N x offsets) times a colour."""
+        copy = copy.reshape(copy.shape[0], -1).astype(np.float64)
+        return ((copy.T @ shading) ** 2).sum(axis=1) / np.maximum((copy * copy).sum(axis=0), 1e-9)
+
+    # the shadow at p is the blurred glyph mask at p - offset: every offset at once, per blur
+    oy, ox = (a.ravel() for a in np.mgrid[-reach:reach + 1, -reach:reach + 1])
+    iy, ix = ys[:, None] + pad - oy[None], xs[:, None] + pad - ox[None]
+    best = None
+    for sigma in sigmas:
+        scores = explained(blurred(glyphs, sigma)[iy, ix])
+        j = int(np.argmax(scores))
+        if best is None or scores[j] > best[0]:
+            opposite = scores[(oy == -oy[j]) & (ox == -ox[j])][0]
+            best = (scores[j], opposite, sigma, int(oy[j]), int(ox[j]))
+    score, opposite, sigma, dy, dx = best
+    band = ndimage.binary_closing(glyphs, structure=np.ones((1, int(line_h) | 1)))
+    band = ndimage.binary_fill_holes(ndimage.binary_closing(band, iterations=int(line_h // 6) + 1))
+    banded = explained(blurred(band, sigma)[ys + pad - dy, xs + pad - dx])[0]
+    if (score < TAIL_FIT * float((shading ** 2).sum()) or score < TAIL_ONE_WAY * opposite
+            or score < TAIL_SHAPES * banded):
+        return none
+    beyond = (dist > reach + 3 * sigma) & reg
+    if beyond.sum() < 50:
+        return none
+    fine = sub[beyond] - ndimage.gaussian_filter(sub, (2, 2, 0))[beyond]
+    # detail relative to brightness: dark hair has little detail in grey levels but is not smooth
+    if np.sqrt(float(np.median((fine ** 2).sum(axis=1)))) > TAIL_SMOOTH * max(float(sub[beyond].mean()), 1.0):
+        return none
+    h, w = glyphs.shape
+    copy = blurred(glyphs, sigma)[pad - dy:pad - dy + h, pad - dx:pad - dx + w]
+    colour = np.linalg.lstsq(copy[ys, xs, None].astype(np.float64), shading, rcond=None)[0][0]
+    return (copy * float(np.abs(colour).max()) > TAIL_LEVEL) & reg & ~glyphs
+
+
 def _outline(glyphs: np.ndarray, sub: np.ndarray, background: np.ndarray, diff: np.ndarray, reg: np.ndarray,
              rim: np.ndarray, along: np.ndarray, line_h: float) -> np.ndarray:
     """The pixels of an outline: a band of one colour hugging the strokes. Piece by piece along the
@@ -771,6 +848,8 @@ def glyph_mask_colours(rgb: np.ndarray, quad, *, grow: float = 0.2) -> tuple[np.
         found |= _outline(found, sub, background, diff, reg, rim, along, line_h)
     deviation = sub - background
     if SHADOW > 0:
+        # the tail is fitted to the strokes alone (and added last: the glow test looks beyond the rest)
+        tail = _shadow_tail(found, sub, deviation, reg, line_h)
         found |= _drop_shadow(found, deviation, reg, line_h)
     # outlines and the rest of the shadows hug the strokes whatever their colour: pixels next to the
     # glyphs that still differ from the background estimate join them
@@ -779,6 +858,9 @@ def glyph_mask_colours(rgb: np.ndarray, quad, *, grow: float = 0.2) -> tuple[np.
         near_glyphs = ndimage.distance_transform_edt(~found) <= band
         found |= near_glyphs & (diff > BAND_DIFF * high) & reg
     found |= _glow(found, deviation, reg, line_h)
+    if SHADOW > 0:
+        # text_mask dilates the glyphs by 2 px: the tail is taken in that much short of its end
+        found |= ndimage.binary_erosion(tail | found, iterations=2) & tail
     out = np.zeros((h, w), bool)
     out[y0:y1, x0:x1] = found
     return out, [np.asarray(c) for c in kept]
