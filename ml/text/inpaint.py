@@ -78,23 +78,21 @@ GLOW_LEFT = 0.5   # ... then the mask reaches out until this share of it is left
 GLOW_LEFT_MIN = 2.5  # ... or this many grey levels
 GLOW_EXTRA = 4    # ... but at most this many pixels further
 TEXTURE_MIN = 80.0    # exemplar tiles where the rim's median high-pass energy (summed over channels) exceeds this
-TEXTURE_AREA = 1500   # ... on components at least this big (thin strokes filled smoothly do not show)
 TEXTURE_BLUR = 2.0    # ... high pass: the image minus its Gaussian blur of this sigma
 TEXTURE_COARSE = 8.0  # ... coarser variation: that blur minus one of this sigma
 TEXTURE_FINE = 0.25   # ... the rim's median fine energy is at least this share of its median coarse one
 TEXTURE_EVEN = 9.0    # ... and its mean at most this many times its median (not a few strong edges)
 TEXTURE_HUES = 48.0   # ... and its colours minus their grey spread less than this (std summed over channels)
 TEXTURE_PIECE_MIN = 32  # ... judged and filled in pieces along the line about as long as it is thick, at least this
-TEXTURE_PATCH = 15    # exemplar tiles: side in pixels, at least
-TEXTURE_PATCH_SHARE = 0.2  # ... or this share of the piece's thickness (bigger letters, fewer tiles), at most
-TEXTURE_PATCH_MAX = 25  # ... this
-TEXTURE_STEP = 2 / 3  # ... centres this share of a side apart (the overlap is what the next tile is matched on)
-TEXTURE_GUIDE = 0.2   # ... the membrane fill counts this much in the match where nothing is known yet
-TEXTURE_REACH = (24, 56)  # ... sources searched this far around a tile (scaled with the hole's depth)
-TEXTURE_REFINE = 2    # ... at half size, then at full size this many pixels round the best match
-TEXTURE_DETAIL = 6.0  # ... the tiles' detail (minus a Gaussian blur of this sigma) goes on the membrane fill
-TEXTURE_GAIN = 0.8    # ... times this
-_EXCLUDED = np.float32(3e38)  # the match score of a source tile that is not allowed
+SYNTH_HALF = 3        # texture synthesis: patches of 2 x this + 1 pixels a side are matched (7x7)
+SYNTH_REACH = 24      # ... sources drawn this far from the pixel at most (then carried on by coherence)
+SYNTH_SHIFTS = 24     # ... this many random offsets per onion-peel layer, shared by its pixels
+SYNTH_JITTER = 2      # ... then 3 sources this close round the best are tried
+SYNTH_COHERENCE = 0.3 # ... a neighbour's source moved along wins unless a fresh one matches this much better
+SYNTH_GUIDE = 0.5     # ... pixels not yet filled count in the match with the membrane fill, at this weight
+SYNTH_CLEAR = 1       # ... sources at least this far from any masked pixel
+SYNTH_DETAIL = 3.0    # ... only the detail (minus a Gaussian blur of this sigma inside the glyphs) is kept
+SYNTH_GAIN = 1.0      # ... times this, on the membrane fill's blur, which keeps the shading
 
 
 # --- membrane (harmonic) fill -------------------------------------------------------------------
@@ -180,124 +178,104 @@ def _textured_rim(src: np.ndarray, mask: np.ndarray, ring: np.ndarray, y0: int, 
             and float(fine.mean()) <= TEXTURE_EVEN * level and hues < TEXTURE_HUES)
 
 
-def _tile_centres(todo: np.ndarray, known: np.ndarray, patch: int) -> list[tuple[int, int]]:
-    """Centres of `patch`-sided tiles on a grid covering the `todo` pixels, nearest the known photo
-    first (onion peel: every tile then overlaps something already there to match)."""
+def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.ndarray) -> None:
+    """Texture synthesis pixel by pixel into the `todo` pixels (bool HxW, part of `mask`), in
+    onion-peel order: layer k holds the pixels k px from the nearest pixel not to be synthesised, and
+    each layer is done at once (vectorised), after the layers outside it. Every pixel copies the
+    photo at a source position: of its candidates, the one whose 7x7 brightness patch best matches
+    what is already around the pixel (the photo, or pixels filled before; pixels not yet filled count
+    with the membrane fill from `out`, at SYNTH_GUIDE weight, which keeps the brightness on course
+    deep inside). Candidates: the sources of the 4 neighbours already filled, moved by one pixel
+    (coherence, as in Ashikhmin's synthesis and PatchMatch's propagation: a run of pixels then copies
+    one piece of the texture, not speckle; they win unless a fresh one matches SYNTH_COHERENCE better),
+    SYNTH_SHIFTS offsets drawn at random within SYNTH_REACH px but shared by the whole layer (so
+    neighbours tend to pick the same one), then a few jitters round the best (PatchMatch's random
+    search). Sources are unmasked pixels at least SYNTH_CLEAR px from any masked one (a fringe of the
+    text is never copied). The colours copied replace `out` on the `todo` pixels; the caller keeps
+    only their detail. Deterministic (a fixed seed)."""
     import cv2
 
-    half = patch // 2
-    step = max(2, int(round(TEXTURE_STEP * patch)))
-    height, width = todo.shape
+    r, reach = SYNTH_HALF, SYNTH_REACH
+    height, width = mask.shape
     ys, xs = np.nonzero(todo)
-    gy = np.clip(np.arange(ys.min(), ys.max() + 1 + step, step), half, height - half - 1)
-    gx = np.clip(np.arange(xs.min(), xs.max() + 1 + step, step), half, width - half - 1)
-    cy, cx = (a.ravel() for a in np.meshgrid(gy, gx, indexing="ij"))
-    touches = cv2.boxFilter(todo.astype(np.float32), -1, (patch, patch), normalize=False) > 0.5
-    cy, cx = cy[touches[cy, cx]], cx[touches[cy, cx]]
-    depth = cv2.distanceTransform((~known).astype(np.uint8), cv2.DIST_L2, 5)
-    order = np.argsort(depth[cy, cx], kind="stable")
-    return [(int(cy[i]), int(cx[i])) for i in order]
+    if ys.size == 0:
+        return
+    m = reach + 2 * r + 1
+    Y0, Y1 = max(0, ys.min() - m), min(height, ys.max() + m + 1)
+    X0, X1 = max(0, xs.min() - m), min(width, xs.max() + m + 1)
+    h, w = Y1 - Y0, X1 - X0
+    # padded by the patch radius so that every patch offset of a crop pixel stays in the arrays
+    wp = w + 2 * r
+    cur = np.pad(out[Y0:Y1, X0:X1].astype(np.float32), ((r, r), (r, r), (0, 0)), mode="edge").reshape(-1, 3)
+    grey = cur.mean(axis=1)
+    size = grey.size
+    pending = np.pad(todo[Y0:Y1, X0:X1], r)
+    side = 2 * SYNTH_CLEAR + 1
+    near_mask = cv2.dilate(np.pad(mask[Y0:Y1, X0:X1], r, constant_values=True).astype(np.uint8),
+                           np.ones((side, side), np.uint8)) > 0
+    near_mask[:2 * r] = near_mask[-2 * r:] = True
+    near_mask[:, :2 * r] = near_mask[:, -2 * r:] = True
+    source_ok = ~near_mask.ravel()
+    weight = np.where(pending.ravel(), np.float32(SYNTH_GUIDE), np.float32(1.0))
+    source_of = np.full(size, -1, np.int64)
+    offsets = np.array([dy * wp + dx for dy in range(-r, r + 1) for dx in range(-r, r + 1)], np.int64)
+    neighbours = np.array([-wp, wp, -1, 1], np.int64)
+    safe = 2 * r * wp + 2 * r   # an index whose patch is inside the arrays (for candidates not allowed)
+    rng = np.random.default_rng(0)
 
+    def costs(pix: np.ndarray, cand: np.ndarray) -> np.ndarray:
+        """Weighted mean squared brightness difference of the patches round `pix` (n) and round each of
+        their candidates (n x k); inf for candidates that are not allowed."""
+        ok = (cand >= 0) & (cand < size)
+        cand = np.where(ok, cand, safe)
+        ok &= source_ok[cand]
+        cand = np.where(ok, cand, safe)
+        total = np.zeros(cand.shape, np.float32)
+        wsum = np.zeros(pix.size, np.float32)
+        for o in offsets:
+            wv = weight[pix + o]
+            total += wv[:, None] * (grey[cand + o] - grey[pix + o][:, None]) ** 2
+            wsum += wv
+        total /= wsum[:, None]
+        total[~ok] = np.inf
+        return total
 
-def _best_source(grey: np.ndarray, small_grey: np.ndarray, templ: np.ndarray, weight: np.ndarray, bad: np.ndarray,
-                 ty: int, tx: int, reach: int):
-    """Top-left corner of the tile within `reach` of (ty, tx) that best matches `templ` (weighted
-    squared difference), among the tiles not marked `bad`; None when there is none. Searched on
-    `small_grey` (`grey` at half size), then refined nearby at full size: the full search was most of
-    the fill's time. Only the template changes as tiles are placed, and only in the hole, where no
-    source tile lies: the half-size copy is made once."""
-    import cv2
+    def better(pix, cand, best, best_cost, factor=1.0):
+        c = costs(pix, cand) * np.float32(factor)
+        i = c.argmin(axis=1)
+        rows = np.arange(pix.size)
+        won = c[rows, i] < best_cost
+        best[won] = cand[rows, i][won]
+        best_cost[won] = c[rows, i][won]
 
-    half = templ.shape[0] // 2
-    height, width = grey.shape
-    sy0, sx0 = max(0, ty - reach - half) & ~1, max(0, tx - reach - half) & ~1
-    sy1, sx1 = min(height, ty + reach + half + 1), min(width, tx + reach + half + 1)
-    side = (templ.shape[0] + 1) // 2
-    small_area = small_grey[sy0 // 2:sy1 // 2, sx0 // 2:sx1 // 2]
-    if min(small_area.shape) < side:
-        return None
-    small_weight = cv2.resize(weight, (side, side), interpolation=cv2.INTER_AREA)
-    small_templ = cv2.resize(templ * weight, (side, side), interpolation=cv2.INTER_AREA) / np.maximum(small_weight, 1e-6)
-    coarse = cv2.matchTemplate(small_area, small_templ, cv2.TM_SQDIFF, mask=small_weight)
-    allowed = bad[sy0 + half:sy1 - half, sx0 + half:sx1 - half]
-    coarse[allowed[::2, ::2][:coarse.shape[0], :coarse.shape[1]]] = _EXCLUDED
-    low, _high, (cx, cy), _at = cv2.minMaxLoc(coarse)
-    if low >= _EXCLUDED:
-        return None
-    # refined at full size within a few pixels of the half-size match
-    ry0, rx0 = max(0, 2 * cy - TEXTURE_REFINE), max(0, 2 * cx - TEXTURE_REFINE)
-    ry1 = min(allowed.shape[0], 2 * cy + TEXTURE_REFINE + 1)
-    rx1 = min(allowed.shape[1], 2 * cx + TEXTURE_REFINE + 1)
-    fine = cv2.matchTemplate(grey[sy0 + ry0:sy0 + ry1 + 2 * half, sx0 + rx0:sx0 + rx1 + 2 * half], templ,
-                             cv2.TM_SQDIFF, mask=weight)
-    fine[allowed[ry0:ry1, rx0:rx1]] = _EXCLUDED
-    low, _high, (bx, by), _at = cv2.minMaxLoc(fine)
-    if low >= _EXCLUDED:
-        return sy0 + 2 * cy, sx0 + 2 * cx
-    return sy0 + ry0 + by, sx0 + rx0 + bx
-
-
-def _exemplar_fill(src: np.ndarray, mask: np.ndarray, comp: np.ndarray, y0: int, x0: int, out: np.ndarray) -> None:
-    """Carries a texture that no single shift predicts (knit, grass, hair) through one glyph group
-    (`comp`, bool, placed at y0, x0), instead of the membrane's smooth blob in the letters' shape:
-    tiles of the unmasked photo nearby, from the rim inwards, each matched on what is already known
-    or filled where it overlaps. Their detail goes on the membrane fill already in `out`."""
-    import cv2
-    from scipy import ndimage
-
-    h, w = mask.shape
-    ys, xs = np.nonzero(comp)
-    thickness = min(np.ptp(ys), np.ptp(xs)) + 1
-    patch = int(np.clip(TEXTURE_PATCH_SHARE * thickness, TEXTURE_PATCH, TEXTURE_PATCH_MAX)) | 1
-    half = patch // 2
-    depth = float(cv2.distanceTransform(np.pad(comp, 1).astype(np.uint8), cv2.DIST_L2, 5).max())
-    reach = int(np.clip(2 * depth + patch, *TEXTURE_REACH))
-    ch, cw = comp.shape
-    Y0, Y1 = max(0, y0 - reach - half), min(h, y0 + ch + reach + half)
-    X0, X1 = max(0, x0 - reach - half), min(w, x0 + cw + reach + half)
-    img = out[Y0:Y1, X0:X1].astype(np.float32)
-    membrane = img.copy()
-    # tiles are matched on brightness alone (a third of the work of matching colours); where nothing
-    # is filled yet, `grey` still holds the membrane fill, which guides the match there (weighted low)
-    grey = img.mean(axis=2)
-    small_grey = cv2.resize(grey, (grey.shape[1] // 2, grey.shape[0] // 2), interpolation=cv2.INTER_AREA)
-    todo = np.zeros(img.shape[:2], bool)
-    todo[y0 - Y0:y0 - Y0 + ch, x0 - X0:x0 - X0 + cw] = comp
-    hole = ndimage.binary_dilation(mask[Y0:Y1, X0:X1])
-    # a source tile lies wholly on unmasked pixels of the photo (no text, no fill copied again)
-    bad = cv2.boxFilter(hole.astype(np.float32), -1, (patch, patch), normalize=False,
-                        borderType=cv2.BORDER_CONSTANT) > 0.5
-    bad[:half] = bad[-half:] = True
-    bad[:, :half] = bad[:, -half:] = True
-    # overlapping tiles are averaged with tent weights: hard tile edges showed as blocks
-    tent = np.outer(*(2 * [1.0 - np.abs(np.arange(-half, half + 1)) / (half + 1)])).astype(np.float32)
-    total = np.zeros(img.shape, np.float32)
-    weights = np.zeros(img.shape[:2], np.float32)
-    filled = ~hole
-    pending = todo.copy()
-    for ty, tx in _tile_centres(todo, ~hole, patch):
-        win = (slice(ty - half, ty + half + 1), slice(tx - half, tx + half + 1))
-        if not pending[win].any():
+    dist = cv2.distanceTransform(pending.astype(np.uint8), cv2.DIST_L2, 5)
+    py, px = np.nonzero(pending)
+    layer = np.ceil(dist[py, px] - 1e-3).astype(np.int64)
+    order = np.argsort(layer, kind="stable")
+    py, px, layer = py[order], px[order], layer[order]
+    starts = np.searchsorted(layer, np.arange(layer.min(), layer.max() + 2))
+    for a, b in zip(starts[:-1], starts[1:]):
+        if a == b:
             continue
-        weight = np.where(filled[win], np.float32(1.0), np.float32(TEXTURE_GUIDE))
-        corner = _best_source(grey, small_grey, grey[win], weight, bad, ty, tx, reach)
-        if corner is None:
-            continue
-        need = todo[win]
-        source = img[corner[0]:corner[0] + patch, corner[1]:corner[1] + patch]
-        share = tent * need
-        total[win] += share[..., None] * source
-        weights[win] += share
-        img[win][need] = total[win][need] / weights[win][need][:, None]
-        grey[win][need] = img[win][need].mean(axis=1)
-        filled[win] |= need
-        pending[win] &= ~need
-    # the membrane keeps the shading (the best guess of the brightness there); the tiles add their detail
-    region = todo & (weights > 0)
-    # the tiles' own mean, not blurred with the photo round the hole: that would draw the letters'
-    # outline where the tiles are brighter or darker than the rim
-    detail = img - _masked_blur(img, ~region, TEXTURE_DETAIL)
-    out[Y0:Y1, X0:X1][region] = membrane[region] + TEXTURE_GAIN * detail[region]
+        pix = py[a:b].astype(np.int64) * wp + px[a:b]
+        n = pix.size
+        best = np.full(n, -1, np.int64)
+        best_cost = np.full(n, np.inf, np.float32)
+        near = source_of[pix[:, None] + neighbours]
+        better(pix, np.where(near >= 0, near - neighbours, -1), best, best_cost)
+        best_cost *= np.float32(1.0 - SYNTH_COHERENCE)
+        dy, dx = rng.integers(-reach, reach + 1, (2, SYNTH_SHIFTS))
+        better(pix, pix[:, None] + (dy * wp + dx), best, best_cost)
+        jy, jx = rng.integers(-SYNTH_JITTER, SYNTH_JITTER + 1, (2, n, 3))
+        better(pix, np.where(best[:, None] >= 0, best[:, None] + jy * wp + jx, -1), best, best_cost)
+        got = best >= 0
+        cur[pix[got]] = cur[best[got]]
+        grey[pix[got]] = grey[best[got]]
+        source_of[pix[got]] = best[got]
+        weight[pix] = 1.0
+    area = cur.reshape(h + 2 * r, wp, 3)[r:r + h, r:r + w]
+    inside = todo[Y0:Y1, X0:X1]
+    out[Y0:Y1, X0:X1][inside] = area[inside]
 
 
 def _pieces_along(comp: np.ndarray) -> list[np.ndarray]:
@@ -319,17 +297,18 @@ def _pieces_along(comp: np.ndarray) -> list[np.ndarray]:
     return pieces
 
 
-def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> None:
+def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> np.ndarray:
     """Where the surroundings of a glyph are a texture that repeats nearby (bricks, stripes, lines),
     the glyph is filled with a shifted copy of its neighbourhood, blended seamlessly (the copy plus
     the membrane fill of the rim difference, as in Poisson cloning). The shift is the one whose copy
     best matches the rim of unmasked pixels around the glyph; if even the best match is poor next to
-    the rim's own variation (unpredictable texture, smooth areas), the membrane fill stays, except
-    on big glyph groups, piece by piece, where the rim is a texture (knit, grass, hair): there
-    exemplar tiles' detail goes on it (_exemplar_fill)."""
+    the rim's own variation (unpredictable texture, smooth areas), the membrane fill stays. Returns
+    the pixels of such glyph groups, piece by piece, whose rim is a texture (knit, grass, hair:
+    _textured_rim), of any size: the caller synthesises texture there (_synthesise)."""
     from scipy import ndimage
 
     h, w = mask.shape
+    texture = np.zeros(mask.shape, bool)
     labels, _count = ndimage.label(mask)
     for k, sl in enumerate(ndimage.find_objects(labels), start=1):
         if sl is None:
@@ -373,11 +352,10 @@ def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> None:
                 if best_cost is None or cost < best_cost:
                     best, best_cost = (dy, dx), cost
         if best is None or best_cost > SHIFT_TAU * 2 * variance:
-            if comp.sum() >= TEXTURE_AREA:
-                for piece in _pieces_along(comp):
-                    piece_ring = ndimage.binary_dilation(piece, iterations=3) & ~mask[y0:y1, x0:x1]
-                    if piece_ring.sum() >= 8 and _textured_rim(src, mask, piece_ring, y0, x0):
-                        _exemplar_fill(src, mask, piece, y0, x0, out)
+            for piece in _pieces_along(comp):
+                piece_ring = ndimage.binary_dilation(piece, iterations=3) & ~mask[y0:y1, x0:x1]
+                if piece_ring.sum() >= 8 and _textured_rim(src, mask, piece_ring, y0, x0):
+                    texture[y0:y1, x0:x1] |= piece
             continue
         dy, dx = best
         region = np.zeros((y1 - y0, x1 - x0), bool)
@@ -388,12 +366,13 @@ def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> None:
         residual = harmonic_fill(out[y0:y1, x0:x1] - shifted, region)
         patch = out[y0:y1, x0:x1]
         patch[region] = shifted[region] + residual[region]
+    return texture
 
 
 def _fill_default(rgb: np.ndarray, mask: np.ndarray, shift: bool = True) -> np.ndarray:
     """Membrane fill, one connected group of masked pixels at a time (small sparse systems), then
-    shifted texture where the surroundings repeat, or exemplar tiles' detail where they are textured
-    but do not repeat (_shift_fill)."""
+    shifted texture where the surroundings repeat (_shift_fill), and synthesised texture where they
+    are textured but do not repeat (_synthesise): its detail on the membrane fill (_keep_detail)."""
     from scipy import ndimage
 
     src = rgb.astype(np.float64)
@@ -411,8 +390,26 @@ def _fill_default(rgb: np.ndarray, mask: np.ndarray, shift: bool = True) -> np.n
         filled = harmonic_fill(patch, sub_mask)
         out[y0:y1, x0:x1] = np.where(sub_mask[..., None], filled, patch)
     if shift:
-        _shift_fill(src, mask, out)
+        texture = _shift_fill(src, mask, out)
+        if texture.any():
+            membrane = out.copy()
+            _synthesise(src, mask, texture, out)
+            _keep_detail(membrane, out, texture)
     return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+
+
+def _keep_detail(membrane: np.ndarray, out: np.ndarray, todo: np.ndarray) -> None:
+    """On the `todo` pixels, `out` (synthesised) becomes the membrane fill's shading plus the
+    synthesised detail: each blurred (sigma SYNTH_DETAIL) over the `todo` pixels alone, the detail
+    being `out` minus its blur, times SYNTH_GAIN. Copied pieces a little brighter or darker than the
+    photo they replace would otherwise show the letters' outline."""
+    pad = int(3 * SYNTH_DETAIL) + 1
+    y0, y1, x0, x1 = _bbox(todo, pad)
+    inside = todo[y0:y1, x0:x1]
+    synth, smooth = out[y0:y1, x0:x1], membrane[y0:y1, x0:x1]
+    shading = _masked_blur(smooth, ~inside, SYNTH_DETAIL)
+    detail = synth - _masked_blur(synth, ~inside, SYNTH_DETAIL)
+    synth[inside] = shading[inside] + SYNTH_GAIN * detail[inside]
 
 
 def remove_text(image: Image.Image, mask: Image.Image, *, method: str = "default") -> Image.Image:
