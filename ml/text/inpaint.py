@@ -88,8 +88,10 @@ SYNTH_HALF = 3        # texture synthesis: patches of 2 x this + 1 pixels a side
 SYNTH_REACH = 24      # ... sources drawn this far from the pixel at most (then carried on by coherence)
 SYNTH_SHIFTS = 24     # ... this many random offsets per onion-peel layer, shared by its pixels
 SYNTH_JITTER = 2      # ... then 3 sources this close round the best are tried
-SYNTH_COHERENCE = 0.3 # ... a neighbour's source moved along wins unless a fresh one matches this much better
+SYNTH_COHERENCE = 0.4 # ... a neighbour's source moved along wins unless a fresh one matches this much better
+SYNTH_PROP = 2
 SYNTH_GUIDE = 0.5     # ... pixels not yet filled count in the match with the membrane fill, at this weight
+SYNTH_CHROMA = 0.5    # ... colour differences (red - green, blue - green, on 3x3 of the patch pixels) count this much
 SYNTH_CLEAR = 1       # ... sources at least this far from any masked pixel
 SYNTH_DETAIL = 3.0    # ... only the detail (minus a Gaussian blur of this sigma inside the glyphs) is kept
 SYNTH_GAIN = 1.0      # ... times this, on the membrane fill's blur, which keeps the shading
@@ -208,6 +210,7 @@ def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.nda
     wp = w + 2 * r
     cur = np.pad(out[Y0:Y1, X0:X1].astype(np.float32), ((r, r), (r, r), (0, 0)), mode="edge").reshape(-1, 3)
     grey = cur.mean(axis=1)
+    chroma = np.stack([cur[:, 0] - cur[:, 1], cur[:, 2] - cur[:, 1]], axis=1)
     size = grey.size
     pending = np.pad(todo[Y0:Y1, X0:X1], r)
     side = 2 * SYNTH_CLEAR + 1
@@ -219,6 +222,7 @@ def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.nda
     weight = np.where(pending.ravel(), np.float32(SYNTH_GUIDE), np.float32(1.0))
     source_of = np.full(size, -1, np.int64)
     offsets = np.array([dy * wp + dx for dy in range(-r, r + 1) for dx in range(-r, r + 1)], np.int64)
+    sparse = np.array([dy * wp + dx for dy in (-r, 0, r) for dx in (-r, 0, r)], np.int64)
     neighbours = np.array([-wp, wp, -1, 1], np.int64)
     safe = 2 * r * wp + 2 * r   # an index whose patch is inside the arrays (for candidates not allowed)
     rng = np.random.default_rng(0)
@@ -237,6 +241,15 @@ def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.nda
             total += wv[:, None] * (grey[cand + o] - grey[pix + o][:, None]) ** 2
             wsum += wv
         total /= wsum[:, None]
+        # colour on a sparse 3x3 grid of the patch: brightness alone drew red and blue pieces of a
+        # shirt into denim
+        hue = np.zeros(cand.shape, np.float32)
+        wsum[:] = 0
+        for o in sparse:
+            wv = weight[pix + o]
+            hue += wv[:, None] * ((chroma[cand + o] - chroma[pix + o][:, None]) ** 2).sum(axis=2)
+            wsum += wv
+        total += np.float32(SYNTH_CHROMA) * hue / wsum[:, None]
         total[~ok] = np.inf
         return total
 
@@ -268,9 +281,14 @@ def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.nda
         better(pix, pix[:, None] + (dy * wp + dx), best, best_cost)
         jy, jx = rng.integers(-SYNTH_JITTER, SYNTH_JITTER + 1, (2, n, 3))
         better(pix, np.where(best[:, None] >= 0, best[:, None] + jy * wp + jx, -1), best, best_cost)
+        for _ in range(SYNTH_PROP):
+            source_of[pix] = best
+            near = source_of[pix[:, None] + neighbours]
+            better(pix, np.where(near >= 0, near - neighbours, -1), best, best_cost, 1.0 - SYNTH_COHERENCE)
         got = best >= 0
         cur[pix[got]] = cur[best[got]]
         grey[pix[got]] = grey[best[got]]
+        chroma[pix[got]] = chroma[best[got]]
         source_of[pix[got]] = best[got]
         weight[pix] = 1.0
     area = cur.reshape(h + 2 * r, wp, 3)[r:r + h, r:r + w]
