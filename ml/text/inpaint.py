@@ -83,17 +83,21 @@ TEXTURE_COARSE = 8.0  # ... coarser variation: that blur minus one of this sigma
 TEXTURE_FINE = 0.25   # ... the rim's median fine energy is at least this share of its median coarse one
 TEXTURE_EVEN = 9.0    # ... and its mean at most this many times its median (not a few strong edges)
 TEXTURE_HUES = 48.0   # ... and its colours minus their grey spread less than this (std summed over channels)
+STRUCTURE_MIN = 250.0  # coarser structure where the rim's median coarse energy exceeds this
+STRUCTURE_FINE = 50.0  # ... and its fine one this
 TEXTURE_PIECE_MIN = 32  # ... judged and filled in pieces along the line about as long as it is thick, at least this
 SYNTH_HALF = 3        # texture synthesis: patches of 2 x this + 1 pixels a side are matched (7x7)
 SYNTH_REACH = 24      # ... sources drawn this far from the pixel at most (then carried on by coherence)
 SYNTH_SHIFTS = 24     # ... this many random offsets per onion-peel layer, shared by its pixels
 SYNTH_JITTER = 2      # ... then 3 sources this close round the best are tried
 SYNTH_COHERENCE = 0.4 # ... a neighbour's source moved along wins unless a fresh one matches this much better
+SYNTH_VOTE = 1
 SYNTH_PROP = 2
 SYNTH_GUIDE = 0.5     # ... pixels not yet filled count in the match with the membrane fill, at this weight
 SYNTH_CHROMA = 0.5    # ... colour differences (red - green, blue - green, on 3x3 of the patch pixels) count this much
 SYNTH_CLEAR = 1       # ... sources at least this far from any masked pixel
 SYNTH_DETAIL = 3.0    # ... only the detail (minus a Gaussian blur of this sigma inside the glyphs) is kept
+SYNTH_STRUCTURE = 8.0  # ... on coarser structure, this sigma
 SYNTH_GAIN = 1.0      # ... times this, on the membrane fill's blur, which keeps the shading
 
 
@@ -156,12 +160,14 @@ def _masked_blur(src: np.ndarray, mask: np.ndarray, sigma: float) -> np.ndarray:
     return num / np.maximum(den, 1e-3)[..., None]
 
 
-def _textured_rim(src: np.ndarray, mask: np.ndarray, ring: np.ndarray, y0: int, x0: int) -> bool:
-    """Whether the `ring` pixels (placed at y0, x0) are a texture the membrane would show up as a
-    smooth blob: fine detail (high pass) strong on most of them, as strong as the coarser variation,
-    and spread evenly, in colours of one family. A few strong edges (a logo, folds of a suit), soft
-    blurred shapes or several distinct hues (a badge on a suit) are not texture: tiles copied from
-    them draw pieces of edges or of other things into the hole, which OCR may read again."""
+def _textured_rim(src: np.ndarray, mask: np.ndarray, ring: np.ndarray, y0: int, x0: int) -> int:
+    """What the `ring` pixels (placed at y0, x0) are: 1, a texture the membrane would show up as a
+    smooth blob (fine detail, high pass, strong on most of them, as strong as the coarser variation);
+    2, coarser structure (the fine detail weaker but present, the coarser variation strong: a blurred
+    railing, bands of light), where the membrane's blob in the letters' shape is as plain; 0,
+    neither. Both spread evenly, in colours of one family. A few strong edges (a logo, folds of a
+    suit), smooth shading or several distinct hues (a badge on a suit) are not texture: pieces copied
+    from them draw pieces of edges or of other things into the hole, which OCR may read again."""
     h, w = mask.shape
     ry, rx = np.nonzero(ring)
     # blurred round the ring only: blurring the whole photo cost more than the rest of the test
@@ -174,10 +180,15 @@ def _textured_rim(src: np.ndarray, mask: np.ndarray, ring: np.ndarray, y0: int, 
     colours = area[ry, rx]
     fine = ((colours - fine_blur[ry, rx]) ** 2).sum(axis=1)
     coarse = ((fine_blur[ry, rx] - coarse_blur[ry, rx]) ** 2).sum(axis=1)
-    level = float(np.median(fine))
+    level, coarse_level = float(np.median(fine)), float(np.median(coarse))
     hues = float((colours - colours.mean(axis=1, keepdims=True)).std(axis=0).sum())
-    return (level > TEXTURE_MIN and level >= TEXTURE_FINE * float(np.median(coarse))
-            and float(fine.mean()) <= TEXTURE_EVEN * level and hues < TEXTURE_HUES)
+    if float(fine.mean()) > TEXTURE_EVEN * level or hues >= TEXTURE_HUES:
+        return 0
+    if level > TEXTURE_MIN and level >= TEXTURE_FINE * coarse_level:
+        return 1
+    if level > STRUCTURE_FINE and coarse_level > STRUCTURE_MIN:
+        return 2
+    return 0
 
 
 def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.ndarray) -> None:
@@ -291,6 +302,21 @@ def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.nda
         chroma[pix[got]] = chroma[best[got]]
         source_of[pix[got]] = best[got]
         weight[pix] = 1.0
+    # voting (as in Wexler et al.): each pixel becomes the mean of what its synthesised neighbours'
+    # sources, moved along, say it is; where neighbours copy different pieces, pixel-sized speckle
+    # finer than the texture itself turned into a blend
+    pix = py.astype(np.int64) * wp + px
+    total = np.zeros((pix.size, 3), np.float32)
+    count = np.zeros(pix.size, np.float32)
+    for dy in range(-SYNTH_VOTE, SYNTH_VOTE + 1):
+        for dx in range(-SYNTH_VOTE, SYNTH_VOTE + 1):
+            o = dy * wp + dx
+            said = source_of[pix + o]
+            ok = said >= 0
+            total[ok] += cur[said[ok] - o]
+            count += ok
+    voted = count > 0
+    cur[pix[voted]] = total[voted] / count[voted][:, None]
     area = cur.reshape(h + 2 * r, wp, 3)[r:r + h, r:r + w]
     inside = todo[Y0:Y1, X0:X1]
     out[Y0:Y1, X0:X1][inside] = area[inside]
@@ -326,7 +352,7 @@ def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> np.ndarra
     from scipy import ndimage
 
     h, w = mask.shape
-    texture = np.zeros(mask.shape, bool)
+    texture = np.zeros(mask.shape, np.uint8)
     labels, _count = ndimage.label(mask)
     for k, sl in enumerate(ndimage.find_objects(labels), start=1):
         if sl is None:
@@ -372,8 +398,10 @@ def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> np.ndarra
         if best is None or best_cost > SHIFT_TAU * 2 * variance:
             for piece in _pieces_along(comp):
                 piece_ring = ndimage.binary_dilation(piece, iterations=3) & ~mask[y0:y1, x0:x1]
-                if piece_ring.sum() >= 8 and _textured_rim(src, mask, piece_ring, y0, x0):
-                    texture[y0:y1, x0:x1] |= piece
+                if piece_ring.sum() >= 8:
+                    kind = _textured_rim(src, mask, piece_ring, y0, x0)
+                    if kind:
+                        texture[y0:y1, x0:x1][piece] = kind
             continue
         dy, dx = best
         region = np.zeros((y1 - y0, x1 - x0), bool)
@@ -411,22 +439,24 @@ def _fill_default(rgb: np.ndarray, mask: np.ndarray, shift: bool = True) -> np.n
         texture = _shift_fill(src, mask, out)
         if texture.any():
             membrane = out.copy()
-            _synthesise(src, mask, texture, out)
-            _keep_detail(membrane, out, texture)
+            _synthesise(src, mask, texture > 0, out)
+            for kind, sigma in ((1, SYNTH_DETAIL), (2, SYNTH_STRUCTURE)):
+                if (texture == kind).any():
+                    _keep_detail(membrane, out, texture == kind, sigma)
     return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
-def _keep_detail(membrane: np.ndarray, out: np.ndarray, todo: np.ndarray) -> None:
+def _keep_detail(membrane: np.ndarray, out: np.ndarray, todo: np.ndarray, sigma: float) -> None:
     """On the `todo` pixels, `out` (synthesised) becomes the membrane fill's shading plus the
     synthesised detail: each blurred (sigma SYNTH_DETAIL) over the `todo` pixels alone, the detail
     being `out` minus its blur, times SYNTH_GAIN. Copied pieces a little brighter or darker than the
     photo they replace would otherwise show the letters' outline."""
-    pad = int(3 * SYNTH_DETAIL) + 1
+    pad = int(3 * sigma) + 1
     y0, y1, x0, x1 = _bbox(todo, pad)
     inside = todo[y0:y1, x0:x1]
     synth, smooth = out[y0:y1, x0:x1], membrane[y0:y1, x0:x1]
-    shading = _masked_blur(smooth, ~inside, SYNTH_DETAIL)
-    detail = synth - _masked_blur(synth, ~inside, SYNTH_DETAIL)
+    shading = _masked_blur(smooth, ~inside, sigma)
+    detail = synth - _masked_blur(synth, ~inside, sigma)
     synth[inside] = shading[inside] + SYNTH_GAIN * detail[inside]
 
 
