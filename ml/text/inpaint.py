@@ -221,7 +221,7 @@ def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.nda
     wp = w + 2 * r
     cur = np.pad(out[Y0:Y1, X0:X1].astype(np.float32), ((r, r), (r, r), (0, 0)), mode="edge").reshape(-1, 3)
     grey = cur.mean(axis=1)
-    chroma = np.stack([cur[:, 0] - cur[:, 1], cur[:, 2] - cur[:, 1]], axis=1)
+    red, blue = cur[:, 0] - cur[:, 1], cur[:, 2] - cur[:, 1]
     size = grey.size
     pending = np.pad(todo[Y0:Y1, X0:X1], r)
     side = 2 * SYNTH_CLEAR + 1
@@ -240,32 +240,44 @@ def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.nda
 
     def costs(pix: np.ndarray, cand: np.ndarray) -> np.ndarray:
         """Weighted mean squared brightness difference of the patches round `pix` (n) and round each of
-        their candidates (n x k); inf for candidates that are not allowed."""
+        their candidates (n x k); inf for candidates that are not allowed, or repeated in a row (only
+        the other pairs are computed, one long vector: a third to half of them are out)."""
+        cand = np.sort(cand, axis=1)
         ok = (cand >= 0) & (cand < size)
-        cand = np.where(ok, cand, safe)
-        ok &= source_ok[cand]
-        cand = np.where(ok, cand, safe)
-        total = np.zeros(cand.shape, np.float32)
+        ok[:, 1:] &= cand[:, 1:] != cand[:, :-1]
+        ok[ok] = source_ok[cand[ok]]
+        rows, cols = np.nonzero(ok)
+        at, c = pix[rows], cand[rows, cols]
+        total = np.zeros(c.size, np.float32)
         wsum = np.zeros(pix.size, np.float32)
         for o in offsets:
-            wv = weight[pix + o]
-            total += wv[:, None] * (grey[cand + o] - grey[pix + o][:, None]) ** 2
-            wsum += wv
-        total /= wsum[:, None]
+            d = grey[c + o] - grey[at + o]
+            d *= d
+            d *= weight[at + o]
+            total += d
+            wsum += weight[pix + o]
+        total /= wsum[rows]
         # colour on a sparse 3x3 grid of the patch: brightness alone drew red and blue pieces of a
         # shirt into denim
-        hue = np.zeros(cand.shape, np.float32)
+        hue = np.zeros(c.size, np.float32)
         wsum[:] = 0
         for o in sparse:
-            wv = weight[pix + o]
-            hue += wv[:, None] * ((chroma[cand + o] - chroma[pix + o][:, None]) ** 2).sum(axis=2)
-            wsum += wv
-        total += np.float32(SYNTH_CHROMA) * hue / wsum[:, None]
-        total[~ok] = np.inf
-        return total
+            d = red[c + o] - red[at + o]
+            e = blue[c + o] - blue[at + o]
+            d *= d
+            e *= e
+            d += e
+            d *= weight[at + o]
+            hue += d
+            wsum += weight[pix + o]
+        total += np.float32(SYNTH_CHROMA) * hue / wsum[rows]
+        full = np.full(cand.shape, np.inf, np.float32)
+        full[rows, cols] = total
+        return full, cand
 
     def better(pix, cand, best, best_cost, factor=1.0):
-        c = costs(pix, cand) * np.float32(factor)
+        c, cand = costs(pix, cand)
+        c *= np.float32(factor)
         i = c.argmin(axis=1)
         rows = np.arange(pix.size)
         won = c[rows, i] < best_cost
@@ -299,7 +311,8 @@ def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.nda
         got = best >= 0
         cur[pix[got]] = cur[best[got]]
         grey[pix[got]] = grey[best[got]]
-        chroma[pix[got]] = chroma[best[got]]
+        red[pix[got]] = red[best[got]]
+        blue[pix[got]] = blue[best[got]]
         source_of[pix[got]] = best[got]
         weight[pix] = 1.0
     # voting (as in Wexler et al.): each pixel becomes the mean of what its synthesised neighbours'
