@@ -91,7 +91,10 @@ SYNTH_REACH = 24      # ... sources drawn this far from the pixel at most (then 
 SYNTH_SHIFTS = 24     # ... this many random offsets per onion-peel layer, shared by its pixels
 SYNTH_JITTER = 2      # ... then 3 sources this close round the best are tried
 SYNTH_COHERENCE = 0.4 # ... a neighbour's source moved along wins unless a fresh one matches this much better
+SYNTH_CONTRAST = 10.0
+SYNTH_CONTRAST_BLUR = 6.0
 SYNTH_VOTE = 1
+SYNTH_PASSES = 2
 SYNTH_PROP = 2
 SYNTH_GUIDE = 0.5     # ... pixels not yet filled count in the match with the membrane fill, at this weight
 SYNTH_CHROMA = 0.5    # ... colour differences (red - green, blue - green, on 3x3 of the patch pixels) count this much
@@ -230,6 +233,16 @@ def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.nda
     near_mask[:2 * r] = near_mask[-2 * r:] = True
     near_mask[:, :2 * r] = near_mask[:, -2 * r:] = True
     source_ok = ~near_mask.ravel()
+    # the contrast of each source patch (grey standard deviation over 7x7), and the contrast expected
+    # round each pixel (that of the unmasked photo nearby, blurred into the hole)
+    side_p = 2 * r + 1
+    g2 = grey.reshape(-1, wp)
+    mean = cv2.blur(g2, (side_p, side_p))
+    spread = np.sqrt(np.maximum(cv2.blur(g2 * g2, (side_p, side_p)) - mean * mean, 0)).astype(np.float32)
+    clear = (~near_mask).astype(np.float32)
+    expect = (cv2.GaussianBlur(spread * clear, (0, 0), SYNTH_CONTRAST_BLUR)
+              / np.maximum(cv2.GaussianBlur(clear, (0, 0), SYNTH_CONTRAST_BLUR), 1e-3)).ravel()
+    spread = spread.ravel()
     weight = np.where(pending.ravel(), np.float32(SYNTH_GUIDE), np.float32(1.0))
     source_of = np.full(size, -1, np.int64)
     offsets = np.array([dy * wp + dx for dy in range(-r, r + 1) for dx in range(-r, r + 1)], np.int64)
@@ -271,6 +284,11 @@ def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.nda
             hue += d
             wsum += weight[pix + o]
         total += np.float32(SYNTH_CHROMA) * hue / wsum[rows]
+        # plain patches match a guess best (the squared difference of a flat patch from a texture is
+        # half that of the same texture misaligned): a source whose contrast falls short of the
+        # contrast round the pixel pays for it, else the fill drifts to flat pieces, a smooth band
+        short = np.maximum(expect[at] - spread[c], 0)
+        total += np.float32(SYNTH_CONTRAST) * short * short
         full = np.full(cand.shape, np.inf, np.float32)
         full[rows, cols] = total
         return full, cand
@@ -315,6 +333,23 @@ def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.nda
         blue[pix[got]] = blue[best[got]]
         source_of[pix[got]] = best[got]
         weight[pix] = 1.0
+    # then, everything filled, each pixel tries its neighbours' sources again, matched on whole
+    # patches (PatchMatch's propagation and random search, all pixels at once)
+    pix = py.astype(np.int64) * wp + px
+    for _ in range(SYNTH_PASSES):
+        best = source_of[pix].copy()
+        best_cost = np.full(pix.size, np.inf, np.float32)
+        better(pix, best[:, None], best, best_cost)
+        near = source_of[pix[:, None] + neighbours]
+        better(pix, np.where(near >= 0, near - neighbours, -1), best, best_cost)
+        jy, jx = rng.integers(-SYNTH_JITTER, SYNTH_JITTER + 1, (2, pix.size, 3))
+        better(pix, np.where(best[:, None] >= 0, best[:, None] + jy * wp + jx, -1), best, best_cost)
+        got = best >= 0
+        source_of[pix[got]] = best[got]
+        cur[pix[got]] = cur[best[got]]
+        grey[pix[got]] = grey[best[got]]
+        red[pix[got]] = red[best[got]]
+        blue[pix[got]] = blue[best[got]]
     # voting (as in Wexler et al.): each pixel becomes the mean of what its synthesised neighbours'
     # sources, moved along, say it is; where neighbours copy different pieces, pixel-sized speckle
     # finer than the texture itself turned into a blend
