@@ -85,6 +85,7 @@ TEXTURE_EVEN = 9.0    # ... and its mean at most this many times its median (not
 TEXTURE_HUES = 48.0   # ... and its colours minus their grey spread less than this (std summed over channels)
 STRUCTURE_MIN = 250.0  # coarser structure where the rim's median coarse energy exceeds this
 STRUCTURE_FINE = 50.0  # ... and its fine one this
+STRUCTURE_EVEN = 4.5   # ... its fine energy spread more evenly than texture's (tripod legs, a face's edge are not)
 TEXTURE_PIECE_MIN = 32  # ... judged and filled in pieces along the line about as long as it is thick, at least this
 SYNTH_HALF = 3        # texture synthesis: patches of 2 x this + 1 pixels a side are matched (7x7)
 SYNTH_REACH = 24      # ... sources drawn this far from the pixel at most (then carried on by coherence)
@@ -189,7 +190,7 @@ def _textured_rim(src: np.ndarray, mask: np.ndarray, ring: np.ndarray, y0: int, 
         return 0
     if level > TEXTURE_MIN and level >= TEXTURE_FINE * coarse_level:
         return 1
-    if level > STRUCTURE_FINE and coarse_level > STRUCTURE_MIN:
+    if level > STRUCTURE_FINE and coarse_level > STRUCTURE_MIN and float(fine.mean()) <= STRUCTURE_EVEN * level:
         return 2
     return 0
 
