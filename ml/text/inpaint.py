@@ -21,25 +21,30 @@ are masked, so the photo between strokes stays as it was: extra masked pixels co
 missed fringes (bench/RESULTS-text.md), but unmasked outline or shadow pixels leave a ghost, because
 the fill carries their colour into the letter shapes.
 
-remove_text, method "default": a membrane fill, then shifted texture. The masked pixels get the
-solution of Laplace's equation with the unmasked rim as boundary values (one sparse LU solve per
-connected group of masked pixels: exact, no smear along a marching front as with Telea). Then, glyph
-by glyph, where the rim around it is textured and a shifted copy of the neighbourhood predicts the
-rim well (bricks, stripes, lines), that copy is blended in seamlessly (copy plus the membrane fill
-of the rim difference, as in Poisson cloning). Where no single shift fits, big glyph groups (1500+
-px, which a smooth fill leaves as blobs in the letters' shape) are judged in pieces along the line,
-each on the rim round it: where that rim is a texture (fine detail strong on most of it, as strong
-as the coarser variation, spread evenly, in one family of colours: knit, grass, hair, denim; not a
-logo, a badge or folds of a suit), exemplar tiles carry the texture through the piece from the rim
-inwards. Each tile is the unmasked patch nearby whose brightness best matches what is already known
-or filled where the tile overlaps it (OpenCV matchTemplate with a weight mask; the membrane fill,
-weighted low, guides tiles deep inside); overlapping tiles are averaged with tent weights, and only
-the tiles' detail (minus their own Gaussian-blurred mean), at 0.8 of its strength, goes on the
-membrane fill, which keeps the shading. Texture that does not line up with the lost one doubles the
-error where it is added, hence the gate and the reduced gain (27.87 dB / 0.773 against 27.95 / 0.778
-for the membrane and shifts alone; the letters on tr_014's knit no longer show as smooth blobs).
-Mirrored high-pass detail (texture synthesis without matching) was tried and lowered both PSNR and
-SSIM, so it is not used. "telea" and "ns" are OpenCV's (the baselines)."""
+remove_text, method "default": a membrane fill, then shifted or synthesised texture. The masked
+pixels get the solution of Laplace's equation with the unmasked rim as boundary values (one sparse
+LU solve per connected group of masked pixels: exact, no smear along a marching front as with
+Telea). Then, glyph by glyph, where the rim around it is textured and a shifted copy of the
+neighbourhood predicts the rim well (bricks, stripes, lines), that copy is blended in seamlessly
+(copy plus the membrane fill of the rim difference, as in Poisson cloning). Where no single shift
+fits, glyph groups of any size are judged in pieces along the line, each on the rim round it: a
+texture (fine detail strong on most of it, as strong as the coarser variation, spread evenly, in one
+family of colours: knit, grass, hair, denim), or coarser structure spread as evenly (a blurred
+railing), but not a logo, a badge, tripod legs or folds of a suit. There texture is synthesised
+pixel by pixel, onion-peel layers from the rim inwards, each layer vectorised: every pixel copies the
+source position (unmasked photo within reach) whose 7x7 patch best matches what is known or filled
+round it, among its filled neighbours' sources moved along (coherence: runs of pixels copy one piece
+of texture), random offsets shared by the layer and jitters round the best; a source flatter than
+the photo round the pixel pays for it (flat pieces match any guess best and left a smooth band).
+Two whole-patch passes of propagation and random search and a 3x3 vote (Wexler-style) end it; only
+the synthesised detail (minus its blur inside the glyphs, sigma 3, or 8 on coarser structure) goes
+on the membrane fill, which keeps the shading. Letters on grass, knit, denim, fur no longer read as
+smooth blobs (the fine detail inside tr_006's letters: 0.5 of the grass's, 0.35 with the earlier
+averaged exemplar tiles on big groups only, about 0 on small ones). Texture that does not line up
+with the lost one doubles the error where it is added, which the membrane avoids: 27.80 dB / 0.769
+against 27.87 / 0.773 with the exemplar tiles on big groups (dev set, same OCR lines); smooth rims
+keep the membrane. Mirrored high-pass detail (texture synthesis without matching) was tried and
+lowered both PSNR and SSIM, so it is not used. "telea" and "ns" are OpenCV's (the baselines)."""
 
 from __future__ import annotations
 
@@ -77,7 +82,7 @@ GLOW_FAR = 0.25    # ... and has faded to this share of that 10-12 px out
 GLOW_LEFT = 0.5   # ... then the mask reaches out until this share of it is left
 GLOW_LEFT_MIN = 2.5  # ... or this many grey levels
 GLOW_EXTRA = 4    # ... but at most this many pixels further
-TEXTURE_MIN = 80.0    # exemplar tiles where the rim's median high-pass energy (summed over channels) exceeds this
+TEXTURE_MIN = 80.0    # texture synthesised where the rim's median high-pass energy (summed over channels) exceeds this
 TEXTURE_BLUR = 2.0    # ... high pass: the image minus its Gaussian blur of this sigma
 TEXTURE_COARSE = 8.0  # ... coarser variation: that blur minus one of this sigma
 TEXTURE_FINE = 0.25   # ... the rim's median fine energy is at least this share of its median coarse one
@@ -88,21 +93,20 @@ STRUCTURE_FINE = 50.0  # ... and its fine one this
 STRUCTURE_EVEN = 4.5   # ... its fine energy spread more evenly than texture's (tripod legs, a face's edge are not)
 TEXTURE_PIECE_MIN = 32  # ... judged and filled in pieces along the line about as long as it is thick, at least this
 SYNTH_HALF = 3        # texture synthesis: patches of 2 x this + 1 pixels a side are matched (7x7)
-SYNTH_REACH = 24      # ... sources drawn this far from the pixel at most (then carried on by coherence)
+SYNTH_REACH = 24      # ... fresh sources drawn this far from the pixel at most (coherence carries them further)
 SYNTH_SHIFTS = 24     # ... this many random offsets per onion-peel layer, shared by its pixels
-SYNTH_JITTER = 2      # ... then 3 sources this close round the best are tried
-SYNTH_COHERENCE = 0.4 # ... a neighbour's source moved along wins unless a fresh one matches this much better
-SYNTH_CONTRAST = 10.0
-SYNTH_CONTRAST_BLUR = 6.0
-SYNTH_VOTE = 1
-SYNTH_PASSES = 2
-SYNTH_PROP = 2
+SYNTH_JITTER = 2      # ... then 3 sources this close round the best
+SYNTH_COHERENCE = 0.4  # ... a neighbour's source moved along wins unless a fresh one matches this much better
+SYNTH_PROP = 2        # ... times the neighbours' choices within a layer are tried again
+SYNTH_PASSES = 2      # ... whole-patch passes over all the synthesised pixels at the end
 SYNTH_GUIDE = 0.5     # ... pixels not yet filled count in the match with the membrane fill, at this weight
 SYNTH_CHROMA = 0.5    # ... colour differences (red - green, blue - green, on 3x3 of the patch pixels) count this much
+SYNTH_CONTRAST = 10.0  # ... a source's contrast short of the one expected costs this times the shortfall squared
+SYNTH_CONTRAST_BLUR = 6.0  # ... the expected one: the photo's (grey std over 7x7) blurred this much into the hole
 SYNTH_CLEAR = 1       # ... sources at least this far from any masked pixel
+SYNTH_VOTE = 1        # ... each pixel the mean of what its neighbours this close say
 SYNTH_DETAIL = 3.0    # ... only the detail (minus a Gaussian blur of this sigma inside the glyphs) is kept
-SYNTH_STRUCTURE = 8.0  # ... on coarser structure, this sigma
-SYNTH_GAIN = 1.0      # ... times this, on the membrane fill's blur, which keeps the shading
+SYNTH_STRUCTURE = 8.0  # ... on coarser structure, down to this sigma
 
 
 # --- membrane (harmonic) fill -------------------------------------------------------------------
@@ -199,17 +203,25 @@ def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.nda
     """Texture synthesis pixel by pixel into the `todo` pixels (bool HxW, part of `mask`), in
     onion-peel order: layer k holds the pixels k px from the nearest pixel not to be synthesised, and
     each layer is done at once (vectorised), after the layers outside it. Every pixel copies the
-    photo at a source position: of its candidates, the one whose 7x7 brightness patch best matches
-    what is already around the pixel (the photo, or pixels filled before; pixels not yet filled count
-    with the membrane fill from `out`, at SYNTH_GUIDE weight, which keeps the brightness on course
-    deep inside). Candidates: the sources of the 4 neighbours already filled, moved by one pixel
-    (coherence, as in Ashikhmin's synthesis and PatchMatch's propagation: a run of pixels then copies
-    one piece of the texture, not speckle; they win unless a fresh one matches SYNTH_COHERENCE better),
-    SYNTH_SHIFTS offsets drawn at random within SYNTH_REACH px but shared by the whole layer (so
-    neighbours tend to pick the same one), then a few jitters round the best (PatchMatch's random
-    search). Sources are unmasked pixels at least SYNTH_CLEAR px from any masked one (a fringe of the
-    text is never copied). The colours copied replace `out` on the `todo` pixels; the caller keeps
-    only their detail. Deterministic (a fixed seed)."""
+    photo at a source position: of its candidates, the one whose 7x7 patch best matches what is
+    already around the pixel (the photo, or pixels filled before; pixels not yet filled count with
+    the membrane fill from `out`, at SYNTH_GUIDE weight, which keeps the brightness on course deep
+    inside). The match: mean squared brightness difference, plus colour on a sparse 3x3 grid of the
+    patch, plus the square of how far the source patch's contrast falls short of the contrast of
+    the photo round the pixel (flat pieces match any guess best; without it the fill drifted to them
+    and the letters stayed as a smooth band). Candidates: the sources of the 4 neighbours already
+    filled, moved by one pixel (coherence, as in Ashikhmin's synthesis and PatchMatch's propagation:
+    a run of pixels copies one piece of the texture; they win unless a fresh one matches
+    SYNTH_COHERENCE better), SYNTH_SHIFTS offsets drawn at random within SYNTH_REACH px but shared by
+    the whole layer (so neighbours tend to pick the same one), a few jitters round the best
+    (PatchMatch's random search), then the choices of the neighbours in the same layer (SYNTH_PROP
+    times). Sources are unmasked pixels more than SYNTH_CLEAR px from any masked one (a fringe of the
+    text is never copied). When all is filled, SYNTH_PASSES passes let every pixel try its
+    neighbours' sources and jitters again on whole patches, and a vote ends it (as in Wexler et
+    al.): each pixel the mean of what its 3x3 neighbours' sources, moved along, say it is, so that
+    where neighbours copy different pieces there is no speckle finer than the texture itself. The
+    colours replace `out` on the `todo` pixels; the caller keeps only their detail
+    (_keep_detail). Deterministic (a fixed seed)."""
     import cv2
 
     r, reach = SYNTH_HALF, SYNTH_REACH
@@ -252,10 +264,10 @@ def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.nda
     safe = 2 * r * wp + 2 * r   # an index whose patch is inside the arrays (for candidates not allowed)
     rng = np.random.default_rng(0)
 
-    def costs(pix: np.ndarray, cand: np.ndarray) -> np.ndarray:
-        """Weighted mean squared brightness difference of the patches round `pix` (n) and round each of
-        their candidates (n x k); inf for candidates that are not allowed, or repeated in a row (only
-        the other pairs are computed, one long vector: a third to half of them are out)."""
+    def costs(pix: np.ndarray, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The match of the patches round `pix` (n) with those round each of their candidates (n x k,
+        returned sorted along each row with the costs); inf for candidates that are not allowed or
+        repeated in a row (only the other pairs are computed, as one vector: a third to half are out)."""
         cand = np.sort(cand, axis=1)
         ok = (cand >= 0) & (cand < size)
         ok[:, 1:] &= cand[:, 1:] != cand[:, :-1]
@@ -497,16 +509,17 @@ def _fill_default(rgb: np.ndarray, mask: np.ndarray, shift: bool = True) -> np.n
 
 def _keep_detail(membrane: np.ndarray, out: np.ndarray, todo: np.ndarray, sigma: float) -> None:
     """On the `todo` pixels, `out` (synthesised) becomes the membrane fill's shading plus the
-    synthesised detail: each blurred (sigma SYNTH_DETAIL) over the `todo` pixels alone, the detail
-    being `out` minus its blur, times SYNTH_GAIN. Copied pieces a little brighter or darker than the
-    photo they replace would otherwise show the letters' outline."""
+    synthesised detail: each blurred (`sigma`) over the `todo` pixels alone, the detail being `out`
+    minus its blur. Copied pieces a little brighter or darker than the photo they replace would
+    otherwise show the letters' outline, and the membrane is the better guess of the shading (of
+    several ways tried, this cost the least PSNR for the same texture)."""
     pad = int(3 * sigma) + 1
     y0, y1, x0, x1 = _bbox(todo, pad)
     inside = todo[y0:y1, x0:x1]
     synth, smooth = out[y0:y1, x0:x1], membrane[y0:y1, x0:x1]
     shading = _masked_blur(smooth, ~inside, sigma)
     detail = synth - _masked_blur(synth, ~inside, sigma)
-    synth[inside] = shading[inside] + SYNTH_GAIN * detail[inside]
+    synth[inside] = shading[inside] + detail[inside]
 
 
 def remove_text(image: Image.Image, mask: Image.Image, *, method: str = "default") -> Image.Image:
