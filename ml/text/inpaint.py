@@ -103,6 +103,7 @@ SYNTH_GUIDE = 0.5     # ... pixels not yet filled count in the match with the me
 SYNTH_CHROMA = 0.5    # ... colour differences (red - green, blue - green, on 3x3 of the patch pixels) count this much
 SYNTH_CONTRAST = 10.0  # ... a source's contrast short of the one expected costs this times the shortfall squared
 SYNTH_CONTRAST_BLUR = 6.0  # ... the expected one: the photo's (grey std over 7x7) blurred this much into the hole
+SYNTH_GREY = 4.0      # ... (unless red - green and blue - green vary less than this round the glyphs)
 SYNTH_CLEAR = 1       # ... sources at least this far from any masked pixel
 SYNTH_VOTE = 1        # ... each pixel the mean of what its neighbours this close say
 SYNTH_DETAIL = 3.0    # ... only the detail (minus a Gaussian blur of this sigma inside the glyphs) is kept
@@ -246,6 +247,8 @@ def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.nda
     near_mask[:2 * r] = near_mask[-2 * r:] = True
     near_mask[:, :2 * r] = near_mask[:, -2 * r:] = True
     source_ok = ~near_mask.ravel()
+    # colour is matched too unless the photo round the glyphs is grey (a grey photo, or grass)
+    coloured = max(float(red[source_ok].std()), float(blue[source_ok].std())) > SYNTH_GREY
     # the contrast of each source patch (grey standard deviation over 7x7), and the contrast expected
     # round each pixel (that of the unmasked photo nearby, blurred into the hole)
     side_p = 2 * r + 1
@@ -287,7 +290,7 @@ def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.nda
         # shirt into denim
         hue = np.zeros(c.size, np.float32)
         wsum[:] = 0
-        for o in sparse:
+        for o in sparse if coloured else ():
             d = red[c + o] - red[at + o]
             e = blue[c + o] - blue[at + o]
             d *= d
@@ -296,7 +299,8 @@ def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.nda
             d *= weight[at + o]
             hue += d
             wsum += weight[pix + o]
-        total += np.float32(SYNTH_CHROMA) * hue / wsum[rows]
+        if coloured:
+            total += np.float32(SYNTH_CHROMA) * hue / wsum[rows]
         # plain patches match a guess best (the squared difference of a flat patch from a texture is
         # half that of the same texture misaligned): a source whose contrast falls short of the
         # contrast round the pixel pays for it, else the fill drifts to flat pieces, a smooth band
