@@ -412,8 +412,9 @@ def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> np.ndarra
     the membrane fill of the rim difference, as in Poisson cloning). The shift is the one whose copy
     best matches the rim of unmasked pixels around the glyph; if even the best match is poor next to
     the rim's own variation (unpredictable texture, smooth areas), the membrane fill stays. Returns
-    the pixels of such glyph groups, piece by piece, whose rim is a texture (knit, grass, hair:
-    _textured_rim), of any size: the caller synthesises texture there (_synthesise)."""
+    a uint8 map of the pixels of such glyph groups, of any size, judged piece by piece on the rim
+    round each (_textured_rim): 1 where it is a texture (knit, grass, hair), 2 where it is coarser
+    structure (a blurred railing), 0 elsewhere; the caller synthesises texture there (_synthesise)."""
     from scipy import ndimage
 
     h, w = mask.shape
