@@ -36,7 +36,7 @@ source position (unmasked photo within reach) whose 7x7 patch best matches what 
 round it, among its filled neighbours' sources moved along (coherence: runs of pixels copy one piece
 of texture), random offsets shared by the layer and jitters round the best; a source flatter than
 the photo round the pixel pays for it (flat pieces match any guess best and left a smooth band).
-Two whole-patch passes of propagation and random search and a 3x3 vote (Wexler-style) end it; only
+A whole-patch pass of propagation and random search and a 3x3 vote (Wexler-style) ends it; only
 the synthesised detail (minus its blur inside the glyphs, sigma 3, or 8 on coarser structure) goes
 on the membrane fill, which keeps the shading. Letters on grass, knit, denim, fur no longer read as
 smooth blobs (the fine detail inside tr_006's letters: 0.5 of the grass's, 0.35 with the earlier
@@ -98,7 +98,7 @@ SYNTH_SHIFTS = 24     # ... this many random offsets per onion-peel layer, share
 SYNTH_JITTER = 2      # ... then 3 sources this close round the best
 SYNTH_COHERENCE = 0.4  # ... a neighbour's source moved along wins unless a fresh one matches this much better
 SYNTH_PROP = 2        # ... times the neighbours' choices within a layer are tried again
-SYNTH_PASSES = 2      # ... whole-patch passes over all the synthesised pixels at the end
+SYNTH_PASSES = 1      # ... whole-patch passes over all the synthesised pixels at the end
 SYNTH_GUIDE = 0.5     # ... pixels not yet filled count in the match with the membrane fill, at this weight
 SYNTH_CHROMA = 0.5    # ... colour differences (red - green, blue - green, on 3x3 of the patch pixels) count this much
 SYNTH_CONTRAST = 10.0  # ... a source's contrast short of the one expected costs this times the shortfall squared
@@ -217,7 +217,7 @@ def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.nda
     the whole layer (so neighbours tend to pick the same one), a few jitters round the best
     (PatchMatch's random search), then the choices of the neighbours in the same layer (SYNTH_PROP
     times). Sources are unmasked pixels more than SYNTH_CLEAR px from any masked one (a fringe of the
-    text is never copied). When all is filled, SYNTH_PASSES passes let every pixel try its
+    text is never copied). When all is filled, SYNTH_PASSES pass(es) let every pixel try its
     neighbours' sources and jitters again on whole patches, and a vote ends it (as in Wexler et
     al.): each pixel the mean of what its 3x3 neighbours' sources, moved along, say it is, so that
     where neighbours copy different pieces there is no speckle finer than the texture itself. The
