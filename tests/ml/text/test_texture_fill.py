@@ -64,7 +64,7 @@ def test_small_letters_on_a_texture_are_filled_with_texture():
     assert np.asarray(out)[~m].tolist() == texted[~m].tolist()  # nothing else changes
     inside = _inner(m)
     ratio = _detail(out, inside) / _detail(clean, inside)
-    assert 0.35 < ratio < 1.6, ratio  # 0.59 (a membrane fill alone, before: 0.002)
+    assert 0.35 < ratio < 1.6, ratio  # 0.55 (a membrane fill alone, before: 0.002)
     # and the fill is no worse a guess than the membrane by much: same grey level on average
     diff = np.asarray(out, np.float64)[m].mean(axis=0) - clean[m].mean(axis=0)
     assert np.abs(diff).max() < 8, diff
@@ -110,4 +110,4 @@ def test_letters_removed_from_grass_do_not_stay_smooth_shapes():
         line = np.zeros_like(m)
         line[y0:y1, x0:x1] = True
         ratio = _detail(out, inside & line) / _detail(clean, inside & line)
-        assert 0.45 < ratio < 1.6, ratio  # 0.51-0.56 (before: 0.34-0.36)
+        assert 0.45 < ratio < 1.6, ratio  # 0.49-0.55 (before: 0.34-0.36)
