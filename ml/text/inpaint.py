@@ -22,25 +22,30 @@ are masked, so the photo between strokes stays as it was: extra masked pixels co
 missed fringes (bench/RESULTS-text.md), but unmasked outline or shadow pixels leave a ghost, because
 the fill carries their colour into the letter shapes.
 
-remove_text, method "default": a membrane fill, then shifted texture. The masked pixels get the
-solution of Laplace's equation with the unmasked rim as boundary values (one sparse LU solve per
-connected group of masked pixels: exact, no smear along a marching front as with Telea). Then, glyph
-by glyph, where the rim around it is textured and a shifted copy of the neighbourhood predicts the
-rim well (bricks, stripes, lines), that copy is blended in seamlessly (copy plus the membrane fill
-of the rim difference, as in Poisson cloning). Where no single shift fits, big glyph groups (1500+
-px, which a smooth fill leaves as blobs in the letters' shape) are judged in pieces along the line,
-each on the rim round it: where that rim is a texture (fine detail strong on most of it, as strong
-as the coarser variation, spread evenly, in one family of colours: knit, grass, hair, denim; not a
-logo, a badge or folds of a suit), exemplar tiles carry the texture through the piece from the rim
-inwards. Each tile is the unmasked patch nearby whose brightness best matches what is already known
-or filled where the tile overlaps it (OpenCV matchTemplate with a weight mask; the membrane fill,
-weighted low, guides tiles deep inside); overlapping tiles are averaged with tent weights, and only
-the tiles' detail (minus their own Gaussian-blurred mean), at 0.8 of its strength, goes on the
-membrane fill, which keeps the shading. Texture that does not line up with the lost one doubles the
-error where it is added, hence the gate and the reduced gain (27.87 dB / 0.773 against 27.95 / 0.778
-for the membrane and shifts alone; the letters on tr_014's knit no longer show as smooth blobs).
-Mirrored high-pass detail (texture synthesis without matching) was tried and lowered both PSNR and
-SSIM, so it is not used. "telea" and "ns" are OpenCV's (the baselines)."""
+remove_text, method "default": a membrane fill, then shifted or synthesised texture. The masked
+pixels get the solution of Laplace's equation with the unmasked rim as boundary values (one sparse
+LU solve per connected group of masked pixels: exact, no smear along a marching front as with
+Telea). Then, glyph by glyph, where the rim around it is textured and a shifted copy of the
+neighbourhood predicts the rim well (bricks, stripes, lines), that copy is blended in seamlessly
+(copy plus the membrane fill of the rim difference, as in Poisson cloning). Where no single shift
+fits, glyph groups of any size are judged in pieces along the line, each on the rim round it: a
+texture (fine detail strong on most of it, as strong as the coarser variation, spread evenly, in one
+family of colours: knit, grass, hair, denim), or coarser structure spread as evenly (a blurred
+railing), but not a logo, a badge, tripod legs or folds of a suit. There texture is synthesised
+pixel by pixel, onion-peel layers from the rim inwards, each layer vectorised: every pixel copies the
+source position (unmasked photo within reach) whose 7x7 patch best matches what is known or filled
+round it, among its filled neighbours' sources moved along (coherence: runs of pixels copy one piece
+of texture), random offsets shared by the layer and jitters round the best; a source flatter than
+the photo round the pixel pays for it (flat pieces match any guess best and left a smooth band).
+A whole-patch pass of propagation and random search and a 3x3 vote (Wexler-style) ends it; only
+the synthesised detail (minus its blur inside the glyphs, sigma 3, or 8 on coarser structure) goes
+on the membrane fill, which keeps the shading. Letters on grass, knit, denim, fur no longer read as
+smooth blobs (the fine detail inside tr_006's letters: 0.5 of the grass's, 0.35 with the earlier
+averaged exemplar tiles on big groups only, about 0 on small ones). Texture that does not line up
+with the lost one doubles the error where it is added, which the membrane avoids: 27.80 dB / 0.769
+against 27.87 / 0.773 with the exemplar tiles on big groups (dev set, same OCR lines); smooth rims
+keep the membrane. Mirrored high-pass detail (texture synthesis without matching) was tried and
+lowered both PSNR and SSIM, so it is not used. "telea" and "ns" are OpenCV's (the baselines)."""
 
 from __future__ import annotations
 
@@ -86,24 +91,32 @@ GLOW_FAR = 0.25    # ... and has faded to this share of that 10-12 px out
 GLOW_LEFT = 0.5   # ... then the mask reaches out until this share of it is left
 GLOW_LEFT_MIN = 2.5  # ... or this many grey levels
 GLOW_EXTRA = 4    # ... but at most this many pixels further
-TEXTURE_MIN = 80.0    # exemplar tiles where the rim's median high-pass energy (summed over channels) exceeds this
-TEXTURE_AREA = 1500   # ... on components at least this big (thin strokes filled smoothly do not show)
+TEXTURE_MIN = 80.0    # texture synthesised where the rim's median high-pass energy (summed over channels) exceeds this
 TEXTURE_BLUR = 2.0    # ... high pass: the image minus its Gaussian blur of this sigma
 TEXTURE_COARSE = 8.0  # ... coarser variation: that blur minus one of this sigma
 TEXTURE_FINE = 0.25   # ... the rim's median fine energy is at least this share of its median coarse one
 TEXTURE_EVEN = 9.0    # ... and its mean at most this many times its median (not a few strong edges)
 TEXTURE_HUES = 48.0   # ... and its colours minus their grey spread less than this (std summed over channels)
+STRUCTURE_MIN = 250.0  # coarser structure where the rim's median coarse energy exceeds this
+STRUCTURE_FINE = 50.0  # ... and its fine one this
+STRUCTURE_EVEN = 4.5   # ... its fine energy spread more evenly than texture's (tripod legs, a face's edge are not)
 TEXTURE_PIECE_MIN = 32  # ... judged and filled in pieces along the line about as long as it is thick, at least this
-TEXTURE_PATCH = 15    # exemplar tiles: side in pixels, at least
-TEXTURE_PATCH_SHARE = 0.2  # ... or this share of the piece's thickness (bigger letters, fewer tiles), at most
-TEXTURE_PATCH_MAX = 25  # ... this
-TEXTURE_STEP = 2 / 3  # ... centres this share of a side apart (the overlap is what the next tile is matched on)
-TEXTURE_GUIDE = 0.2   # ... the membrane fill counts this much in the match where nothing is known yet
-TEXTURE_REACH = (24, 56)  # ... sources searched this far around a tile (scaled with the hole's depth)
-TEXTURE_REFINE = 2    # ... at half size, then at full size this many pixels round the best match
-TEXTURE_DETAIL = 6.0  # ... the tiles' detail (minus a Gaussian blur of this sigma) goes on the membrane fill
-TEXTURE_GAIN = 0.8    # ... times this
-_EXCLUDED = np.float32(3e38)  # the match score of a source tile that is not allowed
+SYNTH_HALF = 3        # texture synthesis: patches of 2 x this + 1 pixels a side are matched (7x7)
+SYNTH_REACH = 24      # ... fresh sources drawn this far from the pixel at most (coherence carries them further)
+SYNTH_SHIFTS = 24     # ... this many random offsets per onion-peel layer, shared by its pixels
+SYNTH_JITTER = 2      # ... then 3 sources this close round the best
+SYNTH_COHERENCE = 0.4  # ... a neighbour's source moved along wins unless a fresh one matches this much better
+SYNTH_PROP = 2        # ... times the neighbours' choices within a layer are tried again
+SYNTH_PASSES = 1      # ... whole-patch passes over all the synthesised pixels at the end
+SYNTH_GUIDE = 0.5     # ... pixels not yet filled count in the match with the membrane fill, at this weight
+SYNTH_CHROMA = 0.5    # ... colour differences (red - green, blue - green, on 3x3 of the patch pixels) count this much
+SYNTH_CONTRAST = 10.0  # ... a source's contrast short of the one expected costs this times the shortfall squared
+SYNTH_CONTRAST_BLUR = 6.0  # ... the expected one: the photo's (grey std over 7x7) blurred this much into the hole
+SYNTH_GREY = 4.0      # ... (unless red - green and blue - green vary less than this round the glyphs)
+SYNTH_CLEAR = 1       # ... sources at least this far from any masked pixel
+SYNTH_VOTE = 1        # ... each pixel the mean of what its neighbours this close say
+SYNTH_DETAIL = 3.0    # ... only the detail (minus a Gaussian blur of this sigma inside the glyphs) is kept
+SYNTH_STRUCTURE = 8.0  # ... on coarser structure, down to this sigma
 
 
 # --- membrane (harmonic) fill -------------------------------------------------------------------
@@ -165,12 +178,14 @@ def _masked_blur(src: np.ndarray, mask: np.ndarray, sigma: float) -> np.ndarray:
     return num / np.maximum(den, 1e-3)[..., None]
 
 
-def _textured_rim(src: np.ndarray, mask: np.ndarray, ring: np.ndarray, y0: int, x0: int) -> bool:
-    """Whether the `ring` pixels (placed at y0, x0) are a texture the membrane would show up as a
-    smooth blob: fine detail (high pass) strong on most of them, as strong as the coarser variation,
-    and spread evenly, in colours of one family. A few strong edges (a logo, folds of a suit), soft
-    blurred shapes or several distinct hues (a badge on a suit) are not texture: tiles copied from
-    them draw pieces of edges or of other things into the hole, which OCR may read again."""
+def _textured_rim(src: np.ndarray, mask: np.ndarray, ring: np.ndarray, y0: int, x0: int) -> int:
+    """What the `ring` pixels (placed at y0, x0) are: 1, a texture the membrane would show up as a
+    smooth blob (fine detail, high pass, strong on most of them, as strong as the coarser variation);
+    2, coarser structure (the fine detail weaker but present, the coarser variation strong: a blurred
+    railing, bands of light), where the membrane's blob in the letters' shape is as plain; 0,
+    neither. Both spread evenly, in colours of one family. A few strong edges (a logo, folds of a
+    suit), smooth shading or several distinct hues (a badge on a suit) are not texture: pieces copied
+    from them draw pieces of edges or of other things into the hole, which OCR may read again."""
     h, w = mask.shape
     ry, rx = np.nonzero(ring)
     # blurred round the ring only: blurring the whole photo cost more than the rest of the test
@@ -183,130 +198,202 @@ def _textured_rim(src: np.ndarray, mask: np.ndarray, ring: np.ndarray, y0: int, 
     colours = area[ry, rx]
     fine = ((colours - fine_blur[ry, rx]) ** 2).sum(axis=1)
     coarse = ((fine_blur[ry, rx] - coarse_blur[ry, rx]) ** 2).sum(axis=1)
-    level = float(np.median(fine))
+    level, coarse_level = float(np.median(fine)), float(np.median(coarse))
     hues = float((colours - colours.mean(axis=1, keepdims=True)).std(axis=0).sum())
-    return (level > TEXTURE_MIN and level >= TEXTURE_FINE * float(np.median(coarse))
-            and float(fine.mean()) <= TEXTURE_EVEN * level and hues < TEXTURE_HUES)
+    if float(fine.mean()) > TEXTURE_EVEN * level or hues >= TEXTURE_HUES:
+        return 0
+    if level > TEXTURE_MIN and level >= TEXTURE_FINE * coarse_level:
+        return 1
+    if level > STRUCTURE_FINE and coarse_level > STRUCTURE_MIN and float(fine.mean()) <= STRUCTURE_EVEN * level:
+        return 2
+    return 0
 
 
-def _tile_centres(todo: np.ndarray, known: np.ndarray, patch: int) -> list[tuple[int, int]]:
-    """Centres of `patch`-sided tiles on a grid covering the `todo` pixels, nearest the known photo
-    first (onion peel: every tile then overlaps something already there to match)."""
+def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.ndarray) -> None:
+    """Texture synthesis pixel by pixel into the `todo` pixels (bool HxW, part of `mask`), in
+    onion-peel order: layer k holds the pixels k px from the nearest pixel not to be synthesised, and
+    each layer is done at once (vectorised), after the layers outside it. Every pixel copies the
+    photo at a source position: of its candidates, the one whose 7x7 patch best matches what is
+    already around the pixel (the photo, or pixels filled before; pixels not yet filled count with
+    the membrane fill from `out`, at SYNTH_GUIDE weight, which keeps the brightness on course deep
+    inside). The match: mean squared brightness difference, plus colour on a sparse 3x3 grid of the
+    patch, plus the square of how far the source patch's contrast falls short of the contrast of
+    the photo round the pixel (flat pieces match any guess best; without it the fill drifted to them
+    and the letters stayed as a smooth band). Candidates: the sources of the 4 neighbours already
+    filled, moved by one pixel (coherence, as in Ashikhmin's synthesis and PatchMatch's propagation:
+    a run of pixels copies one piece of the texture; they win unless a fresh one matches
+    SYNTH_COHERENCE better), SYNTH_SHIFTS offsets drawn at random within SYNTH_REACH px but shared by
+    the whole layer (so neighbours tend to pick the same one), a few jitters round the best
+    (PatchMatch's random search), then the choices of the neighbours in the same layer (SYNTH_PROP
+    times). Sources are unmasked pixels more than SYNTH_CLEAR px from any masked one (a fringe of the
+    text is never copied). When all is filled, SYNTH_PASSES pass(es) let every pixel try its
+    neighbours' sources and jitters again on whole patches, and a vote ends it (as in Wexler et
+    al.): each pixel the mean of what its 3x3 neighbours' sources, moved along, say it is, so that
+    where neighbours copy different pieces there is no speckle finer than the texture itself. The
+    colours replace `out` on the `todo` pixels; the caller keeps only their detail
+    (_keep_detail). Deterministic (a fixed seed)."""
     import cv2
 
-    half = patch // 2
-    step = max(2, int(round(TEXTURE_STEP * patch)))
-    height, width = todo.shape
+    r, reach = SYNTH_HALF, SYNTH_REACH
+    height, width = mask.shape
     ys, xs = np.nonzero(todo)
-    gy = np.clip(np.arange(ys.min(), ys.max() + 1 + step, step), half, height - half - 1)
-    gx = np.clip(np.arange(xs.min(), xs.max() + 1 + step, step), half, width - half - 1)
-    cy, cx = (a.ravel() for a in np.meshgrid(gy, gx, indexing="ij"))
-    touches = cv2.boxFilter(todo.astype(np.float32), -1, (patch, patch), normalize=False) > 0.5
-    cy, cx = cy[touches[cy, cx]], cx[touches[cy, cx]]
-    depth = cv2.distanceTransform((~known).astype(np.uint8), cv2.DIST_L2, 5)
-    order = np.argsort(depth[cy, cx], kind="stable")
-    return [(int(cy[i]), int(cx[i])) for i in order]
+    if ys.size == 0:
+        return
+    m = reach + 2 * r + 1
+    Y0, Y1 = max(0, ys.min() - m), min(height, ys.max() + m + 1)
+    X0, X1 = max(0, xs.min() - m), min(width, xs.max() + m + 1)
+    h, w = Y1 - Y0, X1 - X0
+    # padded by the patch radius so that every patch offset of a crop pixel stays in the arrays
+    wp = w + 2 * r
+    cur = np.pad(out[Y0:Y1, X0:X1].astype(np.float32), ((r, r), (r, r), (0, 0)), mode="edge").reshape(-1, 3)
+    grey = cur.mean(axis=1)
+    red, blue = cur[:, 0] - cur[:, 1], cur[:, 2] - cur[:, 1]
+    size = grey.size
+    pending = np.pad(todo[Y0:Y1, X0:X1], r)
+    side = 2 * SYNTH_CLEAR + 1
+    near_mask = cv2.dilate(np.pad(mask[Y0:Y1, X0:X1], r, constant_values=True).astype(np.uint8),
+                           np.ones((side, side), np.uint8)) > 0
+    near_mask[:2 * r] = near_mask[-2 * r:] = True
+    near_mask[:, :2 * r] = near_mask[:, -2 * r:] = True
+    source_ok = ~near_mask.ravel()
+    # colour is matched too unless the photo round the glyphs is grey (a grey photo, or grass)
+    coloured = max(float(red[source_ok].std()), float(blue[source_ok].std())) > SYNTH_GREY
+    # the contrast of each source patch (grey standard deviation over 7x7), and the contrast expected
+    # round each pixel (that of the unmasked photo nearby, blurred into the hole)
+    side_p = 2 * r + 1
+    g2 = grey.reshape(-1, wp)
+    mean = cv2.blur(g2, (side_p, side_p))
+    spread = np.sqrt(np.maximum(cv2.blur(g2 * g2, (side_p, side_p)) - mean * mean, 0)).astype(np.float32)
+    clear = (~near_mask).astype(np.float32)
+    expect = (cv2.GaussianBlur(spread * clear, (0, 0), SYNTH_CONTRAST_BLUR)
+              / np.maximum(cv2.GaussianBlur(clear, (0, 0), SYNTH_CONTRAST_BLUR), 1e-3)).ravel()
+    spread = spread.ravel()
+    weight = np.where(pending.ravel(), np.float32(SYNTH_GUIDE), np.float32(1.0))
+    source_of = np.full(size, -1, np.int64)
+    offsets = np.array([dy * wp + dx for dy in range(-r, r + 1) for dx in range(-r, r + 1)], np.int64)
+    sparse = np.array([dy * wp + dx for dy in (-r, 0, r) for dx in (-r, 0, r)], np.int64)
+    neighbours = np.array([-wp, wp, -1, 1], np.int64)
+    safe = 2 * r * wp + 2 * r   # an index whose patch is inside the arrays (for candidates not allowed)
+    rng = np.random.default_rng(0)
 
+    def costs(pix: np.ndarray, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The match of the patches round `pix` (n) with those round each of their candidates (n x k,
+        returned sorted along each row with the costs); inf for candidates that are not allowed or
+        repeated in a row (only the other pairs are computed, as one vector: a third to half are out)."""
+        cand = np.sort(cand, axis=1)
+        ok = (cand >= 0) & (cand < size)
+        ok[:, 1:] &= cand[:, 1:] != cand[:, :-1]
+        ok[ok] = source_ok[cand[ok]]
+        rows, cols = np.nonzero(ok)
+        at, c = pix[rows], cand[rows, cols]
+        total = np.zeros(c.size, np.float32)
+        wsum = np.zeros(pix.size, np.float32)
+        for o in offsets:
+            d = grey[c + o] - grey[at + o]
+            d *= d
+            d *= weight[at + o]
+            total += d
+            wsum += weight[pix + o]
+        total /= wsum[rows]
+        # colour on a sparse 3x3 grid of the patch: brightness alone drew red and blue pieces of a
+        # shirt into denim
+        hue = np.zeros(c.size, np.float32)
+        wsum[:] = 0
+        for o in sparse if coloured else ():
+            d = red[c + o] - red[at + o]
+            e = blue[c + o] - blue[at + o]
+            d *= d
+            e *= e
+            d += e
+            d *= weight[at + o]
+            hue += d
+            wsum += weight[pix + o]
+        if coloured:
+            total += np.float32(SYNTH_CHROMA) * hue / wsum[rows]
+        # plain patches match a guess best (the squared difference of a flat patch from a texture is
+        # half that of the same texture misaligned): a source whose contrast falls short of the
+        # contrast round the pixel pays for it, else the fill drifts to flat pieces, a smooth band
+        short = np.maximum(expect[at] - spread[c], 0)
+        total += np.float32(SYNTH_CONTRAST) * short * short
+        full = np.full(cand.shape, np.inf, np.float32)
+        full[rows, cols] = total
+        return full, cand
 
-def _best_source(grey: np.ndarray, small_grey: np.ndarray, templ: np.ndarray, weight: np.ndarray, bad: np.ndarray,
-                 ty: int, tx: int, reach: int):
-    """Top-left corner of the tile within `reach` of (ty, tx) that best matches `templ` (weighted
-    squared difference), among the tiles not marked `bad`; None when there is none. Searched on
-    `small_grey` (`grey` at half size), then refined nearby at full size: the full search was most of
-    the fill's time. Only the template changes as tiles are placed, and only in the hole, where no
-    source tile lies: the half-size copy is made once."""
-    import cv2
+    def better(pix, cand, best, best_cost, factor=1.0):
+        c, cand = costs(pix, cand)
+        c *= np.float32(factor)
+        i = c.argmin(axis=1)
+        rows = np.arange(pix.size)
+        won = c[rows, i] < best_cost
+        best[won] = cand[rows, i][won]
+        best_cost[won] = c[rows, i][won]
 
-    half = templ.shape[0] // 2
-    height, width = grey.shape
-    sy0, sx0 = max(0, ty - reach - half) & ~1, max(0, tx - reach - half) & ~1
-    sy1, sx1 = min(height, ty + reach + half + 1), min(width, tx + reach + half + 1)
-    side = (templ.shape[0] + 1) // 2
-    small_area = small_grey[sy0 // 2:sy1 // 2, sx0 // 2:sx1 // 2]
-    if min(small_area.shape) < side:
-        return None
-    small_weight = cv2.resize(weight, (side, side), interpolation=cv2.INTER_AREA)
-    small_templ = cv2.resize(templ * weight, (side, side), interpolation=cv2.INTER_AREA) / np.maximum(small_weight, 1e-6)
-    coarse = cv2.matchTemplate(small_area, small_templ, cv2.TM_SQDIFF, mask=small_weight)
-    allowed = bad[sy0 + half:sy1 - half, sx0 + half:sx1 - half]
-    coarse[allowed[::2, ::2][:coarse.shape[0], :coarse.shape[1]]] = _EXCLUDED
-    low, _high, (cx, cy), _at = cv2.minMaxLoc(coarse)
-    if low >= _EXCLUDED:
-        return None
-    # refined at full size within a few pixels of the half-size match
-    ry0, rx0 = max(0, 2 * cy - TEXTURE_REFINE), max(0, 2 * cx - TEXTURE_REFINE)
-    ry1 = min(allowed.shape[0], 2 * cy + TEXTURE_REFINE + 1)
-    rx1 = min(allowed.shape[1], 2 * cx + TEXTURE_REFINE + 1)
-    fine = cv2.matchTemplate(grey[sy0 + ry0:sy0 + ry1 + 2 * half, sx0 + rx0:sx0 + rx1 + 2 * half], templ,
-                             cv2.TM_SQDIFF, mask=weight)
-    fine[allowed[ry0:ry1, rx0:rx1]] = _EXCLUDED
-    low, _high, (bx, by), _at = cv2.minMaxLoc(fine)
-    if low >= _EXCLUDED:
-        return sy0 + 2 * cy, sx0 + 2 * cx
-    return sy0 + ry0 + by, sx0 + rx0 + bx
-
-
-def _exemplar_fill(src: np.ndarray, mask: np.ndarray, comp: np.ndarray, y0: int, x0: int, out: np.ndarray) -> None:
-    """Carries a texture that no single shift predicts (knit, grass, hair) through one glyph group
-    (`comp`, bool, placed at y0, x0), instead of the membrane's smooth blob in the letters' shape:
-    tiles of the unmasked photo nearby, from the rim inwards, each matched on what is already known
-    or filled where it overlaps. Their detail goes on the membrane fill already in `out`."""
-    import cv2
-    from scipy import ndimage
-
-    h, w = mask.shape
-    ys, xs = np.nonzero(comp)
-    thickness = min(np.ptp(ys), np.ptp(xs)) + 1
-    patch = int(np.clip(TEXTURE_PATCH_SHARE * thickness, TEXTURE_PATCH, TEXTURE_PATCH_MAX)) | 1
-    half = patch // 2
-    depth = float(cv2.distanceTransform(np.pad(comp, 1).astype(np.uint8), cv2.DIST_L2, 5).max())
-    reach = int(np.clip(2 * depth + patch, *TEXTURE_REACH))
-    ch, cw = comp.shape
-    Y0, Y1 = max(0, y0 - reach - half), min(h, y0 + ch + reach + half)
-    X0, X1 = max(0, x0 - reach - half), min(w, x0 + cw + reach + half)
-    img = out[Y0:Y1, X0:X1].astype(np.float32)
-    membrane = img.copy()
-    # tiles are matched on brightness alone (a third of the work of matching colours); where nothing
-    # is filled yet, `grey` still holds the membrane fill, which guides the match there (weighted low)
-    grey = img.mean(axis=2)
-    small_grey = cv2.resize(grey, (grey.shape[1] // 2, grey.shape[0] // 2), interpolation=cv2.INTER_AREA)
-    todo = np.zeros(img.shape[:2], bool)
-    todo[y0 - Y0:y0 - Y0 + ch, x0 - X0:x0 - X0 + cw] = comp
-    hole = ndimage.binary_dilation(mask[Y0:Y1, X0:X1])
-    # a source tile lies wholly on unmasked pixels of the photo (no text, no fill copied again)
-    bad = cv2.boxFilter(hole.astype(np.float32), -1, (patch, patch), normalize=False,
-                        borderType=cv2.BORDER_CONSTANT) > 0.5
-    bad[:half] = bad[-half:] = True
-    bad[:, :half] = bad[:, -half:] = True
-    # overlapping tiles are averaged with tent weights: hard tile edges showed as blocks
-    tent = np.outer(*(2 * [1.0 - np.abs(np.arange(-half, half + 1)) / (half + 1)])).astype(np.float32)
-    total = np.zeros(img.shape, np.float32)
-    weights = np.zeros(img.shape[:2], np.float32)
-    filled = ~hole
-    pending = todo.copy()
-    for ty, tx in _tile_centres(todo, ~hole, patch):
-        win = (slice(ty - half, ty + half + 1), slice(tx - half, tx + half + 1))
-        if not pending[win].any():
+    dist = cv2.distanceTransform(pending.astype(np.uint8), cv2.DIST_L2, 5)
+    py, px = np.nonzero(pending)
+    layer = np.ceil(dist[py, px] - 1e-3).astype(np.int64)
+    order = np.argsort(layer, kind="stable")
+    py, px, layer = py[order], px[order], layer[order]
+    starts = np.searchsorted(layer, np.arange(layer.min(), layer.max() + 2))
+    for a, b in zip(starts[:-1], starts[1:]):
+        if a == b:
             continue
-        weight = np.where(filled[win], np.float32(1.0), np.float32(TEXTURE_GUIDE))
-        corner = _best_source(grey, small_grey, grey[win], weight, bad, ty, tx, reach)
-        if corner is None:
-            continue
-        need = todo[win]
-        source = img[corner[0]:corner[0] + patch, corner[1]:corner[1] + patch]
-        share = tent * need
-        total[win] += share[..., None] * source
-        weights[win] += share
-        img[win][need] = total[win][need] / weights[win][need][:, None]
-        grey[win][need] = img[win][need].mean(axis=1)
-        filled[win] |= need
-        pending[win] &= ~need
-    # the membrane keeps the shading (the best guess of the brightness there); the tiles add their detail
-    region = todo & (weights > 0)
-    # the tiles' own mean, not blurred with the photo round the hole: that would draw the letters'
-    # outline where the tiles are brighter or darker than the rim
-    detail = img - _masked_blur(img, ~region, TEXTURE_DETAIL)
-    out[Y0:Y1, X0:X1][region] = membrane[region] + TEXTURE_GAIN * detail[region]
+        pix = py[a:b].astype(np.int64) * wp + px[a:b]
+        n = pix.size
+        best = np.full(n, -1, np.int64)
+        best_cost = np.full(n, np.inf, np.float32)
+        near = source_of[pix[:, None] + neighbours]
+        better(pix, np.where(near >= 0, near - neighbours, -1), best, best_cost)
+        best_cost *= np.float32(1.0 - SYNTH_COHERENCE)
+        dy, dx = rng.integers(-reach, reach + 1, (2, SYNTH_SHIFTS))
+        better(pix, pix[:, None] + (dy * wp + dx), best, best_cost)
+        jy, jx = rng.integers(-SYNTH_JITTER, SYNTH_JITTER + 1, (2, n, 3))
+        better(pix, np.where(best[:, None] >= 0, best[:, None] + jy * wp + jx, -1), best, best_cost)
+        for _ in range(SYNTH_PROP):
+            source_of[pix] = best
+            near = source_of[pix[:, None] + neighbours]
+            better(pix, np.where(near >= 0, near - neighbours, -1), best, best_cost, 1.0 - SYNTH_COHERENCE)
+        got = best >= 0
+        cur[pix[got]] = cur[best[got]]
+        grey[pix[got]] = grey[best[got]]
+        red[pix[got]] = red[best[got]]
+        blue[pix[got]] = blue[best[got]]
+        source_of[pix[got]] = best[got]
+        weight[pix] = 1.0
+    # then, everything filled, each pixel tries its neighbours' sources again, matched on whole
+    # patches (PatchMatch's propagation and random search, all pixels at once)
+    pix = py.astype(np.int64) * wp + px
+    for _ in range(SYNTH_PASSES):
+        best = source_of[pix].copy()
+        best_cost = np.full(pix.size, np.inf, np.float32)
+        better(pix, best[:, None], best, best_cost)
+        near = source_of[pix[:, None] + neighbours]
+        better(pix, np.where(near >= 0, near - neighbours, -1), best, best_cost)
+        jy, jx = rng.integers(-SYNTH_JITTER, SYNTH_JITTER + 1, (2, pix.size, 3))
+        better(pix, np.where(best[:, None] >= 0, best[:, None] + jy * wp + jx, -1), best, best_cost)
+        got = best >= 0
+        source_of[pix[got]] = best[got]
+        cur[pix[got]] = cur[best[got]]
+        grey[pix[got]] = grey[best[got]]
+        red[pix[got]] = red[best[got]]
+        blue[pix[got]] = blue[best[got]]
+    # voting (as in Wexler et al.): each pixel becomes the mean of what its synthesised neighbours'
+    # sources, moved along, say it is; where neighbours copy different pieces, pixel-sized speckle
+    # finer than the texture itself turned into a blend
+    pix = py.astype(np.int64) * wp + px
+    total = np.zeros((pix.size, 3), np.float32)
+    count = np.zeros(pix.size, np.float32)
+    for dy in range(-SYNTH_VOTE, SYNTH_VOTE + 1):
+        for dx in range(-SYNTH_VOTE, SYNTH_VOTE + 1):
+            o = dy * wp + dx
+            said = source_of[pix + o]
+            ok = said >= 0
+            total[ok] += cur[said[ok] - o]
+            count += ok
+    voted = count > 0
+    cur[pix[voted]] = total[voted] / count[voted][:, None]
+    area = cur.reshape(h + 2 * r, wp, 3)[r:r + h, r:r + w]
+    inside = todo[Y0:Y1, X0:X1]
+    out[Y0:Y1, X0:X1][inside] = area[inside]
 
 
 def _pieces_along(comp: np.ndarray) -> list[np.ndarray]:
@@ -328,17 +415,19 @@ def _pieces_along(comp: np.ndarray) -> list[np.ndarray]:
     return pieces
 
 
-def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> None:
+def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> np.ndarray:
     """Where the surroundings of a glyph are a texture that repeats nearby (bricks, stripes, lines),
     the glyph is filled with a shifted copy of its neighbourhood, blended seamlessly (the copy plus
     the membrane fill of the rim difference, as in Poisson cloning). The shift is the one whose copy
     best matches the rim of unmasked pixels around the glyph; if even the best match is poor next to
-    the rim's own variation (unpredictable texture, smooth areas), the membrane fill stays, except
-    on big glyph groups, piece by piece, where the rim is a texture (knit, grass, hair): there
-    exemplar tiles' detail goes on it (_exemplar_fill)."""
+    the rim's own variation (unpredictable texture, smooth areas), the membrane fill stays. Returns
+    a uint8 map of the pixels of such glyph groups, of any size, judged piece by piece on the rim
+    round each (_textured_rim): 1 where it is a texture (knit, grass, hair), 2 where it is coarser
+    structure (a blurred railing), 0 elsewhere; the caller synthesises texture there (_synthesise)."""
     from scipy import ndimage
 
     h, w = mask.shape
+    texture = np.zeros(mask.shape, np.uint8)
     labels, _count = ndimage.label(mask)
     for k, sl in enumerate(ndimage.find_objects(labels), start=1):
         if sl is None:
@@ -382,11 +471,12 @@ def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> None:
                 if best_cost is None or cost < best_cost:
                     best, best_cost = (dy, dx), cost
         if best is None or best_cost > SHIFT_TAU * 2 * variance:
-            if comp.sum() >= TEXTURE_AREA:
-                for piece in _pieces_along(comp):
-                    piece_ring = ndimage.binary_dilation(piece, iterations=3) & ~mask[y0:y1, x0:x1]
-                    if piece_ring.sum() >= 8 and _textured_rim(src, mask, piece_ring, y0, x0):
-                        _exemplar_fill(src, mask, piece, y0, x0, out)
+            for piece in _pieces_along(comp):
+                piece_ring = ndimage.binary_dilation(piece, iterations=3) & ~mask[y0:y1, x0:x1]
+                if piece_ring.sum() >= 8:
+                    kind = _textured_rim(src, mask, piece_ring, y0, x0)
+                    if kind:
+                        texture[y0:y1, x0:x1][piece] = kind
             continue
         dy, dx = best
         region = np.zeros((y1 - y0, x1 - x0), bool)
@@ -397,12 +487,13 @@ def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> None:
         residual = harmonic_fill(out[y0:y1, x0:x1] - shifted, region)
         patch = out[y0:y1, x0:x1]
         patch[region] = shifted[region] + residual[region]
+    return texture
 
 
 def _fill_default(rgb: np.ndarray, mask: np.ndarray, shift: bool = True) -> np.ndarray:
     """Membrane fill, one connected group of masked pixels at a time (small sparse systems), then
-    shifted texture where the surroundings repeat, or exemplar tiles' detail where they are textured
-    but do not repeat (_shift_fill)."""
+    shifted texture where the surroundings repeat (_shift_fill), and synthesised texture where they
+    are textured but do not repeat (_synthesise): its detail on the membrane fill (_keep_detail)."""
     from scipy import ndimage
 
     src = rgb.astype(np.float64)
@@ -420,8 +511,29 @@ def _fill_default(rgb: np.ndarray, mask: np.ndarray, shift: bool = True) -> np.n
         filled = harmonic_fill(patch, sub_mask)
         out[y0:y1, x0:x1] = np.where(sub_mask[..., None], filled, patch)
     if shift:
-        _shift_fill(src, mask, out)
+        texture = _shift_fill(src, mask, out)
+        if texture.any():
+            membrane = out.copy()
+            _synthesise(src, mask, texture > 0, out)
+            for kind, sigma in ((1, SYNTH_DETAIL), (2, SYNTH_STRUCTURE)):
+                if (texture == kind).any():
+                    _keep_detail(membrane, out, texture == kind, sigma)
     return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+
+
+def _keep_detail(membrane: np.ndarray, out: np.ndarray, todo: np.ndarray, sigma: float) -> None:
+    """On the `todo` pixels, `out` (synthesised) becomes the membrane fill's shading plus the
+    synthesised detail: each blurred (`sigma`) over the `todo` pixels alone, the detail being `out`
+    minus its blur. Copied pieces a little brighter or darker than the photo they replace would
+    otherwise show the letters' outline, and the membrane is the better guess of the shading (of
+    several ways tried, this cost the least PSNR for the same texture)."""
+    pad = int(3 * sigma) + 1
+    y0, y1, x0, x1 = _bbox(todo, pad)
+    inside = todo[y0:y1, x0:x1]
+    synth, smooth = out[y0:y1, x0:x1], membrane[y0:y1, x0:x1]
+    shading = _masked_blur(smooth, ~inside, sigma)
+    detail = synth - _masked_blur(synth, ~inside, sigma)
+    synth[inside] = shading[inside] + detail[inside]
 
 
 def remove_text(image: Image.Image, mask: Image.Image, *, method: str = "default") -> Image.Image:
