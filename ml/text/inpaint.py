@@ -92,6 +92,8 @@ GLOW_LEFT = 0.5   # ... then the mask reaches out until this share of it is left
 GLOW_LEFT_MIN = 2.5  # ... or this many grey levels
 GLOW_EXTRA = 4    # ... but at most this many pixels further
 TEXTURE_MIN = 80.0    # texture synthesised where the rim's median high-pass energy (summed over channels) exceeds this
+TEXTURE_DARK_MIN = 20.0  # ... scaled down on dark photos (with the square of their brightness), to this at least
+TEXTURE_DARK_COARSE = 0.3  # ... where the coarser variation is at least this share of the fine one
 TEXTURE_BLUR = 2.0    # ... high pass: the image minus its Gaussian blur of this sigma
 TEXTURE_COARSE = 8.0  # ... coarser variation: that blur minus one of this sigma
 TEXTURE_FINE = 0.25   # ... the rim's median fine energy is at least this share of its median coarse one
@@ -203,6 +205,13 @@ def _textured_rim(src: np.ndarray, mask: np.ndarray, ring: np.ndarray, y0: int, 
     if float(fine.mean()) > TEXTURE_EVEN * level or hues >= TEXTURE_HUES:
         return 0
     if level > TEXTURE_MIN and level >= TEXTURE_FINE * coarse_level:
+        return 1
+    # a dark photo's detail is as plain to the eye as a bright one's at a fraction of its energy
+    # (dark curly hair round tr_013's "Emergency Exit" at 24-56 against grass at 80-300); the grain
+    # of a dark sky is as strong, but has no coarser variation with it
+    brightness = min(1.0, float(colours.mean()) / 128.0)
+    if (level > max(TEXTURE_DARK_MIN, TEXTURE_MIN * brightness ** 2) and level >= TEXTURE_FINE * coarse_level
+            and coarse_level >= TEXTURE_DARK_COARSE * level):
         return 1
     if level > STRUCTURE_FINE and coarse_level > STRUCTURE_MIN and float(fine.mean()) <= STRUCTURE_EVEN * level:
         return 2

@@ -111,3 +111,25 @@ def test_letters_removed_from_grass_do_not_stay_smooth_shapes():
         line[y0:y1, x0:x1] = True
         ratio = _detail(out, inside & line) / _detail(clean, inside & line)
         assert 0.45 < ratio < 1.6, ratio  # 0.49-0.55 (before: 0.34-0.36)
+
+
+def test_dark_texture_is_filled_with_texture_and_dark_grain_stays_smooth():
+    # dark curly hair has a fraction of grass's detail energy yet reads as plainly (tr_013's "Emergency
+    # Exit": a black band in the letters' shape); a dark sky's JPEG grain is as strong but has no
+    # coarser variation, and texture copied into it would only add noise
+    hair = (_grass(seed=5).astype(np.float64) - 110) * 0.15 + 45  # fine energy about 30 (grass: 700)
+    clean = np.clip(hair, 0, 255).astype(np.uint8)
+    m = _letters(clean.shape[1::-1])
+    texted = clean.copy()
+    texted[m] = (180, 210, 240)
+    out = remove_text(Image.fromarray(texted), Image.fromarray(m.astype(np.uint8) * 255))
+    inside = _inner(m)
+    ratio = _detail(out, inside) / _detail(clean, inside)
+    assert 0.3 < ratio < 1.6, ratio  # 0.003 before dark photos' detail was scaled
+
+    rng = np.random.default_rng(11)
+    sky = np.clip(np.array([20, 30, 60]) + rng.normal(0, 5.0, (200, 420, 1)), 0, 255).astype(np.uint8)  # about 32
+    texted = sky.copy()
+    texted[m] = (235, 120, 0)
+    out = remove_text(Image.fromarray(texted), Image.fromarray(m.astype(np.uint8) * 255))
+    assert _detail(out, inside) < 0.2 * _detail(sky, inside)
