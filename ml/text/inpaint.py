@@ -458,27 +458,39 @@ def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> np.ndarra
         variance = float(ring_vals.var(axis=0).sum())
         if variance < 20.0:          # smooth: the membrane is right
             continue
+
+        def cost_of(dy: int, dx: int) -> float | None:
+            """How far the rim shifted by (dy, dx) is from the rim; None where the copy would take
+            masked or outside pixels."""
+            if abs(dy) < 2 and abs(dx) < 2:
+                return None
+            sy, sx = y0 + cy + dy, x0 + cx + dx
+            if sy.min() < 0 or sx.min() < 0 or sy.max() >= h or sx.max() >= w:
+                return None
+            if mask[sy, sx].any():
+                return None
+            qy, qx = y0 + ry + dy, x0 + rx + dx
+            ok = (qy >= 0) & (qx >= 0) & (qy < h) & (qx < w)
+            if ok.mean() < 0.8:
+                return None
+            ok &= ~mask[np.clip(qy, 0, h - 1), np.clip(qx, 0, w - 1)]
+            if ok.mean() < 0.8:
+                return None
+            diff = src[qy[ok], qx[ok]] - ring_vals[ok]
+            return float((diff ** 2).sum(axis=1).mean()) + 0.5 * (dy * dy + dx * dx) / reach
+
         best, best_cost = None, None
-        for dy in range(-reach, reach + 1, step):
-            for dx in range(-reach, reach + 1, step):
-                if abs(dy) < 2 and abs(dx) < 2:
-                    continue
-                sy, sx = y0 + cy + dy, x0 + cx + dx
-                if sy.min() < 0 or sx.min() < 0 or sy.max() >= h or sx.max() >= w:
-                    continue
-                if mask[sy, sx].any():
-                    continue
-                qy, qx = y0 + ry + dy, x0 + rx + dx
-                ok = (qy >= 0) & (qx >= 0) & (qy < h) & (qx < w)
-                if ok.mean() < 0.8:
-                    continue
-                ok &= ~mask[np.clip(qy, 0, h - 1), np.clip(qx, 0, w - 1)]
-                if ok.mean() < 0.8:
-                    continue
-                diff = src[qy[ok], qx[ok]] - ring_vals[ok]
-                cost = float((diff ** 2).sum(axis=1).mean()) + 0.5 * (dy * dy + dx * dx) / reach
-                if best_cost is None or cost < best_cost:
+        grid = [(dy, dx) for dy in range(-reach, reach + 1, step) for dx in range(-reach, reach + 1, step)]
+        while grid:
+            for dy, dx in grid:
+                cost = cost_of(dy, dx)
+                if cost is not None and (best_cost is None or cost < best_cost):
                     best, best_cost = (dy, dx), cost
+            # the grid is a few pixels apart: a mortar joint or a stripe lines up only at its own
+            # offset, found by halving the step round the best so far
+            step //= 2
+            grid = [] if best is None or step < 1 else [
+                (best[0] + dy, best[1] + dx) for dy in (-step, 0, step) for dx in (-step, 0, step) if dy or dx]
         if best is None or best_cost > SHIFT_TAU * 2 * variance:
             for piece in _pieces_along(comp):
                 piece_ring = ndimage.binary_dilation(piece, iterations=3) & ~mask[y0:y1, x0:x1]
