@@ -27,8 +27,11 @@ pixels get the solution of Laplace's equation with the unmasked rim as boundary 
 LU solve per connected group of masked pixels: exact, no smear along a marching front as with
 Telea). Then, glyph by glyph, where the rim around it is textured and a shifted copy of the
 neighbourhood predicts the rim well (bricks, stripes, lines), that copy is blended in seamlessly
-(copy plus the membrane fill of the rim difference, as in Poisson cloning). Where no single shift
-fits, glyph groups of any size are judged in pieces along the line, each on the rim round it: a
+(copy plus the membrane fill of the rim difference, as in Poisson cloning); the shift is searched
+on a grid centred on no shift, then refined to the pixel (a joint lines up only at its own offset).
+Where no single shift fits a glyph group (letters run together across joints spaced unevenly), each
+piece of it along the line gets its own, from farther out. Where none fits, the pieces are judged
+on the rim round each: a
 texture (fine detail strong on most of it, as strong as the coarser variation, spread evenly, in one
 family of colours: knit, grass, hair, denim), or coarser structure spread as evenly (a blurred
 railing), but not a logo, a badge, tripod legs or folds of a suit. There texture is synthesised
@@ -165,6 +168,7 @@ def _bbox(mask: np.ndarray, pad: int):
     return max(0, ys.min() - pad), min(h, ys.max() + pad + 1), max(0, xs.min() - pad), min(w, xs.max() + pad + 1)
 
 
+SHIFT_PIECE_REACH = 64  # ... for a piece of a glyph group (below), shifts up to this far
 SHIFT_TAU = 0.35    # copy shifted texture where it predicts the rim this much better than its variance
 
 
@@ -424,15 +428,86 @@ def _pieces_along(comp: np.ndarray) -> list[np.ndarray]:
     return pieces
 
 
+def _best_shift(src: np.ndarray, mask: np.ndarray, region: np.ndarray, y0: int, x0: int, reach: int):
+    """(dy, dx) whose copy of the photo best matches the rim of unmasked pixels round `region` (bool,
+    placed at y0, x0), when it matches well next to the rim's own variation; "smooth" when the rim
+    is smooth (the membrane is right); None when no shift fits."""
+    from scipy import ndimage
+
+    h, w = mask.shape
+    rh, rw = region.shape
+    ring = ndimage.binary_dilation(region, iterations=3) & ~mask[y0:y0 + rh, x0:x0 + rw]
+    cy, cx = np.nonzero(region)
+    ry, rx = np.nonzero(ring)
+    if ry.size < 8:
+        return None
+    ring_vals = src[y0 + ry, x0 + rx]
+    variance = float(ring_vals.var(axis=0).sum())
+    if variance < 20.0:
+        return "smooth"
+
+    def cost_of(dy: int, dx: int) -> float | None:
+        """How far the rim shifted by (dy, dx) is from the rim; None where the copy would take
+        masked or outside pixels."""
+        if abs(dy) < 2 and abs(dx) < 2:
+            return None
+        sy, sx = y0 + cy + dy, x0 + cx + dx
+        if sy.min() < 0 or sx.min() < 0 or sy.max() >= h or sx.max() >= w:
+            return None
+        if mask[sy, sx].any():
+            return None
+        qy, qx = y0 + ry + dy, x0 + rx + dx
+        ok = (qy >= 0) & (qx >= 0) & (qy < h) & (qx < w)
+        if ok.mean() < 0.8:
+            return None
+        ok &= ~mask[np.clip(qy, 0, h - 1), np.clip(qx, 0, w - 1)]
+        if ok.mean() < 0.8:
+            return None
+        diff = src[qy[ok], qx[ok]] - ring_vals[ok]
+        return float((diff ** 2).sum(axis=1).mean()) + 0.5 * (dy * dy + dx * dx) / reach
+
+    step = max(2, reach // 4)
+    best, best_cost = None, None
+    # centred on no shift: straight up, down or across are on the grid whatever the reach
+    steps = range(-(reach // step) * step, reach + 1, step)
+    grid = [(dy, dx) for dy in steps for dx in steps]
+    while grid:
+        for dy, dx in grid:
+            cost = cost_of(dy, dx)
+            if cost is not None and (best_cost is None or cost < best_cost):
+                best, best_cost = (dy, dx), cost
+        # the grid is a few pixels apart: a mortar joint or a stripe lines up only at its own
+        # offset, found by halving the step round the best so far
+        step //= 2
+        grid = [] if best is None or step < 1 else [
+            (best[0] + dy, best[1] + dx) for dy in (-step, 0, step) for dx in (-step, 0, step) if dy or dx]
+    if best is None or best_cost > SHIFT_TAU * 2 * variance:
+        return None
+    return best
+
+
+def _paste_shifted(src: np.ndarray, out: np.ndarray, region: np.ndarray, y0: int, x0: int, shift) -> None:
+    """`region` (placed at y0, x0) gets the photo shifted by `shift` plus the membrane fill of the
+    difference on its rim (seamless, as in Poisson cloning)."""
+    h, w = src.shape[:2]
+    dy, dx = shift
+    rh, rw = region.shape
+    yy, xx = np.mgrid[y0:y0 + rh, x0:x0 + rw]
+    shifted = src[np.clip(yy + dy, 0, h - 1), np.clip(xx + dx, 0, w - 1)]
+    residual = harmonic_fill(out[y0:y0 + rh, x0:x0 + rw] - shifted, region)
+    patch = out[y0:y0 + rh, x0:x0 + rw]
+    patch[region] = shifted[region] + residual[region]
+
+
 def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> np.ndarray:
     """Where the surroundings of a glyph are a texture that repeats nearby (bricks, stripes, lines),
-    the glyph is filled with a shifted copy of its neighbourhood, blended seamlessly (the copy plus
-    the membrane fill of the rim difference, as in Poisson cloning). The shift is the one whose copy
-    best matches the rim of unmasked pixels around the glyph; if even the best match is poor next to
-    the rim's own variation (unpredictable texture, smooth areas), the membrane fill stays. Returns
-    a uint8 map of the pixels of such glyph groups, of any size, judged piece by piece on the rim
-    round each (_textured_rim): 1 where it is a texture (knit, grass, hair), 2 where it is coarser
-    structure (a blurred railing), 0 elsewhere; the caller synthesises texture there (_synthesise)."""
+    the glyph is filled with a shifted copy of its neighbourhood, blended seamlessly (_best_shift,
+    _paste_shifted). A glyph group that no single shift fits (several letters across mortar joints
+    spaced unevenly) is tried again piece by piece along the line; where even that fails (unpredictable
+    texture, smooth areas), the membrane fill stays. Returns a uint8 map of the pieces left, judged on
+    the rim round each (_textured_rim): 1 where it is a texture (knit, grass, hair), 2 where it is
+    coarser structure (a blurred railing), 0 elsewhere; the caller synthesises texture there
+    (_synthesise)."""
     from scipy import ndimage
 
     h, w = mask.shape
@@ -443,71 +518,34 @@ def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> np.ndarra
             continue
         ch, cw = sl[0].stop - sl[0].start, sl[1].stop - sl[1].start
         reach = int(min(32, max(6, max(ch, cw) // 2 + 4)))
-        step = max(2, reach // 4)
         y0, y1 = max(0, sl[0].start - 3), min(h, sl[0].stop + 3)
         x0, x1 = max(0, sl[1].start - 3), min(w, sl[1].stop + 3)
         comp = labels[y0:y1, x0:x1] == k
         if comp.sum() < 6:
             continue
-        ring = ndimage.binary_dilation(comp, iterations=3) & ~mask[y0:y1, x0:x1]
-        cy, cx = np.nonzero(comp)
-        ry, rx = np.nonzero(ring)
-        if ry.size < 8:
+        shift = _best_shift(src, mask, comp, y0, x0, reach)
+        if shift == "smooth":
             continue
-        ring_vals = src[y0 + ry, x0 + rx]
-        variance = float(ring_vals.var(axis=0).sum())
-        if variance < 20.0:          # smooth: the membrane is right
+        if shift is not None:
+            _paste_shifted(src, out, comp, y0, x0, shift)
             continue
-
-        def cost_of(dy: int, dx: int) -> float | None:
-            """How far the rim shifted by (dy, dx) is from the rim; None where the copy would take
-            masked or outside pixels."""
-            if abs(dy) < 2 and abs(dx) < 2:
-                return None
-            sy, sx = y0 + cy + dy, x0 + cx + dx
-            if sy.min() < 0 or sx.min() < 0 or sy.max() >= h or sx.max() >= w:
-                return None
-            if mask[sy, sx].any():
-                return None
-            qy, qx = y0 + ry + dy, x0 + rx + dx
-            ok = (qy >= 0) & (qx >= 0) & (qy < h) & (qx < w)
-            if ok.mean() < 0.8:
-                return None
-            ok &= ~mask[np.clip(qy, 0, h - 1), np.clip(qx, 0, w - 1)]
-            if ok.mean() < 0.8:
-                return None
-            diff = src[qy[ok], qx[ok]] - ring_vals[ok]
-            return float((diff ** 2).sum(axis=1).mean()) + 0.5 * (dy * dy + dx * dx) / reach
-
-        best, best_cost = None, None
-        grid = [(dy, dx) for dy in range(-reach, reach + 1, step) for dx in range(-reach, reach + 1, step)]
-        while grid:
-            for dy, dx in grid:
-                cost = cost_of(dy, dx)
-                if cost is not None and (best_cost is None or cost < best_cost):
-                    best, best_cost = (dy, dx), cost
-            # the grid is a few pixels apart: a mortar joint or a stripe lines up only at its own
-            # offset, found by halving the step round the best so far
-            step //= 2
-            grid = [] if best is None or step < 1 else [
-                (best[0] + dy, best[1] + dx) for dy in (-step, 0, step) for dx in (-step, 0, step) if dy or dx]
-        if best is None or best_cost > SHIFT_TAU * 2 * variance:
-            for piece in _pieces_along(comp):
-                piece_ring = ndimage.binary_dilation(piece, iterations=3) & ~mask[y0:y1, x0:x1]
-                if piece_ring.sum() >= 8:
-                    kind = _textured_rim(src, mask, piece_ring, y0, x0)
-                    if kind:
-                        texture[y0:y1, x0:x1][piece] = kind
-            continue
-        dy, dx = best
-        region = np.zeros((y1 - y0, x1 - x0), bool)
-        region[cy, cx] = True
-        shifted = np.empty((y1 - y0, x1 - x0, src.shape[2]))
-        yy, xx = np.mgrid[y0:y1, x0:x1]
-        shifted[:] = src[np.clip(yy + dy, 0, h - 1), np.clip(xx + dx, 0, w - 1)]
-        residual = harmonic_fill(out[y0:y1, x0:x1] - shifted, region)
-        patch = out[y0:y1, x0:x1]
-        patch[region] = shifted[region] + residual[region]
+        pieces = _pieces_along(comp)
+        for piece in pieces:
+            if len(pieces) > 1:
+                ys, xs = np.nonzero(piece)
+                # a piece is cut out of a wider group: its source may lie beyond the group, farther out
+                piece_reach = int(min(SHIFT_PIECE_REACH, max(6, max(np.ptp(ys), np.ptp(xs)) + 8)))
+                shift = _best_shift(src, mask, piece, y0, x0, piece_reach)
+                if shift == "smooth":
+                    continue
+                if shift is not None:
+                    _paste_shifted(src, out, piece, y0, x0, shift)
+                    continue
+            piece_ring = ndimage.binary_dilation(piece, iterations=3) & ~mask[y0:y1, x0:x1]
+            if piece_ring.sum() >= 8:
+                kind = _textured_rim(src, mask, piece_ring, y0, x0)
+                if kind:
+                    texture[y0:y1, x0:x1][piece] = kind
     return texture
 
 
