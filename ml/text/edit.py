@@ -3,8 +3,10 @@
 estimate_style looks at the glyph pixels of the line (ml.text.inpaint.glyph_mask): their colour
 (median of the stroke cores), the background around them, the font size that gives their ink
 height, the weight (stroke thickness relative to size) and the slant of the quad. modify_text removes
-the old glyphs (text_mask + remove_text) and draws the new text into the same quad with that colour,
-at most that size, bold when the old line was bold; the perspective warp into the quad keeps the slant.
+the old glyphs (their mask, filled as remove_text does) and draws the new text into the same quad
+with that colour, at most that size, bold when the old line was bold; the perspective warp into the
+quad keeps the slant. Under the new letters the fill is the smooth membrane (texture or copied pieces
+of the photo would compete with the strokes); where the old line was longer, it is the full fill.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ import math
 import numpy as np
 from PIL import Image
 
-from ml.text.inpaint import _palette, glyph_mask_colours, remove_text
+from ml.text.inpaint import _palette, fill_layers, glyph_mask_colours
 from ml.text.readback import rectify
 from ml.text.render import MIN_SIZE, contrast, hex_color, luminance, place_text
 from ml.text.types import TextBox, TextError, TextStyle, quad_from
 
 INK_TO_SIZE = 0.88   # ink height of a typical line / font size (Noto CJK and DejaVu)
+NEW_TEXT_CLEAR = 3   # the fill under the new letters and this many pixels round them is the membrane's alone
 BOLD_RATIO = 0.13    # stroke width (less 1 px of anti-aliasing) / font size above which a line is bold
 
 
@@ -116,9 +119,19 @@ def modify_text(image: Image.Image, line_quad, new_text: str, *, font: str | Non
     else:
         glyphs = glyph_mask_colours(np.asarray(image.convert("RGB")), quad)[0]
     glyphs = glyphs.astype(np.uint8) * 255
-    mask = cv2.dilate(glyphs, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7)))
-    cleaned = remove_text(image, Image.fromarray(mask, "L"))
+    mask = cv2.dilate(glyphs, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))) > 127
+    rgb = np.asarray(image.convert("RGB"))
+    textured, smooth = fill_layers(rgb, mask) if mask.any() else (rgb, rgb)
     face = font or ("sans-bold" if style.bold else "sans")
     box = TextBox(quad=quad, text=new_text, font=face, color=color or style.color, align="center",
                   max_size=style.size, outline=style.outline is not None, outline_color=style.outline)
-    return place_text(cleaned, [box], min_size=max(6, min(MIN_SIZE, int(style.size * 0.6))), font_dirs=font_dirs)
+    min_size = max(6, min(MIN_SIZE, int(style.size * 0.6)))
+    drawn = np.asarray(place_text(Image.fromarray(textured), [box], min_size=min_size, font_dirs=font_dirs))
+    # under the new letters and a few pixels round them the fill is the membrane's, smooth: texture
+    # or a copied piece of the photo there competes with the strokes (a lock of hair copied under
+    # "店" hid it from OCR); where the old line was longer than the new one, the texture stays
+    letters = cv2.dilate((drawn != textured).any(axis=2).astype(np.uint8), np.ones((2 * NEW_TEXT_CLEAR + 1,) * 2, np.uint8))
+    if letters.any() and (smooth != textured).any():
+        on_smooth = np.asarray(place_text(Image.fromarray(smooth), [box], min_size=min_size, font_dirs=font_dirs))
+        drawn = np.where(letters[..., None] > 0, on_smooth, drawn)
+    return Image.fromarray(np.ascontiguousarray(drawn), "RGB")

@@ -168,6 +168,7 @@ def _bbox(mask: np.ndarray, pad: int):
     return max(0, ys.min() - pad), min(h, ys.max() + pad + 1), max(0, xs.min() - pad), min(w, xs.max() + pad + 1)
 
 
+SHIFT_ASIDE = 0.25     # ... those shifts at most this share of the reach along the line
 SHIFT_PIECE_REACH = 64  # ... for a piece of a glyph group (below), shifts up to this far
 SHIFT_TAU = 0.35    # copy shifted texture where it predicts the rim this much better than its variance
 
@@ -428,10 +429,12 @@ def _pieces_along(comp: np.ndarray) -> list[np.ndarray]:
     return pieces
 
 
-def _best_shift(src: np.ndarray, mask: np.ndarray, region: np.ndarray, y0: int, x0: int, reach: int):
+def _best_shift(src: np.ndarray, mask: np.ndarray, region: np.ndarray, y0: int, x0: int, reach: int,
+                across: int | None = None):
     """(dy, dx) whose copy of the photo best matches the rim of unmasked pixels round `region` (bool,
     placed at y0, x0), when it matches well next to the rim's own variation; "smooth" when the rim
-    is smooth (the membrane is right); None when no shift fits."""
+    is smooth (the membrane is right); None when no shift fits. `across` (0: rows, 1: columns): only
+    shifts mostly along that axis, at most SHIFT_ASIDE of the reach off it."""
     from scipy import ndimage
 
     h, w = mask.shape
@@ -450,6 +453,8 @@ def _best_shift(src: np.ndarray, mask: np.ndarray, region: np.ndarray, y0: int, 
         """How far the rim shifted by (dy, dx) is from the rim; None where the copy would take
         masked or outside pixels."""
         if abs(dy) < 2 and abs(dx) < 2:
+            return None
+        if across is not None and abs((dx, dy)[across]) > SHIFT_ASIDE * reach:
             return None
         sy, sx = y0 + cy + dy, x0 + cx + dx
         if sy.min() < 0 or sx.min() < 0 or sy.max() >= h or sx.max() >= w:
@@ -530,12 +535,17 @@ def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> np.ndarra
             _paste_shifted(src, out, comp, y0, x0, shift)
             continue
         pieces = _pieces_along(comp)
+        gy, gx = np.nonzero(comp)
+        across = 0 if np.ptp(gx) >= np.ptp(gy) else 1   # the pieces are cut along the longer side
         for piece in pieces:
             if len(pieces) > 1:
                 ys, xs = np.nonzero(piece)
                 # a piece is cut out of a wider group: its source may lie beyond the group, farther out
+                # ... and only from straight across the line: the rim of a piece is what lies above
+                # and below it (its neighbours are masked), and a copy from aside matched on that
+                # alone put a piece of a white shirt into a black coat
                 piece_reach = int(min(SHIFT_PIECE_REACH, max(6, max(np.ptp(ys), np.ptp(xs)) + 8)))
-                shift = _best_shift(src, mask, piece, y0, x0, piece_reach)
+                shift = _best_shift(src, mask, piece, y0, x0, piece_reach, across=across)
                 if shift == "smooth":
                     continue
                 if shift is not None:
@@ -553,6 +563,12 @@ def _fill_default(rgb: np.ndarray, mask: np.ndarray, shift: bool = True) -> np.n
     """Membrane fill, one connected group of masked pixels at a time (small sparse systems), then
     shifted texture where the surroundings repeat (_shift_fill), and synthesised texture where they
     are textured but do not repeat (_synthesise): its detail on the membrane fill (_keep_detail)."""
+    return fill_layers(rgb, mask, shift=shift)[0]
+
+
+def fill_layers(rgb: np.ndarray, mask: np.ndarray, shift: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(the default fill, the membrane fill alone), uint8 HxWx3 each. New text drawn over a fill
+    reads better on the smooth one (modify_text)."""
     from scipy import ndimage
 
     src = rgb.astype(np.float64)
@@ -569,15 +585,16 @@ def _fill_default(rgb: np.ndarray, mask: np.ndarray, shift: bool = True) -> np.n
         patch = out[y0:y1, x0:x1]
         filled = harmonic_fill(patch, sub_mask)
         out[y0:y1, x0:x1] = np.where(sub_mask[..., None], filled, patch)
+    membrane = out.copy()
     if shift:
         texture = _shift_fill(src, mask, out)
         if texture.any():
-            membrane = out.copy()
+            shifted = out.copy()
             _synthesise(src, mask, texture > 0, out)
             for kind, sigma in ((1, SYNTH_DETAIL), (2, SYNTH_STRUCTURE)):
                 if (texture == kind).any():
-                    _keep_detail(membrane, out, texture == kind, sigma)
-    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+                    _keep_detail(shifted, out, texture == kind, sigma)
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8), np.clip(membrane + 0.5, 0, 255).astype(np.uint8)
 
 
 def _keep_detail(membrane: np.ndarray, out: np.ndarray, todo: np.ndarray, sigma: float) -> None:

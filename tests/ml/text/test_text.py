@@ -419,3 +419,14 @@ def test_lines_that_read_like_a_repeating_pattern_are_texture(text, score, textu
     from ml.text.readback import looks_like_texture
 
     assert looks_like_texture(text, score) is texture
+
+
+@pytest.mark.parametrize("index, old, new", [(4, "JadeCarvingWorkshop", "Sale Today"), (13, "EmergencyExit", "Museum Cafe")])
+def test_new_text_over_a_textured_fill_reads_back(ppocr, index, old, new):
+    # the fill under the old line carries the photo's texture (grass on tr_004, dark curly hair on
+    # tr_013); under the new letters it stays smooth: with the texture there tr_013 read "Museum n Cafe"
+    _record, texted, _clean = _removal_record(index)
+    line = next(line for line in ppocr.read(texted).lines if line.text.replace(" ", "") == old)
+    out = modify_text(texted, line.quad, new)
+    [check] = read_back(out, [TextBox(quad=line.quad, text=new)], reader=ppocr)
+    assert check.ok, check.read
