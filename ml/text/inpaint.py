@@ -30,10 +30,11 @@ neighbourhood predicts the rim well (bricks, stripes, lines), that copy is blend
 (copy plus the membrane fill of the rim difference, as in Poisson cloning); the shift is searched
 on a grid centred on no shift, then refined to the pixel (a joint lines up only at its own offset).
 Where no single shift fits a glyph group (letters run together across joints spaced unevenly), each
-piece of it along the line gets its own, from farther out. Where none fits, the pieces are judged
-on the rim round each: a
-texture (fine detail strong on most of it, as strong as the coarser variation, spread evenly, in one
-family of colours: knit, grass, hair, denim), or coarser structure spread as evenly (a blurred
+piece of it along the line gets its own, from farther out but only from straight across the line
+(what lies above and below a piece is all its rim shows). Where none fits, the pieces are judged
+on the rim round each: a texture (fine detail strong on most of it - less on a dark photo, in
+proportion to the square of its brightness - as strong as the coarser variation, spread evenly, in
+one family of colours: knit, grass, hair, denim), or coarser structure spread as evenly (a blurred
 railing), but not a logo, a badge, tripod legs or folds of a suit. There texture is synthesised
 pixel by pixel, onion-peel layers from the rim inwards, each layer vectorised: every pixel copies the
 source position (unmasked photo within reach) whose 7x7 patch best matches what is known or filled
