@@ -11,6 +11,7 @@ from ml.text import (
     TextBox, TextError, fonts, modify_text, place_text, place_text_detailed, read_back, remove_text, text_mask,
 )
 from ml.text.render import MIN_SIZE
+from tests.ml.text.devset import removal_record
 
 pytestmark = pytest.mark.skipif(not fonts.available_fonts()["sans"][0],
                                 reason="Noto CJK fonts are not installed (Debian fonts-noto-cjk)")
@@ -260,26 +261,11 @@ def test_soft_glow_round_dark_text_leaves_no_pale_ghost(ppocr):
     assert [line.text for line in ppocr.read(Image.fromarray(out.astype(np.uint8))).lines if len(line.text) >= 2] == []
 
 
-def _removal_record(index: int):
-    import json
-    from pathlib import Path
-
-    repo = Path(__file__).resolve().parents[3]
-    data = next((d / "shared" / "data" for d in repo.parents if (d / "shared" / "data" / "text_removal.json").is_file()),
-                None)
-    if data is None:
-        pytest.skip("../shared/data (the text-removal dev set) is not here")
-    record = json.loads((data / "text_removal.json").read_text(encoding="utf-8"))[index]
-    texted = Image.open(data / record["texted"]).convert("RGB")
-    clean = Image.open(data / record["clean"]).convert("RGB")
-    return record, texted, clean
-
-
 def test_outline_attached_through_its_anti_aliased_ring_is_masked(ppocr):
     # tr_013: "Exit" in light blue with a 5 px black outline over bricks, a JPEG. Round the arms of
     # the "x" the outline touches the strokes only through their anti-aliased ring (a mixture of the
     # two colours), where growth from the strokes stopped: dark marks were left in the fill
-    _record, texted, clean = _removal_record(13)
+    _record, texted, clean = removal_record(13)[:3]
     exit_box = (slice(20, 115), slice(500, 660))
     lines = [line for line in ppocr.read(texted).lines if "Exit" in line.text]
     assert lines
@@ -290,7 +276,7 @@ def test_outline_attached_through_its_anti_aliased_ring_is_masked(ppocr):
 
 def test_light_glow_of_red_text_in_a_photo_is_masked(ppocr):
     # tr_010: red "失物招领" with a light, blurred drop shadow on a pale background
-    record, texted, clean = _removal_record(10)
+    record, texted, clean = removal_record(10)[:3]
     lines = [line for line in ppocr.read(texted).lines if len(line.text) >= 2]
     m = np.asarray(text_mask(texted, [line.quad for line in lines])) > 127
     out = np.asarray(remove_text(texted, Image.fromarray(m.astype(np.uint8) * 255)), np.float64)
@@ -350,7 +336,7 @@ def test_a_photo_edge_along_the_line_is_not_taken_for_a_shadow_tail():
 
 def test_shadow_tail_of_tr_014_leaves_the_face_clean(ppocr):
     # tr_014: "民间剪纸艺术" in yellow with a blurred black drop shadow over a blurred grey face
-    record, texted, clean = _removal_record(14)
+    record, texted, clean = removal_record(14)[:3]
     lines = [line for line in ppocr.read(texted).lines if "剪纸" in line.text]
     m = np.asarray(text_mask(texted, [line.quad for line in lines])) > 127
     out = np.asarray(remove_text(texted, Image.fromarray(m.astype(np.uint8) * 255)), np.float64)
@@ -425,7 +411,7 @@ def test_lines_that_read_like_a_repeating_pattern_are_texture(text, score, textu
 def test_new_text_over_a_textured_fill_reads_back(ppocr, index, old, new):
     # the fill under the old line carries the photo's texture (grass on tr_004, dark curly hair on
     # tr_013); under the new letters it stays smooth: with the texture there tr_013 read "Museum n Cafe"
-    _record, texted, _clean = _removal_record(index)
+    _record, texted, _clean = removal_record(index)[:3]
     line = next(line for line in ppocr.read(texted).lines if line.text.replace(" ", "") == old)
     out = modify_text(texted, line.quad, new)
     [check] = read_back(out, [TextBox(quad=line.quad, text=new)], reader=ppocr)

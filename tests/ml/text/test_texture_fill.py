@@ -2,15 +2,12 @@
 (small Latin letters too), so the removed letters do not stay as smooth shapes; smooth backgrounds
 stay smooth. No OCR, no fonts: the masks are drawn (or the dev set's own)."""
 
-import json
-from pathlib import Path
-
 import numpy as np
-import pytest
 from PIL import Image, ImageDraw
 from scipy import ndimage
 
 from ml.text import remove_text
+from tests.ml.text.devset import removal_record
 
 
 def _detail(image, where):
@@ -83,24 +80,11 @@ def test_smooth_gradient_stays_smooth():
     assert _detail(out, _inner(m)) < 0.5
 
 
-def _record(name: str):
-    repo = Path(__file__).resolve().parents[3]
-    data = next((d / "shared" / "data" for d in repo.parents if (d / "shared" / "data" / "text_removal.json").is_file()),
-                None)
-    if data is None:
-        pytest.skip("../shared/data (the text-removal dev set) is not here")
-    record = next(r for r in json.loads((data / "text_removal.json").read_text(encoding="utf-8"))
-                  if Path(r["texted"]).stem == f"{name}_texted")
-    load = lambda key: Image.open(data / record[key])  # noqa: E731
-    return (record, load("texted").convert("RGB"), load("clean").convert("RGB"),
-            np.asarray(load("mask").convert("L")) > 127)
-
-
 def test_letters_removed_from_grass_do_not_stay_smooth_shapes():
     # tr_006: three lines in yellow over grass (the dev set's own glyph mask, dilated like text_mask's):
     # the membrane fill left the letters as smooth blobs a person still reads, and the exemplar tiles
     # that big groups got were averaged to about a third of the grass's fine detail
-    record, texted, clean, glyphs = _record("tr_006")
+    record, texted, clean, glyphs = removal_record(6)
     m = ndimage.binary_dilation(glyphs, iterations=2)
     out = remove_text(texted, Image.fromarray(m.astype(np.uint8) * 255))
     assert np.asarray(out)[~m].tolist() == np.asarray(texted)[~m].tolist()
