@@ -43,7 +43,9 @@ of texture), random offsets shared by the layer and jitters round the best; a so
 the photo round the pixel pays for it (flat pieces match any guess best and left a smooth band).
 A whole-patch pass of propagation and random search and a 3x3 vote (Wexler-style) ends it; only
 the synthesised detail (minus its blur inside the glyphs, sigma 3, or 8 on coarser structure) goes
-on the membrane fill, which keeps the shading. Letters on grass, knit, denim, fur no longer read as
+on the membrane fill, which keeps the shading. Where the photo round the text is nearly grey, the
+fill's colour (chroma, not brightness) comes from 3 px further out: a JPEG's colour bleeds beyond
+the glyphs and tinted the fill. Letters on grass, knit, denim, fur no longer read as
 smooth blobs (the fine detail inside tr_006's letters: 0.5 of the grass's, 0.35 with the earlier
 averaged exemplar tiles on big groups only, about 0 on small ones). Texture that does not line up
 with the lost one doubles the error where it is added, which the membrane avoids: 27.80 dB / 0.769
@@ -171,6 +173,9 @@ def _bbox(mask: np.ndarray, pad: int):
 
 SHIFT_ASIDE = 0.25     # ... those shifts at most this share of the reach along the line
 SHIFT_PIECE_REACH = 64  # ... for a piece of a glyph group (below), shifts up to this far
+CHROMA_CLEAR = 3  # the fill's colour comes from this many pixels beyond the mask
+CHROMA_GREY = (4.0, 8.0)  # ... fully where the far colour is within the first of grey (channel minus luma), not beyond the second
+_LUMA = np.array([0.299, 0.587, 0.114])
 SHIFT_TAU = 0.35    # copy shifted texture where it predicts the rim this much better than its variance
 
 
@@ -586,6 +591,8 @@ def fill_layers(rgb: np.ndarray, mask: np.ndarray, shift: bool = True) -> tuple[
         patch = out[y0:y1, x0:x1]
         filled = harmonic_fill(patch, sub_mask)
         out[y0:y1, x0:x1] = np.where(sub_mask[..., None], filled, patch)
+    if CHROMA_CLEAR:
+        _chroma_from_afar(src, mask, out)
     membrane = out.copy()
     if shift:
         texture = _shift_fill(src, mask, out)
@@ -596,6 +603,37 @@ def fill_layers(rgb: np.ndarray, mask: np.ndarray, shift: bool = True) -> tuple[
                 if (texture == kind).any():
                     _keep_detail(shifted, out, texture == kind, sigma)
     return np.clip(out + 0.5, 0, 255).astype(np.uint8), np.clip(membrane + 0.5, 0, 255).astype(np.uint8)
+
+
+def _chroma_from_afar(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> None:
+    """The membrane fill's colour (chroma; its brightness stays) from the photo CHROMA_CLEAR pixels
+    further out. A JPEG keeps colour at half resolution and rings round sharp edges, so the pixels
+    just beyond the glyphs still hold some of the text's colour, and a fill from them tinted the
+    letters' place (yellow text on grey grass left a yellowish band). Chroma is smooth: it is filled
+    at half size."""
+    import cv2
+    from scipy import ndimage
+
+    grown = ndimage.binary_dilation(mask, iterations=CHROMA_CLEAR)
+    y0, y1, x0, x1 = _bbox(grown, 4)
+    area = src[y0:y1, x0:x1]
+    h, w = y1 - y0, x1 - x0
+    luma = area @ _LUMA
+    chroma = area - luma[..., None]
+    small = cv2.resize(chroma, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
+    small_mask = cv2.resize(grown[y0:y1, x0:x1].astype(np.uint8), (small.shape[1], small.shape[0]),
+                            interpolation=cv2.INTER_AREA) > 0
+    small_mask[0, :] = small_mask[-1, :] = small_mask[:, 0] = small_mask[:, -1] = False
+    filled = cv2.resize(harmonic_fill(small, small_mask), (w, h), interpolation=cv2.INTER_LINEAR)
+    inside = mask[y0:y1, x0:x1]
+    patch = out[y0:y1, x0:x1]
+    near = patch[inside] - (patch[inside] @ _LUMA)[:, None]
+    far = filled[inside]
+    # where the photo round the text has little colour of its own (grey grass, a black-and-white
+    # photo) any tint shows and the far colour is right; a colourful photo (an orange suit beside a
+    # black helmet) changes colour over a few pixels, and the near rim is the better guess there
+    grey = np.clip((CHROMA_GREY[1] - np.abs(far).max(axis=1)) / (CHROMA_GREY[1] - CHROMA_GREY[0]), 0, 1)[:, None]
+    patch[inside] = (patch[inside] @ _LUMA)[:, None] + grey * far + (1 - grey) * near
 
 
 def _keep_detail(membrane: np.ndarray, out: np.ndarray, todo: np.ndarray, sigma: float) -> None:
