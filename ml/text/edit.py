@@ -125,13 +125,10 @@ def modify_text(image: Image.Image, line_quad, new_text: str, *, font: str | Non
     face = font or ("sans-bold" if style.bold else "sans")
     box = TextBox(quad=quad, text=new_text, font=face, color=color or style.color, align="center",
                   max_size=style.size, outline=style.outline is not None, outline_color=style.outline)
-    min_size = max(6, min(MIN_SIZE, int(style.size * 0.6)))
-    drawn = np.asarray(place_text(Image.fromarray(textured), [box], min_size=min_size, font_dirs=font_dirs))
-    # under the new letters and a few pixels round them the fill is the membrane's, smooth: texture
-    # or a copied piece of the photo there competes with the strokes (a lock of hair copied under
-    # "店" hid it from OCR); where the old line was longer than the new one, the texture stays
-    letters = cv2.dilate((drawn != textured).any(axis=2).astype(np.uint8), np.ones((2 * NEW_TEXT_CLEAR + 1,) * 2, np.uint8))
-    if letters.any() and (smooth != textured).any():
-        on_smooth = np.asarray(place_text(Image.fromarray(smooth), [box], min_size=min_size, font_dirs=font_dirs))
-        drawn = np.where(letters[..., None] > 0, on_smooth, drawn)
-    return Image.fromarray(np.ascontiguousarray(drawn), "RGB")
+    drawn = np.asarray(place_text(Image.fromarray(smooth), [box], min_size=max(6, min(MIN_SIZE, int(style.size * 0.6))),
+                                  font_dirs=font_dirs))
+    # the new letters and a few pixels round them sit on the membrane's smooth fill: texture or a
+    # copied piece of the photo there competes with the strokes (a lock of hair copied under "店" hid
+    # it from OCR); where the old line was longer than the new one, the full fill stays
+    letters = cv2.dilate((drawn != smooth).any(axis=2).astype(np.uint8), np.ones((2 * NEW_TEXT_CLEAR + 1,) * 2, np.uint8))
+    return Image.fromarray(np.ascontiguousarray(np.where(letters[..., None] > 0, drawn, textured)), "RGB")

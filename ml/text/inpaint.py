@@ -16,9 +16,9 @@ shifted by the offset whose copy lands on pixels shaded against the text - darke
 the faint tail of a blurred drop shadow on a smooth photo (the shading fitted as a shifted, blurred
 copy of the glyph mask), a narrow band of pixels that differ strongly, and a soft glow (a ring just
 beyond the dilation still shaded against the text nearly all round, fading further out: the mask
-reaches out until it has mostly faded). An outline that touches the strokes only through their anti-aliased ring (a mixture
-of the two colours, neither one nor the other) is reached from that ring. The result is dilated by 2 px. Only text pixels
-are masked, so the photo between strokes stays as it was: extra masked pixels cost far more than
+reaches out until it has mostly faded). An outline that touches the strokes only through their
+anti-aliased ring (a mixture of the two colours, neither one nor the other) is reached from that
+ring. The result is dilated by 2 px. Only text pixels are masked, so the photo between strokes stays as it was: extra masked pixels cost far more than
 missed fringes (bench/RESULTS-text.md), but unmasked outline or shadow pixels leave a ghost, because
 the fill carries their colour into the letter shapes.
 
@@ -215,14 +215,14 @@ def _textured_rim(src: np.ndarray, mask: np.ndarray, ring: np.ndarray, y0: int, 
     hues = float((colours - colours.mean(axis=1, keepdims=True)).std(axis=0).sum())
     if float(fine.mean()) > TEXTURE_EVEN * level or hues >= TEXTURE_HUES:
         return 0
-    if level > TEXTURE_MIN and level >= TEXTURE_FINE * coarse_level:
-        return 1
     # a dark photo's detail is as plain to the eye as a bright one's at a fraction of its energy
     # (dark curly hair round tr_013's "Emergency Exit" at 24-56 against grass at 80-300); the grain
     # of a dark sky is as strong, but has no coarser variation with it
-    brightness = min(1.0, float(colours.mean()) / 128.0)
-    if (level > max(TEXTURE_DARK_MIN, TEXTURE_MIN * brightness ** 2) and level >= TEXTURE_FINE * coarse_level
-            and coarse_level >= TEXTURE_DARK_COARSE * level):
+    threshold = TEXTURE_MIN
+    if coarse_level >= TEXTURE_DARK_COARSE * level:
+        brightness = min(1.0, float(colours.mean()) / 128.0)
+        threshold = max(TEXTURE_DARK_MIN, TEXTURE_MIN * brightness ** 2)
+    if level > threshold and level >= TEXTURE_FINE * coarse_level:
         return 1
     if level > STRUCTURE_FINE and coarse_level > STRUCTURE_MIN and float(fine.mean()) <= STRUCTURE_EVEN * level:
         return 2
@@ -348,6 +348,13 @@ def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.nda
         best[won] = cand[rows, i][won]
         best_cost[won] = c[rows, i][won]
 
+    def adopt(pix, best):
+        """The pixels with a source copy it."""
+        got = best >= 0
+        at, source = pix[got], best[got]
+        cur[at], grey[at], red[at], blue[at] = cur[source], grey[source], red[source], blue[source]
+        source_of[at] = source
+
     dist = cv2.distanceTransform(pending.astype(np.uint8), cv2.DIST_L2, 5)
     py, px = np.nonzero(pending)
     layer = np.ceil(dist[py, px] - 1e-3).astype(np.int64)
@@ -372,12 +379,7 @@ def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.nda
             source_of[pix] = best
             near = source_of[pix[:, None] + neighbours]
             better(pix, np.where(near >= 0, near - neighbours, -1), best, best_cost, 1.0 - SYNTH_COHERENCE)
-        got = best >= 0
-        cur[pix[got]] = cur[best[got]]
-        grey[pix[got]] = grey[best[got]]
-        red[pix[got]] = red[best[got]]
-        blue[pix[got]] = blue[best[got]]
-        source_of[pix[got]] = best[got]
+        adopt(pix, best)
         weight[pix] = 1.0
     # then, everything filled, each pixel tries its neighbours' sources again, matched on whole
     # patches (PatchMatch's propagation and random search, all pixels at once)
@@ -390,16 +392,10 @@ def _synthesise(src: np.ndarray, mask: np.ndarray, todo: np.ndarray, out: np.nda
         better(pix, np.where(near >= 0, near - neighbours, -1), best, best_cost)
         jy, jx = rng.integers(-SYNTH_JITTER, SYNTH_JITTER + 1, (2, pix.size, 3))
         better(pix, np.where(best[:, None] >= 0, best[:, None] + jy * wp + jx, -1), best, best_cost)
-        got = best >= 0
-        source_of[pix[got]] = best[got]
-        cur[pix[got]] = cur[best[got]]
-        grey[pix[got]] = grey[best[got]]
-        red[pix[got]] = red[best[got]]
-        blue[pix[got]] = blue[best[got]]
+        adopt(pix, best)
     # voting (as in Wexler et al.): each pixel becomes the mean of what its synthesised neighbours'
     # sources, moved along, say it is; where neighbours copy different pieces, pixel-sized speckle
     # finer than the texture itself turned into a blend
-    pix = py.astype(np.int64) * wp + px
     total = np.zeros((pix.size, 3), np.float32)
     count = np.zeros(pix.size, np.float32)
     for dy in range(-SYNTH_VOTE, SYNTH_VOTE + 1):
@@ -565,15 +561,11 @@ def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> np.ndarra
     return texture
 
 
-def _fill_default(rgb: np.ndarray, mask: np.ndarray, shift: bool = True) -> np.ndarray:
-    """Membrane fill, one connected group of masked pixels at a time (small sparse systems), then
-    shifted texture where the surroundings repeat (_shift_fill), and synthesised texture where they
-    are textured but do not repeat (_synthesise): its detail on the membrane fill (_keep_detail)."""
-    return fill_layers(rgb, mask, shift=shift)[0]
-
-
-def fill_layers(rgb: np.ndarray, mask: np.ndarray, shift: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """(the default fill, the membrane fill alone), uint8 HxWx3 each. New text drawn over a fill
+def fill_layers(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the default fill, the membrane fill alone), uint8 HxWx3 each. The default: a membrane fill,
+    one connected group of masked pixels at a time (small sparse systems), then shifted texture where
+    the surroundings repeat (_shift_fill), and synthesised texture where they are textured but do not
+    repeat (_synthesise): its detail on the membrane fill (_keep_detail). New text drawn over a fill
     reads better on the smooth one (modify_text)."""
     from scipy import ndimage
 
@@ -594,14 +586,13 @@ def fill_layers(rgb: np.ndarray, mask: np.ndarray, shift: bool = True) -> tuple[
     if CHROMA_CLEAR:
         _chroma_from_afar(src, mask, out)
     membrane = out.copy()
-    if shift:
-        texture = _shift_fill(src, mask, out)
-        if texture.any():
-            shifted = out.copy()
-            _synthesise(src, mask, texture > 0, out)
-            for kind, sigma in ((1, SYNTH_DETAIL), (2, SYNTH_STRUCTURE)):
-                if (texture == kind).any():
-                    _keep_detail(shifted, out, texture == kind, sigma)
+    texture = _shift_fill(src, mask, out)
+    if texture.any():
+        shifted = out.copy()
+        _synthesise(src, mask, texture > 0, out)
+        for kind, sigma in ((1, SYNTH_DETAIL), (2, SYNTH_STRUCTURE)):
+            if (texture == kind).any():
+                _keep_detail(shifted, out, texture == kind, sigma)
     return np.clip(out + 0.5, 0, 255).astype(np.uint8), np.clip(membrane + 0.5, 0, 255).astype(np.uint8)
 
 
@@ -667,7 +658,7 @@ def remove_text(image: Image.Image, mask: Image.Image, *, method: str = "default
     elif method == "ns":
         out = cv2.inpaint(rgb, m.astype(np.uint8) * 255, 3, cv2.INPAINT_NS)
     else:
-        out = _fill_default(rgb, m)
+        out = fill_layers(rgb, m)[0]
     result = Image.fromarray(out, "RGB")
     if mode == "RGBA":
         result.putalpha(image.getchannel("A"))
