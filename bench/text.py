@@ -1,7 +1,7 @@
 """Text-in-image benchmark (ml.text with the app's default settings). Never part of the test run.
 
     python bench/text.py --data ../shared/data [--json OUT] [--sheet PNG] [--only placement,removal,modify]
-                         [--save DIR]
+                         [--save DIR] [--method lama --weights DIR]
 
 DIR holds `text_render.json` and `text_removal.json` beside their images (../shared/data layout).
 
@@ -16,6 +16,8 @@ DIR holds `text_render.json` and `text_removal.json` beside their images (../sha
   and read back inside the line's quad.
 - seconds per operation on a 1 MP photo (add: 2 boxes; remove: detect + mask + fill of 3 lines;
   modify: one line), median of 3 after a warm-up.
+`--method lama` measures removal, modify and their timing with the LaMa network (lama/big-lama.pt
+under --weights, `python manage.py fetch_models lama`) instead of the default fill.
 `--json` writes {"placement": {"sentence_accuracy", "ned"}, "removal": {"psnr_gain_db", "ssim_gain",
 "residual_detection_rate"}, "modify": {"sentence_accuracy"}}.
 """
@@ -49,6 +51,10 @@ REPLACEMENTS = {
     "zh": ["欢迎光临", "今日特价", "禁止吸烟", "营业时间", "小心地滑", "请勿触摸", "出口在左", "文创商店"],
     "en": ["Welcome", "Open Daily", "Gift Shop", "No Entry", "Sale Today", "Tea House", "Exit Left", "Museum Cafe"],
 }
+
+
+# the fill under test: the app's default, or a learned one (--method lama) with its loaded network
+FILL: dict = {"method": "default", "learned": None}
 
 
 def ned(gt: str, pred: str) -> float:
@@ -174,9 +180,9 @@ def bench_removal(data: Path, save: Path | None, sheet: Path | None) -> tuple[di
         started = time.perf_counter()
         quads = detect_quads(texted_img)
         mask = text_mask(texted_img, quads)
-        ours = np.asarray(remove_text(texted_img, mask))
+        ours = np.asarray(remove_text(texted_img, mask, **FILL))
         seconds = time.perf_counter() - started
-        ours_gt = np.asarray(remove_text(texted_img, Image.fromarray(gt_mask.astype(np.uint8) * 255)))
+        ours_gt = np.asarray(remove_text(texted_img, Image.fromarray(gt_mask.astype(np.uint8) * 255), **FILL))
         own_telea = np.asarray(remove_text(texted_img, mask, method="telea"))
         p_t, s_t = box_scores(telea, clean, rec["lines"])
         p_o, s_o = box_scores(ours, clean, rec["lines"])
@@ -265,7 +271,7 @@ def bench_modify(data: Path, save: Path | None) -> tuple[dict, list[dict]]:
                              "ned": 0.0, "lang": lang, "note": "line not detected"})
                 continue
             quad = detected[max(match, key=lambda i: detected[i].box[2] - detected[i].box[0])].quad
-            out = modify_text(texted_img, quad, new_text)
+            out = modify_text(texted_img, quad, new_text, learned=FILL["learned"])
             got = read_back(out, [(quad, new_text)], reader())[0]
             rows.append({"image": rec["texted"], "old": line["text"], "new": new_text, "read": got.read,
                          "ok": got.ok, "ned": ned(new_text, got.read), "lang": lang})
@@ -292,10 +298,10 @@ def bench_timing(data: Path) -> dict:
 
     def remove():
         found = detect_quads(image)
-        remove_text(image, text_mask(image, found))
+        remove_text(image, text_mask(image, found), **FILL)
 
     def modify():
-        modify_text(image, quads[0], "欢迎光临")
+        modify_text(image, quads[0], "欢迎光临", learned=FILL["learned"])
 
     out = {"pixels": w * h}
     for name, fn in (("add", add), ("remove", remove), ("modify", modify)):
@@ -319,13 +325,24 @@ def main() -> None:
     parser.add_argument("--save", type=Path, help="write every result image here")
     parser.add_argument("--only", default="placement,removal,modify,timing")
     parser.add_argument("--failures", action="store_true", help="list every line that was read wrong")
+    parser.add_argument("--method", choices=("default", "lama"), default="default",
+                        help="the fill for removal and modify (lama: the LaMa network, from --weights)")
+    parser.add_argument("--weights", type=Path, default=Path(os.environ.get("ML_WEIGHTS_DIR", ROOT / "weights")),
+                        help="the folder holding lama/big-lama.pt (default: ML_WEIGHTS_DIR or ./weights)")
     args = parser.parse_args()
+    result: dict = {"fill_method": args.method}
+    if args.method == "lama":
+        from ml.text.lama import LamaInpainter
+
+        ok, reason = LamaInpainter.availability(weights_dir=args.weights)
+        if not ok:
+            parser.error(f"--method lama: {reason} (python manage.py fetch_models lama)")
+        FILL.update(method="lama", learned=LamaInpainter(weights_dir=args.weights))
     parts = set(args.only.split(","))
     if args.save:
         args.save.mkdir(parents=True, exist_ok=True)
     print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}, "
           f"load average {os.getloadavg()[0]:.1f} at start")
-    result: dict = {}
     if "placement" in parts:
         summary, rows = bench_placement(args.data, args.save)
         result["placement"] = {"sentence_accuracy": summary["sentence_accuracy"], "ned": summary["ned"], **summary}
@@ -354,10 +371,10 @@ def main() -> None:
         print("| method | mask | PSNR box (dB) | SSIM box | RapidOCR still detects | s/img |\n|---|---|---|---|---|---|")
         print(f"| OpenCV Telea r=3 | ground truth | {summary['psnr_telea']:.2f} | {summary['ssim_telea']:.3f} | "
               f"{summary['detected_telea']:.3f} | - |")
-        print(f"| ours (default) | own (PP-OCR lines + text_mask) | {summary['psnr_ours']:.2f} | "
+        print(f"| ours ({FILL['method']}) | own (PP-OCR lines + text_mask) | {summary['psnr_ours']:.2f} | "
               f"{summary['ssim_ours']:.3f} | {summary['detected_ours']:.3f} | {summary['seconds_mean']:.2f} |")
         print(f"| OpenCV Telea r=3 | own | {summary['psnr_telea_ownmask']:.2f} | {summary['ssim_telea_ownmask']:.3f} | - | - |")
-        print(f"| ours (fill only) | ground truth | {summary['psnr_ours_gtmask']:.2f} | {summary['ssim_ours_gtmask']:.3f} | - | - |")
+        print(f"| ours ({FILL['method']}, fill only) | ground truth | {summary['psnr_ours_gtmask']:.2f} | {summary['ssim_ours_gtmask']:.3f} | - | - |")
         print(f"own mask vs GT mask: covers {summary['mask_recall_gt']:.3f} of the GT mask; "
               f"{summary['mask_extra_share']:.3f} of it lies outside the GT mask")
         print(f"gain: PSNR {summary['psnr_gain_db']:+.2f} dB, SSIM {summary['ssim_gain']:+.3f}; sheet: {args.sheet}")

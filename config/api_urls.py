@@ -28,6 +28,7 @@ urlpatterns = [
     path("editing/text/add/", text_apis.TextAddJobCreateApi.as_view(), name="editing-text-add"),
     path("editing/text/modify/", text_apis.TextModifyJobCreateApi.as_view(), name="editing-text-modify"),
     path("editing/text/remove/", text_apis.TextRemoveJobCreateApi.as_view(), name="editing-text-remove"),
+    path("editing/text/methods/", text_apis.TextFillMethodsApi.as_view(), name="editing-text-methods"),
     path("ocr/", ocr.OcrJobCreateApi.as_view(), name="ocr-create"),
     path("ocr/languages/", ocr.OcrLanguagesApi.as_view(), name="ocr-languages"),
     path("ocr/<uuid:job_id>/export/txt/", ocr.OcrExportApi.as_view(), {"fmt": "txt"}, name="ocr-export-txt"),

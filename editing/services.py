@@ -3,7 +3,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from editing.text_engine import fonts_check
+from editing.text_engine import fill_check, fonts_check
 from editing.text_params import (
     points_inside_check,
     text_add_params_clean,
@@ -81,9 +81,11 @@ def text_add_job_create(*, user, params: dict, sources: Iterable[GalleryItem] = 
 def text_modify_job_create(*, user, params: dict, sources: Iterable[GalleryItem] = (), uploads: Iterable = ()) -> Job:
     cleaned = text_modify_params_clean(params)
     fonts_check(edit["font"] for edit in cleaned["edits"] if edit["font"])
+    fill_check(cleaned["method"])
     return _text_job_create(user=user, kind=TEXT_MODIFY_KIND, cleaned=cleaned, sources=sources, uploads=uploads)
 
 
 def text_remove_job_create(*, user, params: dict, sources: Iterable[GalleryItem] = (), uploads: Iterable = ()) -> Job:
     cleaned = text_remove_params_clean(params)
+    fill_check(cleaned["method"])
     return _text_job_create(user=user, kind=TEXT_REMOVE_KIND, cleaned=cleaned, sources=sources, uploads=uploads)

@@ -4,10 +4,12 @@ job (poll its url); the same services as the page. Boxes, edits, lines and strok
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from editing import services
+from editing import services, text_engine
 from editing.params import FORMAT_CHOICES
-from editing.text_params import REMOVAL_METHODS, REMOVE_MODES
+from editing.text_params import MODIFY_METHODS, REMOVAL_METHODS, REMOVE_MODES
 from gallery.apis import JobCreateApi
 from gallery.serializers import JobOutputSerializer
 
@@ -64,6 +66,10 @@ class TextModifyJobCreateApi(JobCreateApi):
         edits = serializers.JSONField(help_text=(
             '1-8 lines to rewrite: [{"quad": the line\'s quad (from a lines job), "text": "new text", '
             '"font": null (match the old line) or a font name, "color": null (sampled from the old glyphs) or "#rrggbb"}]'))
+        method = serializers.ChoiceField(
+            choices=MODIFY_METHODS, required=False, default="default",
+            help_text="How the old line is filled where the new text does not cover it: default (ours) or "
+                      "lama (the LaMa network, when its weights are installed: see GET editing/text/methods/).")
 
         class Meta:
             ref_name = "TextModifyJobInput"
@@ -86,7 +92,8 @@ class TextRemoveJobCreateApi(JobCreateApi):
             required=False, help_text='[{"points": [[x, y], ...], "size": brush diameter in pixels}]')
         method = serializers.ChoiceField(
             choices=REMOVAL_METHODS, required=False, default="default",
-            help_text="default: membrane (harmonic) fill from the edges (ours); telea, ns: OpenCV's baselines.")
+            help_text="default: membrane fill plus texture from the edges (ours); lama: the LaMa network, when its "
+                      "weights are installed (otherwise 400, code model_missing); telea, ns: OpenCV's baselines.")
 
         class Meta:
             ref_name = "TextRemoveJobInput"
@@ -96,3 +103,13 @@ class TextRemoveJobCreateApi(JobCreateApi):
     @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
     def post(self, request):
         return super().post(request)
+
+
+class TextFillMethodsApi(APIView):
+    """The fill methods for remove and modify, and whether each can run on this server (a learned
+    one needs its weights; `command` says how an administrator gets them)."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        return Response({"remove": text_engine.fill_choices(REMOVAL_METHODS),
+                         "modify": text_engine.fill_choices(MODIFY_METHODS)})

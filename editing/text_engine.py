@@ -23,6 +23,15 @@ FONT_LABELS = {
     "latin-mono": gettext_lazy("Latin monospace (DejaVu Sans Mono)"),
 }
 DEFAULT_FONT = "sans"
+# Fill methods for removing text, in the order offered; "lama" needs its weights (LAMA_FETCH gets them).
+FILL_LABELS = {
+    "default": gettext_lazy("Best without a model: smooth fill plus texture from the edges (recommended)"),
+    "lama": gettext_lazy("LaMa network (big-lama): redraws what the text hid"),
+    "telea": gettext_lazy("OpenCV Telea (fast, may smear)"),
+    "ns": gettext_lazy("OpenCV Navier-Stokes (fast, may smear)"),
+}
+LAMA_FETCH = "python manage.py fetch_models lama"
+LAMA_FILE_NAME = "big-lama.pt"
 OCR_LANGUAGES = ["ch_sim", "en"]
 
 
@@ -63,6 +72,53 @@ def fonts_check(names) -> None:
             )
 
 
+def fill_choices(methods=None) -> list[dict]:
+    """Every fill method with its label and whether it can run on this server (and if not, why and
+    what gets it)."""
+    from ml import registry
+    from ml.text import REMOVAL_METHODS
+
+    learned = registry.available("inpaint", weights_dir=settings.ML_WEIGHTS_DIR)
+    rows = []
+    for name in methods or REMOVAL_METHODS:
+        ok, reason = learned.get(name, (True, ""))
+        rows.append({"name": name, "label": str(FILL_LABELS.get(name, name)), "available": ok, "reason": reason,
+                     "command": "" if ok else LAMA_FETCH})
+    return rows
+
+
+def fill_check(method: str) -> None:
+    """Refuses (before anything is stored) a learned fill whose weights are not on this server."""
+    from ml import registry
+
+    if method not in registry.names("inpaint"):
+        return
+    ok, reason = registry.available("inpaint", weights_dir=settings.ML_WEIGHTS_DIR)[method]
+    if not ok:
+        raise ApplicationError(
+            _("The LaMa fill (%(file)s) is not installed on this server. An administrator can add it with: "
+              "%(command)s") % {"file": LAMA_FILE_NAME, "command": LAMA_FETCH},
+            code="model_missing", extra={"reason": reason},
+        )
+
+
+def learned_fill(method: str):
+    """The loaded network for a learned fill method (one per worker process), else None."""
+    from ml import registry
+
+    if method not in registry.names("inpaint"):
+        return None
+    fill_check(method)
+    try:
+        return registry.get("inpaint", method, weights_dir=settings.ML_WEIGHTS_DIR)
+    except (OSError, RuntimeError, ValueError) as exc:   # a truncated or foreign file under the right name
+        raise ApplicationError(
+            _("The LaMa fill could not be loaded: its file (%(file)s) is damaged or not the expected model. An "
+              "administrator can fetch it again with: %(command)s") % {"file": LAMA_FILE_NAME, "command": LAMA_FETCH},
+            code="model_broken", extra={"engine_message": str(exc)[:300]},
+        ) from exc
+
+
 def _box_number(extra: dict) -> int | None:
     for key in ("index", "box"):
         value = extra.get(key)
@@ -85,6 +141,7 @@ def text_error_message(exc) -> str:
         "bad_option": _("an option has a value that is not allowed."),
         "font_missing": _("the font is not installed on this server."),
         "empty_mask": _("nothing to remove: no text was found in the area given."),
+        "model_missing": _("the fill model is not installed on this server."),
     }
     message = messages.get(exc.code)
     if message is None:

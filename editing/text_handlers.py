@@ -160,11 +160,12 @@ def text_modify_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
 
     item = _source(job)
     image = out = _open(item)
-    edits = job.params["edits"]
+    edits, method = job.params["edits"], job.params.get("method", "default")
     try:
+        learned = text_engine.learned_fill(method)
         for index, edit in enumerate(edits):
             out = modify_text(out, edit["quad"], edit["text"], font=edit["font"], color=edit["color"],
-                              font_dirs=text_engine.font_dirs())
+                              font_dirs=text_engine.font_dirs(), learned=learned)
             report(10 + int(50 * (index + 1) / len(edits)))
     except TextError as exc:
         raise text_engine.to_application_error(exc) from exc
@@ -173,7 +174,7 @@ def text_modify_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     for row, edit in zip(rows, edits):
         row["old"] = edit.get("old", "")
     return _outcome(job, item, _with_alpha(out, image), suffix="modified", rows=rows, extra={"mode": "modify"},
-                    metadata={"mode": "modify", "edits": edits},
+                    metadata={"mode": "modify", "edits": edits, "method": method},
                     engine="ml.text", model=getattr(reader, "name", ""))
 
 
@@ -230,9 +231,10 @@ def text_remove_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     mode, method = p["target"], p.get("method", "default")
     metadata = {"mode": "remove", "target": mode, "method": method}
     try:
+        learned = text_engine.learned_fill(method)
         if mode == "region":
             mask, region = _region_mask(image.size, p["strokes"])
-            out = remove_text(image, mask, method=method)
+            out = remove_text(image, mask, method=method, learned=learned)
             checked = [(region, "")]
             metadata["strokes"] = len(p["strokes"])
             metadata["region"] = region
@@ -251,7 +253,7 @@ def text_remove_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
             else:
                 lines = p["lines"]
             report(30)
-            out = remove_lines(image, [line["quad"] for line in lines], method=method)
+            out = remove_lines(image, [line["quad"] for line in lines], method=method, learned=learned)
             checked = [(line["quad"], "") for line in lines]
             metadata["lines"] = lines
     except TextError as exc:

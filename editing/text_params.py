@@ -24,7 +24,8 @@ MAX_BRUSH = 1000
 MIN_SIDE = 4.0           # px: a box narrower or lower than this cannot hold legible text
 ALIGNS = ("left", "center", "right")
 REMOVE_MODES = ("all", "lines", "region")
-REMOVAL_METHODS = tuple(ml_text.REMOVAL_METHODS)   # default (ours), telea, ns (OpenCV baselines)
+REMOVAL_METHODS = tuple(ml_text.REMOVAL_METHODS)   # default (ours), lama (with its weights), telea, ns (OpenCV)
+MODIFY_METHODS = ("default", "lama")                # the old line's fill where the new text does not cover it
 _HEX = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 EDGE_TOLERANCE = 0.5     # px a point may lie past the edge (rounding on the page)
 
@@ -206,7 +207,14 @@ def text_modify_params_clean(data) -> dict:
             "font": _font(raw.get("font"), label=label, allow_auto=True),
             "color": colour_clean(raw.get("color"), label=label),
         })
-    return {"edits": cleaned, **_output(data)}
+    return {"edits": cleaned, "method": _method(data, MODIFY_METHODS), **_output(data)}
+
+
+def _method(data, allowed) -> str:
+    method = str(data.get("method") or "default").strip().lower()
+    if method not in allowed:
+        raise ValidationError({"method": _("Unknown fill method.")}, code="invalid")
+    return method
 
 
 def _stroke_clean(raw, *, number: int) -> dict:
@@ -238,9 +246,7 @@ def text_remove_params_clean(data) -> dict:
     mode = str(data.get("target") or "all").strip().lower()
     if mode not in REMOVE_MODES:
         raise ValidationError({"target": _("Choose what to remove: all, lines or region.")}, code="invalid")
-    method = str(data.get("method") or "default").strip().lower()
-    if method not in REMOVAL_METHODS:
-        raise ValidationError({"method": _("Unknown fill method.")}, code="invalid")
+    method = _method(data, REMOVAL_METHODS)
     params: dict = {"target": mode, "method": method, "lines": [], "strokes": []}
     if mode == "lines":
         lines = _json_list(data, "lines")

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from config.exceptions import ApplicationError
 from editing import services, text_engine
 from editing.params import FORMAT_CHOICES
-from editing.text_params import MAX_BOXES
+from editing.text_params import MAX_BOXES, MODIFY_METHODS, REMOVAL_METHODS
 from gallery import selectors
 from gallery.models import Job
 from gallery.services import job_check_liveness
@@ -27,6 +27,7 @@ from generation.services import TEXT_KINDS as TEXT_GENERATION_KINDS
 from ml.generation.catalog import parse_size
 
 MODES = ("add", "modify", "remove", "generate")
+FILL_METHODS = {"modify": MODIFY_METHODS, "remove": REMOVAL_METHODS}
 CREATE = {
     "add": services.text_add_job_create,
     "modify": services.text_modify_job_create,
@@ -140,6 +141,7 @@ def text_view(request):
         "fonts": text_engine.font_choices() if source is not None else [],
         "default_font": text_engine.DEFAULT_FONT, "max_boxes": MAX_BOXES, "formats": FORMAT_CHOICES,
         "lines_job": lines_job, "lines": lines,
+        "fill_methods": text_engine.fill_choices(FILL_METHODS[mode]) if source is not None and mode in FILL_METHODS else [],
         "form_data": posted,
         "state": {
             "boxes": posted.get("boxes", ""), "edits": posted.get("edits", ""), "lines": posted.get("lines", ""),

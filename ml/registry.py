@@ -13,6 +13,7 @@ from ml.ocr.base import OcrEngine
 from ml.ocr.easyocr_engine import EasyOcrEngine
 from ml.ocr.fake_engine import FakeOcrEngine
 from ml.ocr.ppocr_engine import PpOcrEngine
+from ml.text.lama import LamaInpainter
 
 
 class UnknownModelError(KeyError):
@@ -58,6 +59,8 @@ _MODELS: dict[str, dict[str, type]] = {
     "ocr": {cls.name: cls for cls in (PpOcrEngine, EasyOcrEngine, FakeOcrEngine)},
     "matting": {name: _Matter(name) for name in ("u2netp", "modnet", "modnet-onnx")},
     "generation": {cls.name: cls for cls in (DashScopeBackend, DiffusersBackend)},
+    # learned fills for removing text or objects; the studio's own fill (ml.text.inpaint) needs no weights
+    "inpaint": {cls.name: cls for cls in (LamaInpainter,)},
 }
 
 _instances: dict[tuple, object] = {}

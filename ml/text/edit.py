@@ -16,7 +16,7 @@ import math
 import numpy as np
 from PIL import Image
 
-from ml.text.inpaint import _palette, fill_layers, glyph_mask_colours
+from ml.text.inpaint import _palette, fill_layers, glyph_mask_colours, membrane_fill
 from ml.text.readback import rectify
 from ml.text.render import MIN_SIZE, contrast, hex_color, luminance, place_text
 from ml.text.types import TextBox, TextError, TextStyle, quad_from
@@ -107,8 +107,10 @@ def _estimate(image: Image.Image, quad) -> tuple[TextStyle, np.ndarray]:
 
 
 def modify_text(image: Image.Image, line_quad, new_text: str, *, font: str | None = None,
-                color: str | None = None, font_dirs=None, style: TextStyle | None = None) -> Image.Image:
-    """The image with the line inside `line_quad` replaced by `new_text` (a new image)."""
+                color: str | None = None, font_dirs=None, style: TextStyle | None = None,
+                learned=None) -> Image.Image:
+    """The image with the line inside `line_quad` replaced by `new_text` (a new image). `learned`: a
+    network that fills the old line where the new one does not cover it (ml.text.lama)."""
     if not new_text or not new_text.strip():
         raise TextError("empty_text", "the new text is empty")
     quad = quad_from(line_quad)
@@ -121,7 +123,13 @@ def modify_text(image: Image.Image, line_quad, new_text: str, *, font: str | Non
     glyphs = glyphs.astype(np.uint8) * 255
     mask = cv2.dilate(glyphs, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))) > 127
     rgb = np.asarray(image.convert("RGB"))
-    textured, smooth = fill_layers(rgb, mask) if mask.any() else (rgb, rgb)
+    if not mask.any():
+        textured = smooth = rgb
+    elif learned is not None:
+        textured = learned.fill(rgb, mask)
+        smooth = np.clip(membrane_fill(rgb, mask) + 0.5, 0, 255).astype(np.uint8)
+    else:
+        textured, smooth = fill_layers(rgb, mask)
     face = font or ("sans-bold" if style.bold else "sans")
     box = TextBox(quad=quad, text=new_text, font=face, color=color or style.color, align="center",
                   max_size=style.size, outline=style.outline is not None, outline_color=style.outline)

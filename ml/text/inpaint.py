@@ -60,7 +60,7 @@ from PIL import Image
 
 from ml.text.types import TextError
 
-METHODS = ("default", "telea", "ns")
+METHODS = ("default", "lama", "telea", "ns")   # "lama" only with its weights (ml/text/lama.py)
 BAND = 0.045       # outline / shadow band around the glyphs, in line heights (0 = none)
 BAND_DIFF = 1.3    # ... where pixels differ from the background by this share of the glyph threshold
 COLOUR_TOL = 40    # max channel distance to a glyph colour (for the rim test and anti-aliased edges)
@@ -561,12 +561,9 @@ def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> np.ndarra
     return texture
 
 
-def fill_layers(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(the default fill, the membrane fill alone), uint8 HxWx3 each. The default: a membrane fill,
-    one connected group of masked pixels at a time (small sparse systems), then shifted texture where
-    the surroundings repeat (_shift_fill), and synthesised texture where they are textured but do not
-    repeat (_synthesise): its detail on the membrane fill (_keep_detail). New text drawn over a fill
-    reads better on the smooth one (modify_text)."""
+def membrane_fill(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The membrane fill alone (float64 HxWx3): one connected group of masked pixels at a time (small
+    sparse systems), its colour from a little further out on a nearly grey photo."""
     from scipy import ndimage
 
     src = rgb.astype(np.float64)
@@ -585,6 +582,16 @@ def fill_layers(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarr
         out[y0:y1, x0:x1] = np.where(sub_mask[..., None], filled, patch)
     if CHROMA_CLEAR:
         _chroma_from_afar(src, mask, out)
+    return out
+
+
+def fill_layers(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the default fill, the membrane fill alone), uint8 HxWx3 each. The default: the membrane fill,
+    then shifted texture where the surroundings repeat (_shift_fill), and synthesised texture where
+    they are textured but do not repeat (_synthesise): its detail on the membrane fill
+    (_keep_detail). New text drawn over a fill reads better on the smooth one (modify_text)."""
+    src = rgb.astype(np.float64)
+    out = membrane_fill(rgb, mask)
     membrane = out.copy()
     texture = _shift_fill(src, mask, out)
     if texture.any():
@@ -642,12 +649,16 @@ def _keep_detail(membrane: np.ndarray, out: np.ndarray, todo: np.ndarray, sigma:
     synth[inside] = shading[inside] + detail[inside]
 
 
-def remove_text(image: Image.Image, mask: Image.Image, *, method: str = "default") -> Image.Image:
-    """Fills the pixels where `mask` (L, >127 = text) is set. Returns a new image, same mode."""
+def remove_text(image: Image.Image, mask: Image.Image, *, method: str = "default", learned=None) -> Image.Image:
+    """Fills the pixels where `mask` (L, >127 = text) is set. Returns a new image, same mode.
+    `learned`: for method "lama", the loaded network (ml.text.lama.LamaInpainter, or anything with
+    its `fill(rgb, mask) -> rgb`)."""
     import cv2
 
     if method not in METHODS:
         raise TextError("bad_option", f"removal method {method!r} is not one of {', '.join(METHODS)}")
+    if method == "lama" and learned is None:
+        raise TextError("model_missing", "the lama method needs its network (ml.text.lama.LamaInpainter)")
     mode = image.mode
     rgb = np.asarray(image.convert("RGB"))
     m = np.asarray(mask.convert("L").resize(image.size) if mask.size != image.size else mask.convert("L")) > 127
@@ -657,6 +668,8 @@ def remove_text(image: Image.Image, mask: Image.Image, *, method: str = "default
         out = cv2.inpaint(rgb, m.astype(np.uint8) * 255, 3, cv2.INPAINT_TELEA)
     elif method == "ns":
         out = cv2.inpaint(rgb, m.astype(np.uint8) * 255, 3, cv2.INPAINT_NS)
+    elif method == "lama":
+        out = learned.fill(rgb, m)
     else:
         out = fill_layers(rgb, m)[0]
     result = Image.fromarray(out, "RGB")
@@ -1100,6 +1113,6 @@ def text_mask(image: Image.Image, quads, *, dilate: int = 2) -> Image.Image:
     return Image.fromarray(out, "L")
 
 
-def remove_lines(image: Image.Image, quads, *, method: str = "default", dilate: int = 2) -> Image.Image:
+def remove_lines(image: Image.Image, quads, *, method: str = "default", dilate: int = 2, learned=None) -> Image.Image:
     """text_mask + remove_text."""
-    return remove_text(image, text_mask(image, quads, dilate=dilate), method=method)
+    return remove_text(image, text_mask(image, quads, dilate=dilate), method=method, learned=learned)

@@ -91,3 +91,32 @@ def test_command_rejects_unknown_languages(settings, tmp_path):
     settings.ML_WEIGHTS_DIR = tmp_path
     with pytest.raises(CommandError, match="Unknown EasyOCR language"):
         call_command("ocr_weights", "fetch", "klingon")
+
+
+# --- LaMa (manage.py fetch_models lama) -------------------------------------------------------------
+
+def test_fetch_models_lama_downloads_from_a_mirror_and_checks_the_given_sha256(file_server, settings, tmp_path, capsys):
+    pytest.importorskip("torch")
+    from ml import registry
+    from ml.text.lama import lama_path
+    from tests.ml.text.lama_compatible import write_lama_compatible
+
+    root, url = file_server
+    data = write_lama_compatible(root / "big-lama.pt").read_bytes()
+    settings.ML_WEIGHTS_DIR = tmp_path / "weights"
+    call_command("fetch_models", "lama", "--url", f"{url}/big-lama.pt", "--sha256", hashlib.sha256(data).hexdigest())
+    assert lama_path(settings.ML_WEIGHTS_DIR).read_bytes() == data
+    assert "downloaded and verified" in capsys.readouterr().out
+    assert registry.available("inpaint", weights_dir=settings.ML_WEIGHTS_DIR)["lama"] == (True, "")
+
+
+def test_fetch_models_lama_refuses_a_file_that_is_not_the_pinned_one(file_server, settings, tmp_path):
+    root, url = file_server
+    (root / "big-lama.pt").write_bytes(b"an HTML error page, or another model")
+    settings.ML_WEIGHTS_DIR = tmp_path / "weights"
+    # no --sha256: the pinned MD5 of IOPaint's export decides
+    with pytest.raises(CommandError, match="Refused, nothing was saved: big-lama.pt: checksum mismatch"):
+        call_command("fetch_models", "lama", "--url", f"{url}/big-lama.pt")
+    assert list((settings.ML_WEIGHTS_DIR / "lama").iterdir()) == []
+    with pytest.raises(CommandError, match="Refused, nothing was saved"):
+        call_command("fetch_models", "lama", "--url", f"{url}/missing.pt")
