@@ -25,8 +25,8 @@ FONT_LABELS = {
 DEFAULT_FONT = "sans"
 # Fill methods for removing text, in the order offered; "lama" needs its weights (LAMA_FETCH gets them).
 FILL_LABELS = {
-    "default": gettext_lazy("Best without a model: smooth fill plus texture from the edges (recommended)"),
-    "lama": gettext_lazy("LaMa network (big-lama): redraws what the text hid"),
+    "default": gettext_lazy("Built-in fill (recommended)"),
+    "lama": gettext_lazy("LaMa network"),
     "telea": gettext_lazy("OpenCV Telea (fast, may smear)"),
     "ns": gettext_lazy("OpenCV Navier-Stokes (fast, may smear)"),
 }
@@ -93,12 +93,12 @@ def fill_check(method: str) -> None:
 
     if method not in registry.names("inpaint"):
         return
-    ok, reason = registry.available("inpaint", weights_dir=settings.ML_WEIGHTS_DIR)[method]
+    ok, _reason = registry.available("inpaint", weights_dir=settings.ML_WEIGHTS_DIR)[method]
     if not ok:
         raise ApplicationError(
             _("The LaMa fill (%(file)s) is not installed on this server. An administrator can add it with: "
               "%(command)s") % {"file": LAMA_FILE_NAME, "command": LAMA_FETCH},
-            code="model_missing", extra={"reason": reason},
+            code="model_missing",
         )
 
 
