@@ -16,13 +16,14 @@ import math
 import numpy as np
 from PIL import Image
 
-from ml.text.inpaint import _palette, fill_layers, glyph_mask_colours, membrane_fill
+from ml.text.inpaint import COLOUR_TOL, _palette, fill_layers, glyph_mask_colours, membrane_fill
 from ml.text.readback import rectify
-from ml.text.render import MIN_SIZE, contrast, hex_color, luminance, place_text
+from ml.text.render import MIN_SIZE, contrast, hex_color, luminance, parse_color, place_text
 from ml.text.types import TextBox, TextError, TextStyle, quad_from
 
 INK_TO_SIZE = 0.88   # ink height of a typical line / font size (Noto CJK and DejaVu)
 NEW_TEXT_CLEAR = 3   # the fill under the new letters and this many pixels round them is the membrane's alone
+SAME_STYLE_GROW = 3  # pixels of the old line's colours elsewhere, grown by this, are never copied into the fill
 BOLD_RATIO = 0.13    # stroke width (less 1 px of anti-aliasing) / font size above which a line is bold
 
 
@@ -106,6 +107,20 @@ def _estimate(image: Image.Image, quad) -> tuple[TextStyle, np.ndarray]:
                      outline=hex_color(outline) if outline is not None else None), glyphs
 
 
+def _same_style(rgb: np.ndarray, style: TextStyle, mask: np.ndarray) -> np.ndarray:
+    """Pixels outside `mask` in the old line's text or outline colour, grown a little: the other
+    lines of a sign, which the fill must not copy (a copied piece of the line above put its last
+    character back into the replaced one)."""
+    import cv2
+
+    colours = [style.color] + ([style.outline] if style.outline else [])
+    near = np.zeros(mask.shape, bool)
+    for colour in colours:
+        near |= (np.abs(rgb.astype(np.int16) - np.int16(parse_color(colour))).max(axis=2) <= COLOUR_TOL)
+    side = 2 * SAME_STYLE_GROW + 1
+    return (cv2.dilate(near.astype(np.uint8), np.ones((side, side), np.uint8)) > 0) & ~mask
+
+
 def modify_text(image: Image.Image, line_quad, new_text: str, *, font: str | None = None,
                 color: str | None = None, font_dirs=None, style: TextStyle | None = None,
                 learned=None) -> Image.Image:
@@ -129,7 +144,7 @@ def modify_text(image: Image.Image, line_quad, new_text: str, *, font: str | Non
         textured = learned.fill(rgb, mask)
         smooth = np.clip(membrane_fill(rgb, mask) + 0.5, 0, 255).astype(np.uint8)
     else:
-        textured, smooth = fill_layers(rgb, mask)
+        textured, smooth = fill_layers(rgb, mask, avoid=_same_style(rgb, style, mask))
     face = font or ("sans-bold" if style.bold else "sans")
     box = TextBox(quad=quad, text=new_text, font=face, color=color or style.color, align="center",
                   max_size=style.size, outline=style.outline is not None, outline_color=style.outline)

@@ -22,7 +22,12 @@ ring. The result is dilated by 2 px. Only text pixels are masked, so the photo b
 missed fringes (bench/RESULTS-text.md), but unmasked outline or shadow pixels leave a ghost, because
 the fill carries their colour into the letter shapes.
 
-remove_text, method "default": a membrane fill, then shifted or synthesised texture. The masked
+remove_text, method "default": straight structure continued first, then a membrane fill, then
+shifted or synthesised texture. Lines the text crossed (a tripod's legs, a lamp post, a coat's edge,
+a wall's joints) are found by OpenCV's line segment detector on the membrane-filled photo and
+followed through the mask; where the photo across the line as it comes out matches the photo across
+it before the gap (correlation 0.8, allowing 2 px of drift), a band 6 px either side of the line is
+painted by blending the two, and the rest of the fill treats it as known. The masked
 pixels get the solution of Laplace's equation with the unmasked rim as boundary values (one sparse
 LU solve per connected group of masked pixels: exact, no smear along a marching front as with
 Telea). Then, glyph by glyph, where the rim around it is textured and a shifted copy of the
@@ -125,6 +130,16 @@ SYNTH_CLEAR = 1       # ... sources at least this far from any masked pixel
 SYNTH_VOTE = 1        # ... each pixel the mean of what its neighbours this close say
 SYNTH_DETAIL = 3.0    # ... only the detail (minus a Gaussian blur of this sigma inside the glyphs) is kept
 SYNTH_STRUCTURE = 8.0  # ... on coarser structure, down to this sigma
+LINE_MIN_LENGTH = 14.0  # straight structure continued through the text: segments (LSD) at least this long
+LINE_OUTSIDE = 0.8      # ... lying this much outside the mask
+LINE_REACH = 4          # ... that end at most this many pixels before it
+LINE_MAX_GAP = 120      # ... and come out of it at most this many pixels further on
+LINE_EXTEND = 3.0       # ... and at most this many times the segment's length (a short one says little of where it goes)
+LINE_HALF_WIDTH = 6     # ... painted this many pixels either side of the line
+LINE_CONTRAST = 25.0    # ... when the photo across the line's end varies by at least this (grey levels)
+LINE_MATCH = 0.8        # ... and the profile where it comes out correlates this well with it
+LINE_MATCH_DIFF = 20.0  # ... and differs from it by at most this on average
+LINE_MATCH_SLIDE = 2    # ... allowing the line to drift this many pixels sideways across the gap
 
 
 # --- membrane (harmonic) fill -------------------------------------------------------------------
@@ -506,7 +521,7 @@ def _paste_shifted(src: np.ndarray, out: np.ndarray, region: np.ndarray, y0: int
     patch[region] = shifted[region] + residual[region]
 
 
-def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> np.ndarray:
+def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray, blocked: np.ndarray | None = None) -> np.ndarray:
     """Where the surroundings of a glyph are a texture that repeats nearby (bricks, stripes, lines),
     the glyph is filled with a shifted copy of its neighbourhood, blended seamlessly (_best_shift,
     _paste_shifted). A glyph group that no single shift fits (several letters across mortar joints
@@ -514,9 +529,10 @@ def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> np.ndarra
     texture, smooth areas), the membrane fill stays. Returns a uint8 map of the pieces left, judged on
     the rim round each (_textured_rim): 1 where it is a texture (knit, grass, hair), 2 where it is
     coarser structure (a blurred railing), 0 elsewhere; the caller synthesises texture there
-    (_synthesise)."""
+    (_synthesise). `blocked` (a superset of `mask`): pixels neither copied nor read as rim."""
     from scipy import ndimage
 
+    blocked = mask if blocked is None else blocked
     h, w = mask.shape
     texture = np.zeros(mask.shape, np.uint8)
     labels, _count = ndimage.label(mask)
@@ -530,7 +546,7 @@ def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> np.ndarra
         comp = labels[y0:y1, x0:x1] == k
         if comp.sum() < 6:
             continue
-        shift = _best_shift(src, mask, comp, y0, x0, reach)
+        shift = _best_shift(src, blocked, comp, y0, x0, reach)
         if shift == "smooth":
             continue
         if shift is not None:
@@ -547,28 +563,144 @@ def _shift_fill(src: np.ndarray, mask: np.ndarray, out: np.ndarray) -> np.ndarra
                 # and below it (its neighbours are masked), and a copy from aside matched on that
                 # alone put a piece of a white shirt into a black coat
                 piece_reach = int(min(SHIFT_PIECE_REACH, max(6, max(np.ptp(ys), np.ptp(xs)) + 8)))
-                shift = _best_shift(src, mask, piece, y0, x0, piece_reach, across=across)
+                shift = _best_shift(src, blocked, piece, y0, x0, piece_reach, across=across)
                 if shift == "smooth":
                     continue
                 if shift is not None:
                     _paste_shifted(src, out, piece, y0, x0, shift)
                     continue
-            piece_ring = ndimage.binary_dilation(piece, iterations=3) & ~mask[y0:y1, x0:x1]
+            piece_ring = ndimage.binary_dilation(piece, iterations=3) & ~blocked[y0:y1, x0:x1]
             if piece_ring.sum() >= 8:
-                kind = _textured_rim(src, mask, piece_ring, y0, x0)
+                kind = _textured_rim(src, blocked, piece_ring, y0, x0)
                 if kind:
                     texture[y0:y1, x0:x1][piece] = kind
     return texture
 
 
-def membrane_fill(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """The membrane fill alone (float64 HxWx3): one connected group of masked pixels at a time (small
-    sparse systems), its colour from a little further out on a nearly grey photo."""
+def _profile(image: np.ndarray, points: np.ndarray, normal: np.ndarray, offsets: np.ndarray) -> np.ndarray | None:
+    """The photo across a line (RGB at `offsets` along `normal`), averaged over `points` (k x 2, x y),
+    or None where a sample leaves the photo."""
     from scipy import ndimage
 
-    src = rgb.astype(np.float64)
+    xs = (points[:, 0, None] + normal[0] * offsets[None, :]).ravel()
+    ys = (points[:, 1, None] + normal[1] * offsets[None, :]).ravel()
+    h, w = image.shape[:2]
+    if xs.min() < 0 or ys.min() < 0 or xs.max() > w - 1 or ys.max() > h - 1:
+        return None
+    values = np.stack([ndimage.map_coordinates(image[..., c], [ys, xs], order=1, mode="nearest")
+                       for c in range(image.shape[2])], axis=-1)
+    return values.reshape(len(points), len(offsets), image.shape[2]).mean(axis=0)
+
+
+def _line_gap(mask: np.ndarray, end: np.ndarray, direction: np.ndarray) -> tuple[int, int] | None:
+    """Steps along `direction` from a segment's `end` where the mask starts (within LINE_REACH) and
+    where the line comes out of it again for good (3 clear pixels), or None."""
+    h, w = mask.shape
+    steps = np.arange(LINE_MAX_GAP + LINE_REACH + 4)
+    xs, ys = (end[:, None] + direction[:, None] * steps).round().astype(int)
+    inside = (xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)
+    masked = np.zeros(steps.size, bool)
+    masked[inside] = mask[ys[inside], xs[inside]]
+    first = np.flatnonzero(masked[:LINE_REACH + 1])
+    if first.size == 0:
+        return None
+    entry = int(first[0])
+    clear = ~masked[entry:] & inside[entry:]
+    runs = np.flatnonzero(clear[:-2] & clear[1:-1] & clear[2:])   # three clear pixels in a row
+    if runs.size == 0 or not inside[entry:entry + runs[0] + 3].all():
+        return None
+    exit_ = entry + int(runs[0])
+    return (entry, exit_) if 2 <= exit_ - entry <= LINE_MAX_GAP else None
+
+
+def _continue_lines(src: np.ndarray, mask: np.ndarray, membrane: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Straight structure the text crossed (a tripod leg, a lamp post, a coat's edge, a joint of a
+    wall): every segment the line segment detector finds on the membrane-filled photo (the letters
+    gone, so their own edges are not found) that runs into the mask is followed to where it comes out;
+    when the photo across the line there matches the photo across it before the gap (allowing a
+    little drift), the band along the line through the mask is painted by blending the two profiles.
+    Returns (the band's pixels, the photo with them painted); the fill then treats them as known, so
+    the rest bends round the line instead of smearing it away."""
+    import cv2
+
+    band = np.zeros_like(mask)
+    painted = src.copy()
+    # the whole photo, not a crop round the text: the detector's threshold depends on the image's size
+    grey = np.clip(membrane @ _LUMA + 0.5, 0, 255).astype(np.uint8)
+    segments = cv2.createLineSegmentDetector().detect(grey)[0]
+    if segments is None:
+        return band, painted
+    h, w = mask.shape
+    near = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    reach = cv2.dilate(mask.astype(np.uint8), np.ones((2 * LINE_REACH + 3,) * 2, np.uint8)) > 0
+    segments = segments.reshape(-1, 4).astype(np.float64)
+    lengths = np.hypot(segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1])
+    ends = np.clip(segments.round().astype(int), 0, [w - 1, h - 1, w - 1, h - 1])
+    # only long segments with an end close to the text can run into it
+    keep = (lengths >= LINE_MIN_LENGTH) & (reach[ends[:, 1], ends[:, 0]] | reach[ends[:, 3], ends[:, 2]])
+    offsets = np.arange(-LINE_HALF_WIDTH, LINE_HALF_WIDTH + 1, dtype=np.float64)
+    for (ax, ay, bx, by), length in zip(segments[keep], lengths[keep]):
+        t = np.linspace(0, 1, int(length) + 1)
+        along_x = np.clip((ax + t * (bx - ax)).round().astype(int), 0, w - 1)
+        along_y = np.clip((ay + t * (by - ay)).round().astype(int), 0, h - 1)
+        if near[along_y, along_x].mean() > 1 - LINE_OUTSIDE:
+            continue
+        for end, start in (((bx, by), (ax, ay)), ((ax, ay), (bx, by))):
+            end = np.array(end)
+            direction = (end - np.array(start)) / length
+            gap = _line_gap(mask, end, direction)
+            if gap is None or gap[1] - gap[0] > LINE_EXTEND * length:
+                continue
+            normal = np.array([-direction[1], direction[0]])
+            p0 = end + direction * (gap[0] - 1)
+            p1 = end + direction * gap[1]
+            before = _profile(membrane, p0 - direction * np.arange(2, 6)[:, None], normal, offsets)
+            if before is None or np.ptp(before @ _LUMA) < LINE_CONTRAST:
+                continue
+            grey_before = before @ _LUMA
+            best = None
+            for slide in range(-LINE_MATCH_SLIDE, LINE_MATCH_SLIDE + 1):
+                after = _profile(membrane, p1 + direction * np.arange(2, 6)[:, None], normal, offsets + slide)
+                if after is None or (after @ _LUMA).std() < 1e-6:
+                    continue
+                grey_after = after @ _LUMA
+                match = float(np.corrcoef(grey_before, grey_after)[0, 1])
+                if best is None or match > best[0]:
+                    best = (match, float(np.abs(before - after).mean()), slide, after)
+            if best is None or best[0] < LINE_MATCH or best[1] > LINE_MATCH_DIFF:
+                continue
+            _match, _diff, slide, after = best
+            span = float(np.linalg.norm(p1 - p0))
+            bx0, by0 = (np.minimum(p0, p1) - LINE_HALF_WIDTH - 1).astype(int).clip(0)
+            bx1, by1 = np.minimum((np.maximum(p0, p1) + LINE_HALF_WIDTH + 2).astype(int), (w, h))
+            yy, xx = np.mgrid[by0:by1, bx0:bx1]
+            rel = np.stack([xx - p0[0], yy - p0[1]], axis=-1)
+            frac = (rel @ direction) / max(span, 1e-6)
+            across = rel @ normal - slide * np.clip(frac, 0, 1)
+            inside = mask[by0:by1, bx0:bx1] & (frac >= 0) & (frac <= 1) & (np.abs(across) <= LINE_HALF_WIDTH)
+            if not inside.any():
+                continue
+            f, o = frac[inside][:, None], across[inside]
+            first = np.stack([np.interp(o, offsets, before[:, c]) for c in range(src.shape[2])], axis=-1)
+            second = np.stack([np.interp(o, offsets, after[:, c]) for c in range(src.shape[2])], axis=-1)
+            painted[yy[inside], xx[inside]] = (1 - f) * first + f * second
+            band[yy[inside], xx[inside]] = True
+    return band, painted
+
+
+def _membranes(src: np.ndarray, mask: np.ndarray, previous: np.ndarray | None = None,
+               touched: np.ndarray | None = None) -> np.ndarray:
+    """The membrane (harmonic) fill, one connected group of masked pixels at a time (small sparse
+    systems). With `previous` (a fill of a larger mask), only the groups near the `touched` pixels
+    are solved again; the others keep their values."""
+    from scipy import ndimage
+
     out = src.copy()
     labels, count = ndimage.label(ndimage.binary_dilation(mask, iterations=8))
+    redo = None
+    if previous is not None:
+        redo = np.zeros(count + 1, bool)
+        redo[np.unique(labels[ndimage.binary_dilation(touched, iterations=2)])] = True
     for k, sl in enumerate(ndimage.find_objects(labels), start=1):
         if sl is None:
             continue
@@ -578,25 +710,41 @@ def membrane_fill(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
         if not sub_mask.any():
             continue
         patch = out[y0:y1, x0:x1]
-        filled = harmonic_fill(patch, sub_mask)
+        filled = previous[y0:y1, x0:x1] if redo is not None and not redo[k] else harmonic_fill(patch, sub_mask)
         out[y0:y1, x0:x1] = np.where(sub_mask[..., None], filled, patch)
+    return out
+
+
+def membrane_fill(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The membrane fill alone (float64 HxWx3), its colour from a little further out on a nearly
+    grey photo."""
+    src = rgb.astype(np.float64)
+    out = _membranes(src, mask)
     if CHROMA_CLEAR:
         _chroma_from_afar(src, mask, out)
     return out
 
 
-def fill_layers(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(the default fill, the membrane fill alone), uint8 HxWx3 each. The default: the membrane fill,
-    then shifted texture where the surroundings repeat (_shift_fill), and synthesised texture where
+def fill_layers(rgb: np.ndarray, mask: np.ndarray, avoid: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(the default fill, the membrane fill alone), uint8 HxWx3 each. The default: straight structure
+    continued through the mask first (_continue_lines), the membrane fill round it, then shifted texture where the surroundings repeat (_shift_fill), and synthesised texture where
     they are textured but do not repeat (_synthesise): its detail on the membrane fill
-    (_keep_detail). New text drawn over a fill reads better on the smooth one (modify_text)."""
+    (_keep_detail). New text drawn over a fill reads better on the smooth one (modify_text). `avoid`:
+    pixels never copied into the fill (other lines of text beside the one being replaced)."""
     src = rgb.astype(np.float64)
-    out = membrane_fill(rgb, mask)
+    out = _membranes(src, mask)
+    band, painted = _continue_lines(src, mask, out)
+    if band.any():
+        src, mask = painted, mask & ~band
+        out = _membranes(src, mask, previous=out, touched=band)
+    if CHROMA_CLEAR and mask.any():
+        _chroma_from_afar(src, mask, out)
     membrane = out.copy()
-    texture = _shift_fill(src, mask, out)
+    blocked = mask if avoid is None else mask | avoid
+    texture = _shift_fill(src, mask, out, blocked)
     if texture.any():
         shifted = out.copy()
-        _synthesise(src, mask, texture > 0, out)
+        _synthesise(src, blocked, texture > 0, out)
         for kind, sigma in ((1, SYNTH_DETAIL), (2, SYNTH_STRUCTURE)):
             if (texture == kind).any():
                 _keep_detail(shifted, out, texture == kind, sigma)

@@ -416,3 +416,15 @@ def test_new_text_over_a_textured_fill_reads_back(ppocr, index, old, new):
     out = modify_text(texted, line.quad, new)
     [check] = read_back(out, [TextBox(quad=line.quad, text=new)], reader=ppocr)
     assert check.ok, check.read
+
+
+def test_modify_does_not_copy_the_line_above_into_the_old_one(ppocr):
+    # tr_001: "Fresh Osmanthus Cake" under "请排队候车", both purple with a yellow outline. A shifted
+    # copy of the photo above the old line's end brought "车" with it, and the result read
+    # "Tea House车"; the old line's colours elsewhere are never copied now
+    _record, texted, _clean = removal_record(1)[:3]
+    line = next(line for line in ppocr.read(texted).lines if line.text.replace(" ", "") == "FreshOsmanthusCake")
+    out = modify_text(texted, line.quad, "Tea House")
+    [check] = read_back(out, [TextBox(quad=line.quad, text="Tea House")], reader=ppocr)
+    assert check.read == "Tea House", check.read
+    assert sum("车" in found.text for found in ppocr.read(out).lines) == 1
