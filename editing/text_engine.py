@@ -31,7 +31,6 @@ FILL_LABELS = {
     "ns": gettext_lazy("OpenCV Navier-Stokes (fast, may smear)"),
 }
 LAMA_FETCH = "python manage.py fetch_models lama"
-LAMA_FILE_NAME = "big-lama.pt"
 OCR_LANGUAGES = ["ch_sim", "en"]
 
 
@@ -72,15 +71,14 @@ def fonts_check(names) -> None:
             )
 
 
-def fill_choices(methods=None) -> list[dict]:
-    """Every fill method with its label and whether it can run on this server (and if not, why and
+def fill_choices(methods) -> list[dict]:
+    """Each of `methods` with its label and whether it can run on this server (and if not, why and
     what gets it)."""
     from ml import registry
-    from ml.text import REMOVAL_METHODS
 
     learned = registry.available("inpaint", weights_dir=settings.ML_WEIGHTS_DIR)
     rows = []
-    for name in methods or REMOVAL_METHODS:
+    for name in methods:
         ok, reason = learned.get(name, (True, ""))
         rows.append({"name": name, "label": str(FILL_LABELS.get(name, name)), "available": ok, "reason": reason,
                      "command": "" if ok else LAMA_FETCH})
@@ -90,6 +88,7 @@ def fill_choices(methods=None) -> list[dict]:
 def fill_check(method: str) -> None:
     """Refuses (before anything is stored) a learned fill whose weights are not on this server."""
     from ml import registry
+    from ml.text.lama import LAMA_FILE
 
     if method not in registry.names("inpaint"):
         return
@@ -97,7 +96,7 @@ def fill_check(method: str) -> None:
     if not ok:
         raise ApplicationError(
             _("The LaMa fill (%(file)s) is not installed on this server. An administrator can add it with: "
-              "%(command)s") % {"file": LAMA_FILE_NAME, "command": LAMA_FETCH},
+              "%(command)s") % {"file": LAMA_FILE.filename, "command": LAMA_FETCH},
             code="model_missing",
         )
 
@@ -105,6 +104,7 @@ def fill_check(method: str) -> None:
 def learned_fill(method: str):
     """The loaded network for a learned fill method (one per worker process), else None."""
     from ml import registry
+    from ml.text.lama import LAMA_FILE
 
     if method not in registry.names("inpaint"):
         return None
@@ -114,7 +114,7 @@ def learned_fill(method: str):
     except (OSError, RuntimeError, ValueError) as exc:   # a truncated or foreign file under the right name
         raise ApplicationError(
             _("The LaMa fill could not be loaded: its file (%(file)s) is damaged or not the expected model. An "
-              "administrator can fetch it again with: %(command)s") % {"file": LAMA_FILE_NAME, "command": LAMA_FETCH},
+              "administrator can fetch it again with: %(command)s") % {"file": LAMA_FILE.filename, "command": LAMA_FETCH},
             code="model_broken", extra={"engine_message": str(exc)[:300]},
         ) from exc
 

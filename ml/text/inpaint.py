@@ -655,15 +655,19 @@ def _continue_lines(src: np.ndarray, mask: np.ndarray, membrane: np.ndarray) -> 
             p0 = end + direction * (gap[0] - 1)
             p1 = end + direction * gap[1]
             before = _profile(membrane, p0 - direction * np.arange(2, 6)[:, None], normal, offsets)
-            if before is None or np.ptp(before @ _LUMA) < LINE_CONTRAST:
+            if before is None:
                 continue
             grey_before = before @ _LUMA
+            if np.ptp(grey_before) < LINE_CONTRAST:
+                continue
             best = None
             for slide in range(-LINE_MATCH_SLIDE, LINE_MATCH_SLIDE + 1):
                 after = _profile(membrane, p1 + direction * np.arange(2, 6)[:, None], normal, offsets + slide)
-                if after is None or (after @ _LUMA).std() < 1e-6:
+                if after is None:
                     continue
                 grey_after = after @ _LUMA
+                if grey_after.std() < 1e-6:
+                    continue
                 match = float(np.corrcoef(grey_before, grey_after)[0, 1])
                 if best is None or match > best[0]:
                     best = (match, float(np.abs(before - after).mean()), slide, after)

@@ -71,7 +71,6 @@ class LamaInpainter:
     call from several threads (one runs at a time: the model is not re-entrant on every build)."""
 
     name = "lama"
-    label = "LaMa (big-lama)"
 
     def __init__(self, *, weights_dir=None, path=None, max_side: int = MAX_SIDE, margin: int = MARGIN) -> None:
         import torch
