@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and API tokens")
 
     def ready(self):
-        from accounts import schema  # noqa: F401  registers the OpenAPI description of API tokens
+        from accounts import backends, schema  # noqa: F401  lock-out signal receivers; OpenAPI of API tokens

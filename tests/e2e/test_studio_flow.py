@@ -43,11 +43,11 @@ def test_sign_up_upload_crop_download_and_switch_language(page, tmp_path):
     _sign_up(page, "mei")
     assert page.locator(".user-name").inner_text() == "mei"
 
-    # log out, then a wrong password says exactly why, then log in
+    # log out, then a wrong password is refused (the same words as an unknown name), then log in
     page.click(".logout-form button")
     page.wait_for_url(re.compile(r"/accounts/"))
     _log_in(page, "mei", "not-the-password")
-    assert "Wrong password." in page.content()
+    assert "The user name or the password is not correct." in page.content()
     _log_in(page, "mei")
     page.wait_for_url(HOME)
 
