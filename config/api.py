@@ -7,25 +7,10 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from config.client_ip import client_ip
 from config.exceptions import ApplicationError
 
-
-class _ClientIpMixin:
-    # DRF's own get_ident() believes any X-Forwarded-For: a client could pick a new address per request.
-    def get_ident(self, request):
-        return client_ip(request)
-
-
-class AnonThrottle(_ClientIpMixin, AnonRateThrottle):
-    pass
-
-
-class UserThrottle(_ClientIpMixin, UserRateThrottle):
-    pass
 
 
 class StudioPagination(PageNumberPagination):

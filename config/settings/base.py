@@ -296,8 +296,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "config.api.StudioPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
-        "config.api.UserThrottle",
-        "config.api.AnonThrottle",
+        "config.throttling.UserThrottle",
+        "config.throttling.AnonThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env_str("API_THROTTLE_USER", "6000/hour"),

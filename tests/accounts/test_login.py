@@ -273,7 +273,7 @@ def test_client_ip_walks_past_trusted_hops_only(rf, settings):
 
 def test_api_throttles_read_the_same_address(rf, settings):
     # DRF's own get_ident() would return the forged header here.
-    from config.api import AnonThrottle, UserThrottle
+    from config.throttling import AnonThrottle, UserThrottle
 
     forged = rf.get("/", REMOTE_ADDR="192.0.2.7", HTTP_X_FORWARDED_FOR="1.2.3.4")
     assert AnonThrottle().get_ident(forged) == UserThrottle().get_ident(forged) == "192.0.2.7"
