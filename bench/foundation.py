@@ -652,6 +652,7 @@ def run_config(name: str, args, services: dict) -> dict:
         DJANGO_SETTINGS_MODULE="config.settings.base", DATA_DIR=str(tmp), STATIC_ROOT=str(tmp / "static"),
         Q_CLUSTER_NAME="bench", LOG_LEVEL="WARNING", API_THROTTLE_USER="1000000/hour",
         HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
+        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or "bench-only-secret-key-" + "0" * 40,
     )
     pg_name = redis_db = None
     if name.startswith("postgres"):

@@ -74,7 +74,8 @@ def start_fake():
         port = sock.getsockname()[1]
     fake = subprocess.Popen([sys.executable, "manage.py", "fake_dashscope", "--port", str(port), "--run-seconds", "0"],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base"})
+                            env={"DJANGO_SECRET_KEY": "bench-only-secret-key-" + "0" * 40, **os.environ,
+                                 "DJANGO_SETTINGS_MODULE": "config.settings.base"})
     for _ in range(200):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)

@@ -29,6 +29,14 @@ PY="$VENV/bin/python"
 mkdir -p "${DATA_DIR:-$ROOT/var}"
 [[ -n "${MEDIA_ROOT:-}" ]] && mkdir -p "$MEDIA_ROOT"
 
+# This installation's own secret key, made once and kept private (the settings refuse to start
+# without one rather than fall back to a public key).
+KEY_FILE="${DATA_DIR:-$ROOT/var}/secret_key"
+if [[ -z "${DJANGO_SECRET_KEY:-}" && -z "${DJANGO_SECRET_KEY_FILE:-}" && ! -s "$KEY_FILE" ]]; then
+    say "Creating a secret key in $KEY_FILE"
+    (umask 077 && "$PY" -c 'import secrets; print(secrets.token_urlsafe(50))' > "$KEY_FILE.tmp" && mv "$KEY_FILE.tmp" "$KEY_FILE")
+fi
+
 say "Preparing translations, database, cache table and static files"
 compile_messages
 "$PY" manage.py migrate --noinput -v 0

@@ -4,6 +4,8 @@
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_path, env_str
@@ -12,8 +14,29 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # --- Core -----------------------------------------------------------------------------------------
 DEBUG = env_bool("DJANGO_DEBUG", False)
-# A fixed development key keeps `runserver` zero-config; deployments must set their own.
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop")
+DATA_DIR = env_path("DATA_DIR", BASE_DIR / "var")
+
+
+def _secret_key() -> str:
+    """DJANGO_SECRET_KEY, else the file DJANGO_SECRET_KEY_FILE names (default DATA_DIR/secret_key,
+    which scripts/run.sh writes on first start). Without either, only a debug run gets a key: a
+    public default key would let anyone forge sessions and password-reset links."""
+    key = env_str("DJANGO_SECRET_KEY", "")
+    path = env_path("DJANGO_SECRET_KEY_FILE", DATA_DIR / "secret_key")
+    if not key and path.is_file():
+        key = path.read_text().strip()
+    if key:
+        return key
+    if DEBUG:
+        return "dev-only-insecure-key-" + "0123456789abcdefghijklmnopqrstuvwxyz"
+    raise ImproperlyConfigured(
+        "No secret key: set DJANGO_SECRET_KEY to a long random string (for example the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`), or DJANGO_SECRET_KEY_FILE to a "
+        f"file holding one. scripts/run.sh writes one to {path} on its first start."
+    )
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_ID = 1
@@ -31,6 +54,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "django_htmx",
     "django_q",
     "allauth",
@@ -54,6 +78,7 @@ MIDDLEWARE = [
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.HtmxLoginRedirectMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -86,7 +111,6 @@ TEMPLATES = [
 # SQLite by default. WAL lets the web process read while the worker writes; IMMEDIATE transactions
 # take the write lock up front (no lock-upgrade deadlocks) and the timeout waits instead of failing
 # with "database is locked".
-DATA_DIR = env_path("DATA_DIR", BASE_DIR / "var")
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
@@ -275,8 +299,39 @@ AUTH_PASSWORD_VALIDATORS = [
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "studio@localhost")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- HTTPS and browser security ---------------------------------------------------------------------
+# Behind TLS (a reverse proxy that sets X-Forwarded-Proto, trusted by gunicorn's FORWARDED_ALLOW_IPS):
+# cookies only over HTTPS, plain HTTP redirected, and HSTS so browsers never try HTTP again.
+# DJANGO_SECURE_COOKIES is the older name of the same switch.
+HTTPS = env_bool("DJANGO_HTTPS", env_bool("DJANGO_SECURE_COOKIES", False))
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and env_bool("DJANGO_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # monitors may probe over plain HTTP from inside
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading is a promise to browsers that cannot be taken back quickly: opt in, hence W021 silenced.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+X_FRAME_OPTIONS = "DENY"
+# Only our own scripts, styles, fonts and images (uploads are shown from data:/blob: URLs before they
+# are sent). Templates set a few style="" attributes (aspect ratios, swatches), hence style-src-attr;
+# no <style> element or inline script is allowed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- Languages -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

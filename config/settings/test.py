@@ -4,6 +4,9 @@ isolated media. Tests that need a real cluster start `qcluster` in a subprocess 
 import os
 import tempfile
 
+# Base settings refuse to load without a key (DEBUG is off in tests too).
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-any-deployment-0123456789")
+
 from config.settings.base import *  # noqa: F403
 from config.settings.base import Q_CLUSTER
 

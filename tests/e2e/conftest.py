@@ -35,11 +35,17 @@ def page(browser, live_server, request):
     )
     page = context.new_page()
     page.set_default_timeout(15000)
+    # Every browser test also checks the Content-Security-Policy: anything it refuses (an inline
+    # script or style, a foreign source) is logged by Chromium and fails the test.
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.csp_violations = violations
     yield page
     if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
         os.makedirs("/tmp/e2e-failures", exist_ok=True)
         page.screenshot(path=f"/tmp/e2e-failures/{request.node.name}.png", full_page=True)
     context.close()
+    assert not violations, f"Content-Security-Policy refused: {violations}"
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
