@@ -1,11 +1,15 @@
-"""Another user's objects answer 404 on every page, API and file URL, by session and by API token.
+"""Another user's objects answer 404 on every page, API and file URL, by session and by API token,
+with every HTTP method the route allows.
 
-The URL list is built from the urlconf: every route taking an item_id, job_id or token_id must be
-listed in ROUTES below, so a new URL cannot be silently skipped."""
+Nothing here lists routes or methods by hand: the sweep walks the URL resolver (every route with an
+id in its path) and the OpenAPI schema (every API path and method it documents), and tries every
+method on each; a method a route does not allow answers 405, every other one must answer 404. A new
+route is covered the day it is added."""
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter, UUIDConverter
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
@@ -19,48 +23,13 @@ from conftest import english
 
 pytestmark = pytest.mark.django_db
 
+# The ids a route may take, by keyword; a route with another id keyword fails the sweep until the
+# world below owns an object of that kind.
 OBJECT_KWARGS = {"item_id", "job_id", "token_id"}
-
-# url name -> HTTP method used to probe it. Pages and API alike.
-ROUTES = {
-    "gallery:item-detail": "get",
-    "gallery:item-delete": "post",
-    "gallery:item-file": "get",
-    "gallery:item-thumbnail": "get",
-    "gallery:item-download": "get",
-    "gallery:job-detail": "get",
-    "gallery:job-cancel": "post",
-    "accounts:token-revoke": "post",
-    "api:gallery-item-detail": "get",
-    "api:gallery-item-file": "get",
-    "api:gallery-item-thumbnail": "get",
-    "api:gallery-item-download": "get",
-    "api:job-detail": "get",
-    "api:job-cancel": "post",
-    "ocr:result": "get",
-    "ocr:export-txt": "get",
-    "ocr:export-json": "get",
-    "api:ocr-export-txt": "get",
-    "api:ocr-export-json": "get",
-    "matting:result": "get",
-    "matting:zip": "get",
-    "matting:detail": "get",
-    "matting:background": "post",
-    "matting:touchup": "get",
-    "api:matting-zip": "get",
-    "matting:cancel": "post",
-    "api:matting-cancel": "post",
-    "editing:text-result": "get",
-    "editing:text-lines-status": "get",
-    "generation:result": "get",
-    "generation:cancel": "post",
-    "api:generation-cancel": "post",
-    "api:generation-again": "get",
-}
-# Extra methods on the same API URL.
-EXTRA_API_PROBES = [("api:gallery-item-detail", "delete")]
+METHODS = ("get", "head", "post", "put", "patch", "delete")
 # Staff-only routes: a normal user never gets the file (admin login redirect instead of 404).
 STAFF_ONLY = {"admin-thumbnail"}
+NOT_FOUND = {"error": {"code": "not_found", "message": "Not found."}}
 
 
 def _walk(patterns, namespace=""):
@@ -69,17 +38,39 @@ def _walk(patterns, namespace=""):
             ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
             yield from _walk(p.url_patterns, ns)
         elif isinstance(p, URLPattern) and p.name:
-            yield f"{namespace}{p.name}", set(getattr(p.pattern, "converters", {}))
+            converters = getattr(p.pattern, "converters", {})
+            ids = {k for k, c in converters.items() if isinstance(c, (UUIDConverter, IntConverter))}
+            yield f"{namespace}{p.name}", ids
 
 
 def object_routes() -> dict[str, set[str]]:
-    return {name: params for name, params in _walk(get_resolver().url_patterns) if params & OBJECT_KWARGS}
+    """url name -> its id keywords, for every route that takes an id (admin's own aside)."""
+    return {name: ids for name, ids in _walk(get_resolver().url_patterns)
+            if ids and not name.startswith("admin:") and name not in STAFF_ONLY}
 
 
-def test_every_object_route_is_swept():
+def schema_operations() -> list[tuple[str, str]]:
+    """(path template, method) of every documented API operation whose path takes an id."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return [(path, method) for path, ops in schema["paths"].items() if "{" in path
+            for method in ops if method in METHODS]
+
+
+def test_every_object_route_takes_a_known_id():
     routes = object_routes()
-    assert set(routes) - STAFF_ONLY == set(ROUTES), "add new object URLs to ROUTES in this file"
-    assert all(params <= OBJECT_KWARGS for params in routes.values())
+    assert len(routes) >= 30, routes  # the walk finds the routes (a broken walk would pass vacuously)
+    unknown = {name: ids for name, ids in routes.items() if not ids <= OBJECT_KWARGS}
+    assert not unknown, f"give alice_world an object for these id keywords: {unknown}"
+
+
+def test_every_documented_api_path_with_an_id_is_a_swept_route():
+    swept = {reverse(name, kwargs={k: "00000000-0000-0000-0000-000000000000" for k in ids})
+             for name, ids in object_routes().items() if name.startswith("api:")}
+    documented = {path.replace("{item_id}", "00000000-0000-0000-0000-000000000000")
+                  .replace("{job_id}", "00000000-0000-0000-0000-000000000000") for path, _ in schema_operations()}
+    assert documented and documented <= swept, documented - swept
 
 
 @pytest.fixture
@@ -109,33 +100,47 @@ def alice_world(user, make_item, run_jobs, settings, tmp_path):
             "cutout": cutout_job.outputs.get(kind="cutout")}
 
 
-def _urls(world) -> list[tuple[str, str, str]]:
-    """(name, method, url) for every route, with each of Alice's objects that fits it."""
-    routes = object_routes()
-    values = {
-        "item_id": [world["upload"].id, world["edited"].id],
-        "job_id": [world["done_job"].id, world["queued_job"].id],
-        "token_id": [world["token"].id],
-    }
-    probes = [(name, ROUTES[name]) for name in ROUTES] + EXTRA_API_PROBES
+def _targets(world, name: str, param: str) -> list:
+    """Alice's objects that fit a route: OCR pages exist only for a finished OCR job, cutout pages for
+    cutouts, text-to-image routes for a text-to-image job or a generated image."""
+    if "ocr" in name:
+        return [world["ocr_job"].id]
+    if name.startswith("editing:text"):
+        return [world["text_lines_job"].id if "lines" in name else world["text_job"].id]
+    if "generation" in name:
+        return [world["gen_job"].id if param == "job_id" else world["gen_item"].id]
+    if "matting" in name:
+        return [world["cutout_job"].id] if param == "job_id" else [world["cutout"].id]
+    return {"item_id": [world["upload"].id, world["edited"].id],
+            "job_id": [world["done_job"].id, world["queued_job"].id],
+            "token_id": [world["token"].id]}[param]
+
+
+def _urls(world) -> list[tuple[str, str]]:
+    """(name, url) for every route that takes an id, with each of Alice's objects that fits it."""
     urls = []
-    for name, method in probes:
-        [param] = routes[name]
-        # OCR result pages and exports exist only for a finished OCR job, cutout pages for cutouts,
-        # text-to-image routes for a text-to-image job or a generated image.
-        if "ocr" in name:
-            targets = [world["ocr_job"].id]
-        elif name.startswith("editing:text"):
-            targets = [world["text_lines_job"].id if "lines" in name else world["text_job"].id]
-        elif "generation" in name:
-            targets = [world["gen_job"].id if param == "job_id" else world["gen_item"].id]
-        elif "matting" in name:
-            targets = [world["cutout_job"].id] if param == "job_id" else [world["cutout"].id]
-        else:
-            targets = values[param]
-        for value in targets:
-            urls.append((name, method, reverse(name, kwargs={param: value})))
+    for name, ids in sorted(object_routes().items()):
+        [param] = ids
+        urls += [(name, reverse(name, kwargs={param: value})) for value in _targets(world, name, param)]
     return urls
+
+
+def _sweep(client, world, *, api_only=False) -> dict[int, int]:
+    """Every method on every id route; returns how many requests got each status."""
+    answers: dict[int, int] = {}
+    for name, url in _urls(world):
+        if api_only and not name.startswith("api:"):
+            continue
+        statuses = {}
+        for method in METHODS:
+            response = getattr(client, method)(url, HTTP_ACCEPT="application/json")
+            statuses[method] = response.status_code
+            answers[response.status_code] = answers.get(response.status_code, 0) + 1
+            assert response.status_code in (404, 405), (name, method, url, response.status_code)
+            if response.status_code == 404 and name.startswith("api:") and method != "head":
+                assert response.json() == NOT_FOUND, (name, method)
+        assert 404 in statuses.values(), (name, url, statuses)  # some method reaches the ownership check
+    return answers
 
 
 def _assert_alice_untouched(world, settings):
@@ -152,13 +157,10 @@ def test_other_user_session_gets_404_everywhere(alice_world, other_user, run_job
     # given: Bob signed in with a browser session
     bob = english(Client())
     bob.force_login(other_user)
-    # when / then
+    # when / then: every method on every id route answers 404 (or 405 where not allowed)
     with run_jobs():
-        for name, method, url in _urls(alice_world):
-            response = getattr(bob, method)(url, HTTP_ACCEPT="application/json")
-            assert response.status_code == 404, (name, method, url, response.status_code)
-            if name.startswith("api:"):
-                assert response.json() == {"error": {"code": "not_found", "message": "Not found."}}, name
+        answers = _sweep(bob, alice_world)
+    assert sum(answers.values()) >= 200 and answers[404] >= 60, answers
     _assert_alice_untouched(alice_world, settings)
 
 
@@ -168,12 +170,25 @@ def test_other_user_api_token_gets_404_on_every_api_url(alice_world, other_user,
     bob = APIClient(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_ACCEPT_LANGUAGE="en")
     # when / then
     with run_jobs():
-        for name, method, url in _urls(alice_world):
-            if not name.startswith("api:"):
-                continue
-            response = getattr(bob, method)(url)
-            assert response.status_code == 404, (name, method, url)
-            assert response.json() == {"error": {"code": "not_found", "message": "Not found."}}
+        _sweep(bob, alice_world, api_only=True)
+    _assert_alice_untouched(alice_world, settings)
+
+
+def test_other_user_gets_404_on_every_documented_api_operation(alice_world, other_user, run_jobs, settings):
+    # The OpenAPI schema's own paths and methods, filled with Alice's ids.
+    _token, secret = api_token_create(user=other_user, name="bob")
+    bob = APIClient(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_ACCEPT_LANGUAGE="en")
+    ids = {"item_id": [alice_world["upload"].id, alice_world["gen_item"].id, alice_world["cutout"].id],
+           "job_id": [alice_world[k].id for k in ("done_job", "queued_job", "ocr_job", "cutout_job", "gen_job")]}
+    operations = schema_operations()
+    with run_jobs():
+        for path, method in operations:
+            [param] = [k for k in ids if "{" + k + "}" in path]
+            for value in ids[param]:
+                response = getattr(bob, method)(path.replace("{" + param + "}", str(value)))
+                assert response.status_code == 404, (path, method, value, response.status_code)
+                assert response.json() == NOT_FOUND
+    assert len(operations) >= 12
     _assert_alice_untouched(alice_world, settings)
 
 
@@ -181,9 +196,10 @@ def test_owner_reaches_the_same_urls(alice_world, user):
     # The sweep is only meaningful if the owner gets something other than 404 from the same URLs.
     alice = APIClient()
     alice.force_login(user)
-    for name, method, url in _urls(alice_world):
-        if method == "get":
-            assert alice.get(url).status_code == 200, (name, url)
+    for name, url in _urls(alice_world):
+        status = alice.get(url).status_code
+        if status != 405:  # a POST-only route (cancel, delete, revoke) is left untouched here
+            assert status == 200, (name, url, status)
 
 
 @pytest.mark.parametrize("page", ["editing:crop", "editing:resize"])
@@ -264,9 +280,11 @@ def test_admin_thumbnail_is_staff_only(alice_world, other_client, user, django_u
 
 
 def test_anonymous_gets_login_redirect_for_pages(alice_world, client):
-    for name, method, url in _urls(alice_world):
+    for name, url in _urls(alice_world):
         if name.startswith("api:"):
             continue
-        response = getattr(client, method)(url)
-        assert response.status_code == 302, name
-        assert response["Location"].startswith(reverse("account_login")), name
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code in (302, 405), (name, method)
+            if response.status_code == 302:
+                assert response["Location"].startswith(reverse("account_login")), name
