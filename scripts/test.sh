@@ -15,6 +15,8 @@ cd "$ROOT"
 debian_packages gettext chromium fonts-noto-cjk fonts-dejavu-core
 ensure_venv
 pip_requirements requirements-test.txt
+# Test settings from here on (manage.py included: base settings need a secret key, tests bring one).
+export DJANGO_SETTINGS_MODULE=config.settings.test
 compile_messages
 
 # PostgreSQL and Redis run on CI machines; if one has stopped, start it (best effort, quietly).
@@ -29,7 +31,6 @@ fi
 
 # Model hubs are unreachable here: fail at once instead of retrying DNS.
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
-export DJANGO_SETTINGS_MODULE=config.settings.test
 
 set +e
 "$VENV/bin/python" -m pytest "$@"

@@ -307,6 +307,7 @@ def test_sign_up_is_rate_limited_per_address(db, settings):
         client.logout()
     assert [a.status_code for a in answers[:10]] == [302] * 10
     assert answers[10].status_code == 429 and answers[11].status_code == 429
+    assert "Please wait a few minutes and try again." in answers[10].content.decode()  # our page, translated
     assert get_user_model().objects.filter(username__startswith="new").count() == 10
     # another address still signs up
     assert _client("10.0.8.2").post(reverse("account_signup"), {
