@@ -1,4 +1,5 @@
-"""Login lock-out, kept in the shared cache so every web process sees the same counters.
+"""Login lock-out, kept in the database (accounts.models.LoginThrottle) so every web process sees
+the same counters and no flood of other failures can evict a lock.
 
 Three counters, each failure adds one to all of them:
 - the account (any address): LOGIN_LOCKOUT_ATTEMPTS failures lock it for LOGIN_LOCKOUT_SECONDS, so
@@ -12,11 +13,15 @@ The checks run in Django's authentication (accounts.backends), so one lock guard
 the login page, /admin/login/ and anything else that calls `authenticate()`."""
 
 import hashlib
-import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from accounts.models import LoginThrottle
 
 
 @dataclass(frozen=True)
@@ -25,47 +30,66 @@ class Lock:
 
 
 def _key(kind: str, value: str) -> str:
-    digest = hashlib.sha256(value.lower().encode()).hexdigest()[:32]
-    return f"login-lockout:{kind}:{digest}"
+    return f"{kind}:{hashlib.sha256(value.lower().encode()).hexdigest()}"
 
 
-def _subjects(ip: str, username: str | None) -> list[tuple[str, str, int]]:
-    """(kind, value, limit) of every counter a login attempt touches."""
+def _subjects(ip: str, username: str | None) -> list[tuple[str, int]]:
+    """(key, limit) of every counter a login attempt touches."""
     limit = settings.LOGIN_LOCKOUT_ATTEMPTS
-    subjects = [("address", ip, settings.LOGIN_LOCKOUT_ADDRESS_ATTEMPTS)] if ip else []
+    subjects = [(_key("address", ip), settings.LOGIN_LOCKOUT_ADDRESS_ATTEMPTS)] if ip else []
     if username:
-        subjects.append(("account", username, limit))
+        subjects.append((_key("account", username), limit))
         if ip:
-            subjects.append(("pair", f"{ip}\n{username}", limit))
+            subjects.append((_key("pair", f"{ip}\n{username}"), limit))
     return subjects
 
 
 def current_lock(ip: str, username: str | None) -> Lock | None:
-    now = time.time()
-    until = max((cache.get(_key(f"{kind}-until", value)) or 0 for kind, value, _ in _subjects(ip, username)),
-                default=0)
-    return Lock(seconds_left=int(until - now) + 1) if until > now else None
+    now = timezone.now()
+    keys = [key for key, _ in _subjects(ip, username)]
+    until = LoginThrottle.objects.filter(key__in=keys, locked_until__gt=now).aggregate(u=Max("locked_until"))["u"]
+    return Lock(seconds_left=int((until - now).total_seconds()) + 1) if until else None
+
+
+def _count(key: str, limit: int, now) -> int:
+    """One more failure on `key`, atomically; returns the attempts left (0: locked from now)."""
+    window = timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+    for attempt in range(2):  # two first failures at once: one insert wins, the other counts on it
+        try:
+            with transaction.atomic():
+                row, _ = LoginThrottle.objects.select_for_update().get_or_create(
+                    key=key, defaults={"window_ends": now + window})
+                if row.window_ends <= now:
+                    row.failures, row.window_ends = 0, now + window
+                row.failures += 1
+                left = max(limit - row.failures, 0)
+                if left == 0:
+                    row.locked_until, row.failures, row.window_ends = now + window, 0, now + window
+                row.save()
+                return left
+        except IntegrityError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
 
 
 def record_failure(ip: str, username: str | None) -> int:
     """Counts a failure; returns how many attempts are left before a lock (0 = now locked)."""
-    window = settings.LOGIN_LOCKOUT_SECONDS
-    left = None
-    for kind, value, limit in _subjects(ip, username):
-        count_key = _key(f"{kind}-count", value)
-        cache.add(count_key, 0, timeout=window)
-        count = cache.incr(count_key)
-        if count >= limit:
-            cache.set(_key(f"{kind}-until", value), time.time() + window, timeout=window)
-            cache.delete(count_key)
-        remaining = max(limit - count, 0)
-        left = remaining if left is None else min(left, remaining)
-    return settings.LOGIN_LOCKOUT_ATTEMPTS if left is None else left
+    now = timezone.now()
+    lefts = [_count(key, limit, now) for key, limit in _subjects(ip, username)]
+    return min(lefts, default=settings.LOGIN_LOCKOUT_ATTEMPTS)
 
 
 def record_success(ip: str, username: str) -> None:
     """The owner proved the password: their account counter and this address's pair start again.
     The address counter keeps counting (a spray cannot reset it with one account of its own)."""
-    cache.delete(_key("account-count", username))
-    if ip:
-        cache.delete(_key("pair-count", f"{ip}\n{username}"))
+    keys = [_key("account", username)] + ([_key("pair", f"{ip}\n{username}")] if ip else [])
+    unlocked = Q(locked_until__isnull=True) | Q(locked_until__lte=timezone.now())
+    LoginThrottle.objects.filter(unlocked, key__in=keys).delete()
+
+
+def expired_delete(*, now=None) -> int:
+    """Rows whose window and lock are both over say nothing any more (the hourly retention task)."""
+    now = now or timezone.now()
+    stale = Q(window_ends__lte=now) & (Q(locked_until__isnull=True) | Q(locked_until__lte=now))
+    return LoginThrottle.objects.filter(stale).delete()[0]

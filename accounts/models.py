@@ -36,3 +36,19 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class LoginThrottle(models.Model):
+    """Failed logins of one account, (address, account) pair or address (accounts/lockout.py).
+    In the database rather than the cache: a cache evicts entries under pressure (Django's database
+    cache drops a third of them past 300), and a flood of failures under fresh names would evict
+    the lock of the account under attack; its increments are not atomic across processes either."""
+
+    key = models.CharField(max_length=80, primary_key=True)  # "<kind>:<sha256 of the subject>"
+    failures = models.PositiveIntegerField(default=0)
+    window_ends = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("login throttle")
+        verbose_name_plural = _("login throttles")

@@ -48,8 +48,10 @@ def jobs_reap_task() -> int:
 
 
 def retention_task() -> int:
+    from accounts.lockout import expired_delete as login_throttles_expired_delete
     from gallery.services import gallery_expired_delete
 
+    login_throttles_expired_delete()
     deleted = gallery_expired_delete()
     if deleted:
         logger.info("Retention deleted %d expired gallery items", deleted)

@@ -341,3 +341,43 @@ def test_logout_needs_post(user_client):
     assert _logged_in(user_client)
     user_client.post(reverse("account_logout"))
     assert not _logged_in(user_client)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lock_survives_a_flood_of_other_failures(make_user, settings):
+    # given: root locked by five wrong guesses, and the production cache (the database cache, which
+    # drops a third of its entries past 300)
+    from django.core.cache import caches
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    make_user("root", PASSWORD)
+    for i in range(5):
+        _login(_client("10.9.0.1"), "root", f"bad-{i}")
+    db_cache = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "studio_cache"}}
+    with override_settings(CACHES=db_cache):
+        call_command("createcachetable")
+        caches["default"].clear()
+        # when: 400 failures under fresh names from fresh addresses (none near any limit)
+        for i in range(400):
+            _login(_client(f"10.8.{i // 200}.{i % 200}"), f"spray{i}", "x")
+        # then: the lock holds, from an address never seen
+        _assert_refused(_login(_client("10.7.7.7"), "root", PASSWORD), LOCKED_15)
+
+
+def test_expired_throttles_are_deleted(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts import lockout
+    from accounts.models import LoginThrottle
+
+    settings.LOGIN_LOCKOUT_ATTEMPTS = 2
+    lockout.record_failure("1.1.1.1", "dave")
+    lockout.record_failure("1.1.1.1", "dave")  # account and pair locked
+    assert LoginThrottle.objects.count() == 3
+    assert lockout.expired_delete() == 0
+    later = timezone.now() + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS + 1)
+    assert lockout.expired_delete(now=later) == 3
+    assert lockout.current_lock("1.1.1.1", "dave") is None
