@@ -135,7 +135,10 @@ if REDIS_URL:
 else:
     # The database cache is shared by web and worker processes (locmem would not be), so login
     # lock-outs and throttles hold across gunicorn workers too.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "studio_cache"}}
+    # Past MAX_ENTRIES it drops a third of its entries; Django's default of 300 let a burst of
+    # anonymous requests evict throttle counters and typed DashScope keys waiting for their job.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "studio_cache",
+                          "OPTIONS": {"MAX_ENTRIES": 100_000}}}
 
 JOB_TIMEOUT_SECONDS = env_int("JOB_TIMEOUT_SECONDS", 300)
 # A running job whose heartbeat is older than this is declared dead (its worker was killed).
