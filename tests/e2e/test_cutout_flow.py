@@ -63,7 +63,7 @@ def test_cut_out_a_portrait_then_erase_with_the_touch_up_brush(page, live_server
     # the poll reloads the page with the result: original, cutout on a checkerboard, on a background
     page.wait_for_selector("[data-testid=cutout-result][data-status=succeeded]")
     page.wait_for_function(
-        "['view-original', 'view-cutout', 'view-background'].every("
+        "() => ['view-original', 'view-cutout', 'view-background'].every("
         "t => document.querySelector(`[data-testid=${t}]`).naturalWidth > 0)"
     )
     job = Job.objects.get(id=job_id)

@@ -40,7 +40,7 @@ def test_generated_background_on_a_real_cutout(page, browser, live_server, make_
 
     page.wait_for_url(re.compile(r"/cutout/jobs/"))
     page.wait_for_selector("[data-testid=cutout-result][data-status=succeeded]")
-    page.wait_for_function("['composite-image', 'generated-image'].every("
+    page.wait_for_function("() => ['composite-image', 'generated-image'].every("
                            "t => document.querySelector(`[data-testid=${t}]`).naturalWidth > 0)")
     assert "秋天的公园" in page.inner_text("[data-testid=composite-prompt]")
     shot(page, "genbg-2-result-en")

@@ -32,13 +32,13 @@ def test_generate_with_the_fake_service_and_see_it_in_the_gallery(page, live_ser
     page.select_option("[data-testid=template]", "postcard")
     page.fill("[data-testid=subject]", "敦煌飞天")
     page.click("[data-testid=preview]")
-    page.wait_for_function("document.querySelector('[data-testid=prompt]').value.includes('明信片')")
+    page.wait_for_function("() => document.querySelector('[data-testid=prompt]').value.includes('明信片')")
     assert page.input_value("[data-testid=size]") == "1664*928"
     page.select_option("[data-testid=model]", "wanx2.1-t2i-turbo")
     page.select_option("[data-testid=template]", "bronze")
     page.fill("[data-testid=subject]", "展翅的神鸟")
     page.click("[data-testid=preview]")
-    page.wait_for_function("document.querySelector('[data-testid=prompt]').value.includes('青铜器纹样')")
+    page.wait_for_function("() => document.querySelector('[data-testid=prompt]').value.includes('青铜器纹样')")
     page.select_option("[data-testid=size]", "512*512")
     assert fake_dashscope.requests == []
     page.fill("[data-testid=prompt]", page.input_value("[data-testid=prompt]") + "，金色背景")
@@ -49,7 +49,7 @@ def test_generate_with_the_fake_service_and_see_it_in_the_gallery(page, live_ser
     page.wait_for_url(re.compile(r"/generate/jobs/"))
     page.wait_for_selector("[data-testid=gen-result][data-status=succeeded]")
     page.wait_for_function(
-        "[...document.querySelectorAll('[data-testid=gen-image] img')].every(i => i.naturalWidth === 512)"
+        "() => [...document.querySelectorAll('[data-testid=gen-image] img')].every(i => i.naturalWidth === 512)"
     )
     assert page.locator("[data-testid=gen-image]").count() == 2
     job = Job.objects.get()

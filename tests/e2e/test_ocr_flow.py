@@ -51,7 +51,7 @@ def test_upload_watch_progress_see_boxes_copy_and_download(page, live_server, ma
     page.wait_for_selector("[data-testid=ocr-result][data-status=succeeded]")
     # both images load independently after the swap: wait for each, not just one
     page.wait_for_function(
-        "['ocr-original', 'ocr-boxed'].every(t => document.querySelector(`[data-testid=${t}]`).naturalWidth > 0)"
+        "() => ['ocr-original', 'ocr-boxed'].every(t => document.querySelector(`[data-testid=${t}]`).naturalWidth > 0)"
     )
     assert page.evaluate("document.querySelector('[data-testid=ocr-original]').naturalWidth") == 900
     expected = " ".join(ENGLISH_PARAGRAPH)

@@ -34,7 +34,7 @@ def test_draw_a_box_type_chinese_and_see_it_read_back(page, live_server, make_us
     page.set_input_files("[data-testid=upload-input]", str(path))
     page.click("[data-testid=upload-submit]")
     page.wait_for_url(re.compile(r"/edit/text/\?mode=add&source="))
-    page.wait_for_function("document.querySelector('[data-testid=text-source]').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('[data-testid=text-source]').naturalWidth > 0")
 
     # draw a box over the middle of the image: a card opens with its text field focused
     drag(page, "[data-testid=text-overlay]", (0.25, 0.3), (0.75, 0.6))
@@ -105,7 +105,7 @@ def upload_on(page, mode, path):
     page.set_input_files("[data-testid=upload-input]", str(path))
     page.click("[data-testid=upload-submit]")
     page.wait_for_url(re.compile(rf"/edit/text/\?mode={mode}&source="))
-    page.wait_for_function("document.querySelector('[data-testid=text-source]').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('[data-testid=text-source]').naturalWidth > 0")
 
 
 def quads(page):

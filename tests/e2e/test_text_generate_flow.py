@@ -43,7 +43,7 @@ def test_generate_with_text_draw_a_box_and_see_the_tick(page, live_server, make_
     page.wait_for_selector("[data-testid=text-result][data-status=succeeded]", timeout=60000)
     assert page.get_attribute("[data-testid=check-1]", "data-ok") == "true"
     assert page.inner_text("[data-testid=check-read]") == "天路"
-    page.wait_for_function("[...document.querySelectorAll('.tx-figure img')].every(i => i.naturalWidth === 1280)")
+    page.wait_for_function("() => [...document.querySelectorAll('.tx-figure img')].every(i => i.naturalWidth === 1280)")
     page.screenshot(path=os.path.join(shots, "generate-result.png"), full_page=True)
     job = Job.objects.get()
     assert job.params["size"] == "1280*720" and job.params["model"] == "wanx2.1-t2i-turbo"
