@@ -169,8 +169,18 @@ def _too_many_pixels(name: str, width: int | None, height: int | None, limit: in
     )
 
 
+# Grey at 16 bits a sample (PNG); Pillow's convert() to L or RGB clips them, turning mid grey white.
+SIXTEEN_BIT_MODES = ("I;16", "I;16B", "I;16L", "I")
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    return image.convert("I").point(lambda v: v / 257).convert("L")
+
+
 def normalize_mode(image: Image.Image, fmt: str) -> Image.Image:
     """Converts to a mode the target format can store, keeping transparency where it can."""
+    if image.mode in SIXTEEN_BIT_MODES and not (fmt == "PNG" and image.mode == "I;16"):
+        image = _eight_bit(image)
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
     if fmt == "JPEG":
         if has_alpha:
@@ -223,7 +233,9 @@ def _thumbnail_size(width: int, height: int, box: int) -> tuple[int, int] | None
 def thumbnail_encode(image: Image.Image, size: int) -> bytes:
     """The pixels of Image.thumbnail (LANCZOS, reducing_gap 3), resized into a new small image: no
     full-size copy of the original first (196 MB for a 49 MP RGB upload)."""
-    if image.mode not in ("RGB", "RGBA", "L", "LA"):  # P, 1, I;16 resize badly or not at all
+    if image.mode in SIXTEEN_BIT_MODES:
+        image = _eight_bit(image)
+    if image.mode not in ("RGB", "RGBA", "L", "LA"):  # P and 1 resize badly
         image = image.convert("RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB")
     target = _thumbnail_size(image.width, image.height, size)
     thumb = image.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0) if target else image
