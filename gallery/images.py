@@ -1,8 +1,15 @@
-"""Upload validation and image encoding. Every upload is fully decoded with Pillow before anything
-is stored, so a bad file is refused with a clear message and leaves no row or file behind."""
+"""Upload validation and image encoding. Every upload's header is read before anything is decoded,
+and every upload is fully decoded with Pillow before it is stored, so a bad file is refused with a
+clear message and leaves no row or file behind."""
 
+import contextlib
+import ctypes
+import ctypes.util
 import io
+import math
+import sys
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -28,6 +35,20 @@ class DecodedImage:
     name: str
 
 
+@dataclass
+class ImageHeader:
+    """What a file says about itself before a single pixel is decoded."""
+
+    name: str
+    source_format: str
+    width: int
+    height: int
+
+    @property
+    def pixels(self) -> int:
+        return self.width * self.height
+
+
 def _human_size(n: int) -> str:
     """1536 -> "1.5 KB", 25 MiB -> "25 MB"; one decimal, so a file just over the limit does not
     read as the limit itself ("0 MB; the limit is 0 MB")."""
@@ -37,10 +58,15 @@ def _human_size(n: int) -> str:
     return f"{n} B"
 
 
-def image_decode_upload(upload) -> DecodedImage:
-    """Decode an uploaded file completely; raise ValidationError (code + translated message) if it
-    is not an acceptable image. Applies EXIF orientation."""
-    name = PurePath(getattr(upload, "name", "") or "image").name[:200]
+def _megapixels(n: int) -> str:
+    return f"{n / 1_000_000:.1f}".removesuffix(".0")
+
+
+def _upload_name(upload) -> str:
+    return PurePath(getattr(upload, "name", "") or "image").name[:200]
+
+
+def _check_bytes(upload, name: str) -> None:
     size = getattr(upload, "size", None)
     if size is None:
         upload.seek(0, io.SEEK_END)
@@ -53,6 +79,12 @@ def image_decode_upload(upload) -> DecodedImage:
             % {"name": name, "size": _human_size(size), "limit": _human_size(settings.UPLOAD_MAX_BYTES)},
             code="too_many_bytes",
         )
+
+
+@contextlib.contextmanager
+def _opened(upload, name: str) -> Iterator[Image.Image]:
+    """Opens the upload (Pillow reads the header only) and checks what the header tells; whatever
+    the caller then does with the image (decoding it) raises our ValidationError, not Pillow's."""
     upload.seek(0)
     max_pixels = settings.UPLOAD_MAX_PIXELS
     try:
@@ -71,7 +103,7 @@ def image_decode_upload(upload) -> DecodedImage:
                 raise ValidationError(_("“%(name)s” has no pixels.") % {"name": name}, code="zero_size")
             if width * height > max_pixels:
                 raise _too_many_pixels(name, width, height, max_pixels)
-            image.load()
+            yield image
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -86,7 +118,45 @@ def image_decode_upload(upload) -> DecodedImage:
         ) from exc
     finally:
         upload.seek(0)
-    image = ImageOps.exif_transpose(image)
+
+
+def image_header_check(upload) -> ImageHeader:
+    """Refuses what the bytes and the header already tell (empty, too many bytes, not an image, a
+    format we do not take, too many pixels) without decoding: cheap enough to run on every file of a
+    request before the first one is decoded."""
+    name = _upload_name(upload)
+    _check_bytes(upload, name)
+    with _opened(upload, name) as image:
+        return ImageHeader(name=name, source_format=image.format, width=image.width, height=image.height)
+
+
+def image_headers_check(uploads: list) -> list[ImageHeader]:
+    """Checks every file's header, then the pixels the request brings in total
+    (UPLOAD_MAX_REQUEST_PIXELS): decoding one file at a time bounds the memory, this bounds the
+    time one request may spend decoding and encoding."""
+    headers = [image_header_check(upload) for upload in uploads]
+    total = sum(h.pixels for h in headers)
+    limit = settings.UPLOAD_MAX_REQUEST_PIXELS
+    if total > limit:
+        raise ValidationError(
+            _("These images have %(total)s megapixels together; one upload may bring at most %(limit)s "
+              "megapixels. Please upload them in smaller groups.")
+            % {"total": _megapixels(total), "limit": _megapixels(limit)},
+            code="too_many_request_pixels",
+        )
+    return headers
+
+
+def image_decode_upload(upload) -> DecodedImage:
+    """Decode an uploaded file completely; raise ValidationError (code + translated message) if it
+    is not an acceptable image. Applies EXIF orientation."""
+    name = _upload_name(upload)
+    _check_bytes(upload, name)
+    with _opened(upload, name) as image:
+        image.load()
+    fmt = image.format
+    # In place: without an orientation tag this is a no-op, where the default returns a full copy.
+    ImageOps.exif_transpose(image, in_place=True)
     return DecodedImage(image=image, source_format=fmt, name=name)
 
 
@@ -99,8 +169,18 @@ def _too_many_pixels(name: str, width: int | None, height: int | None, limit: in
     )
 
 
+# Grey at 16 bits a sample (PNG); Pillow's convert() to L or RGB clips them, turning mid grey white.
+SIXTEEN_BIT_MODES = ("I;16", "I;16B", "I;16L", "I")
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    return image.convert("I").point(lambda v: v / 257).convert("L")
+
+
 def normalize_mode(image: Image.Image, fmt: str) -> Image.Image:
     """Converts to a mode the target format can store, keeping transparency where it can."""
+    if image.mode in SIXTEEN_BIT_MODES and not (fmt == "PNG" and image.mode == "I;16"):
+        image = _eight_bit(image)
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
     if fmt == "JPEG":
         if has_alpha:
@@ -136,11 +216,31 @@ def image_encode(image: Image.Image, fmt: str, *, quality: int = 92, lossless: b
     return buf.getvalue()
 
 
+def _thumbnail_size(width: int, height: int, box: int) -> tuple[int, int] | None:
+    """The size Image.thumbnail((box, box)) gives (same rounding), or None if it fits already."""
+    if width <= box and height <= box:
+        return None
+    aspect = width / height
+
+    def round_aspect(number: float, key) -> int:
+        return max(min(math.floor(number), math.ceil(number), key=key), 1)
+
+    if 1 >= aspect:
+        return round_aspect(box * aspect, key=lambda n: abs(aspect - n / box)), box
+    return box, round_aspect(box / aspect, key=lambda n: 0 if n == 0 else abs(aspect - box / n))
+
+
 def thumbnail_encode(image: Image.Image, size: int) -> bytes:
-    thumb = image.copy()
-    if thumb.mode not in ("RGB", "RGBA"):
-        thumb = thumb.convert("RGBA" if "A" in thumb.getbands() or "transparency" in thumb.info else "RGB")
-    thumb.thumbnail((size, size), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    """The pixels of Image.thumbnail (LANCZOS, reducing_gap 3), resized into a new small image: no
+    full-size copy of the original first (196 MB for a 49 MP RGB upload)."""
+    if image.mode in SIXTEEN_BIT_MODES:
+        image = _eight_bit(image)
+    if image.mode not in ("RGB", "RGBA", "L", "LA"):  # P and 1 resize badly
+        image = image.convert("RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB")
+    target = _thumbnail_size(image.width, image.height, size)
+    thumb = image.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0) if target else image
+    if thumb.mode in ("L", "LA"):  # converted after resizing: grey channels resize the same, 3x fewer bytes
+        thumb = thumb.convert("RGBA" if thumb.mode == "LA" else "RGB")
     buf = io.BytesIO()
     thumb.save(buf, "WEBP", quality=80, method=4)
     return buf.getvalue()
@@ -148,3 +248,15 @@ def thumbnail_encode(image: Image.Image, size: int) -> bytes:
 
 def extension_for(fmt: str) -> str:
     return EXTENSIONS.get(fmt.upper(), fmt.lower())
+
+
+def heap_trim() -> None:
+    """Gives freed heap memory back to the system (glibc's malloc_trim; elsewhere nothing). After a
+    large upload, glibc may keep the freed pages of Pillow's image blocks in its arenas."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # musl has no malloc_trim
+        pass

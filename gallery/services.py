@@ -22,7 +22,16 @@ from django.utils.translation import ngettext
 from PIL import Image
 
 from config.exceptions import ApplicationError
-from gallery.images import STORED_FORMAT, extension_for, image_decode_upload, image_encode, thumbnail_encode
+from gallery.images import (
+    STORED_FORMAT,
+    extension_for,
+    heap_trim,
+    image_decode_upload,
+    image_encode,
+    image_headers_check,
+    normalize_mode,
+    thumbnail_encode,
+)
 from gallery.models import GalleryItem, Job
 
 logger = logging.getLogger(__name__)
@@ -110,8 +119,16 @@ def gallery_item_create(
     return item
 
 
+# From about this many pixels a request's freed image memory is worth handing back to the system
+# (bench/RESULTS-upload.md: a 4-thread worker kept ~190 MB after ten 49 MP files); small requests
+# leave little to give back, so they skip the call.
+HEAP_TRIM_PIXELS = 20_000_000
+
+
 def gallery_uploads_create(*, owner, files: Iterable) -> list[GalleryItem]:
-    """Decodes every file first; stores all of them or none."""
+    """Stores all the files or none. Every header is checked first (a bad file, or too many pixels
+    together, is refused before anything is decoded); then each file is decoded, stored and freed
+    before the next, so a request holds one decoded image at a time, however many it brings."""
     files = list(files)
     if not files:
         raise ValidationError(_("Choose at least one image."), code="no_file")
@@ -119,16 +136,29 @@ def gallery_uploads_create(*, owner, files: Iterable) -> list[GalleryItem]:
         raise ValidationError(
             _("At most %(n)d images at once.") % {"n": settings.UPLOAD_MAX_FILES}, code="too_many_files"
         )
-    decoded = [image_decode_upload(f) for f in files]
-    with files_removed_on_error(), transaction.atomic():
-        return [
-            gallery_item_create(
-                owner=owner, image=d.image, kind=GalleryItem.Kind.UPLOAD, name=d.name,
-                fmt=STORED_FORMAT[d.source_format], quality=95,
-                metadata={"original_format": d.source_format},
-            )
-            for d in decoded
-        ]
+    headers = image_headers_check(files)
+    try:
+        with files_removed_on_error(), transaction.atomic():
+            return [_upload_store(owner=owner, upload=f) for f in files]
+    finally:
+        if sum(h.pixels for h in headers) >= HEAP_TRIM_PIXELS:
+            heap_trim()
+
+
+def _upload_store(*, owner, upload) -> GalleryItem:
+    """Decodes one upload and stores it; its pixels are freed when this returns, before the next
+    file is decoded."""
+    decoded = image_decode_upload(upload)
+    name, source_format = decoded.name, decoded.source_format
+    fmt = STORED_FORMAT[source_format]
+    # Converted once here, so the encoder and the thumbnail share it (a CMYK JPEG would be converted
+    # by each); the decoded original goes as soon as it is converted.
+    image = normalize_mode(decoded.image, fmt)
+    del decoded
+    return gallery_item_create(
+        owner=owner, image=image, kind=GalleryItem.Kind.UPLOAD, name=name, fmt=fmt, quality=95,
+        metadata={"original_format": source_format},
+    )
 
 
 def gallery_item_rename(*, item: GalleryItem, name: str) -> GalleryItem:

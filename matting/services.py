@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from config.exceptions import ApplicationError
-from gallery.images import image_decode_upload
+from gallery.images import image_decode_upload, image_headers_check
 from gallery.models import GalleryItem, Job
 from gallery.services import (
     files_removed_on_error,
@@ -79,7 +79,10 @@ def background_job_create(*, user, params, sources: Iterable[GalleryItem] = (), 
             raise ApplicationError(_("Not found."), code="not_found", status=404)
     else:
         background = background_upload = None
-    decoded = image_decode_upload(background_upload) if background_upload is not None else None
+    uploads = list(uploads)
+    if background_upload is not None:
+        # Headers only: the background and the photos are decoded one at a time when they are stored.
+        image_headers_check([background_upload, *uploads])
 
     def check(item: GalleryItem) -> None:
         _check_pixels(item)
@@ -93,7 +96,7 @@ def background_job_create(*, user, params, sources: Iterable[GalleryItem] = (), 
             )
 
     with files_removed_on_error(), transaction.atomic():
-        if decoded is not None:
+        if background_upload is not None:
             background = gallery_uploads_create(owner=user, files=[background_upload])[0]
         if background is not None:
             cleaned["background_item"] = str(background.id)

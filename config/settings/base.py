@@ -205,6 +205,10 @@ STORAGES = {
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 50_000_000)
 UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 20)
+# Pixels of all the files of one request together. Files are decoded one at a time, so this bounds
+# the time a request spends decoding and encoding (under GUNICORN_TIMEOUT), not its memory: 250 MP
+# takes 20 phone photos of 12 MP, or 5 images at UPLOAD_MAX_PIXELS.
+UPLOAD_MAX_REQUEST_PIXELS = env_int("UPLOAD_MAX_REQUEST_PIXELS", 250_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Django refuses beyond this with a bare 400; our own, translated limit (UPLOAD_MAX_FILES) comes first.
