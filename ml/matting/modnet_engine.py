@@ -6,8 +6,8 @@ scaled so that its shorter side is 512; each side is then rounded down to a mult
 resize uses area interpolation, and the matte is resized back to the input size (area again).
 
 The studio ships one MODNet file, ``ml/models/modnet.onnx`` (Apache-2.0, ``ml/models/LICENSE-modnet.txt``):
-the ONNX export of the official photographic checkpoint, batch norm folded (how that was established:
-bench/modnet_provenance.py and bench/RESULTS-matting.md). `ModnetOnnxMatter` runs it, its sha256 checked
+our MODNet with batch norm folded, exported from the photographic checkpoint by public references (what is
+proven and what is not: bench/RESULTS-matting.md). `ModnetOnnxMatter` runs it, its sha256 checked
 at load, through OpenVINO when installed (in f32; about half the time of onnxruntime here) else
 onnxruntime. The official ``.ckpt`` files (``fetch_models modnet``) run through PyTorch (`ModnetMatter`).
 """
