@@ -44,15 +44,40 @@ class _Matter:
                 return True, ""
             return False, f"{u2net_engine.U2NETP_FILE} is missing from {u2net_engine.MODELS_DIR}"
         if self.name == "modnet":
-            if importlib.util.find_spec("torch") is None:
-                return False, "the Python package torch is not installed"
-            if not modnet_engine.ModnetMatter.is_available(weights_dir):
-                return False, f"{modnet_engine.PHOTOGRAPHIC_CKPT} is not in {weights_dir}"
-            return True, ""
+            # the official checkpoint (PyTorch) when installed, else the MODNet file the studio ships
+            if modnet_engine.ModnetMatter.is_available(weights_dir) and importlib.util.find_spec("torch"):
+                return True, ""
+            return self._shipped_modnet()
         if self.name == "modnet-onnx":
             path = Path(weights_dir) / modnet_engine.ONNX_NAME if weights_dir else None
-            return (True, "") if path and path.is_file() else (False, f"{modnet_engine.ONNX_NAME} is not in {weights_dir}")
+            return (True, "") if path and path.is_file() else self._shipped_modnet()
         return False, "unknown"
+
+    @staticmethod
+    def _shipped_modnet() -> tuple[bool, str]:
+        import importlib.util
+
+        from ml.matting import modnet_engine
+
+        if importlib.util.find_spec("onnxruntime") is None and importlib.util.find_spec("openvino") is None:
+            return False, "neither onnxruntime nor openvino is installed"
+        problem = modnet_engine.shipped_onnx_problem()
+        return (False, problem) if problem else (True, "")
+
+    def model(self, *, weights_dir=None, **config) -> str:
+        """The file this engine would load here (without loading it), "" when it cannot run."""
+        from pathlib import Path
+
+        from ml.matting import modnet_engine, u2net_engine
+
+        if self.name == "u2netp":
+            own = Path(weights_dir) / u2net_engine.U2NETP_FILE if weights_dir else None
+            return str(own if own and own.is_file() else u2net_engine.MODELS_DIR / u2net_engine.U2NETP_FILE)
+        if self.name == "modnet" and modnet_engine.ModnetMatter.is_available(weights_dir):
+            return str(Path(weights_dir) / modnet_engine.PHOTOGRAPHIC_CKPT)
+        if self.name == "modnet-onnx" and weights_dir and (Path(weights_dir) / modnet_engine.ONNX_NAME).is_file():
+            return str(Path(weights_dir) / modnet_engine.ONNX_NAME)
+        return str(modnet_engine.SHIPPED_ONNX)
 
 
 _MODELS: dict[str, dict[str, type]] = {
@@ -109,6 +134,11 @@ def clear() -> None:
 def available(task: str, **config) -> dict[str, tuple[bool, str]]:
     """name -> (usable here, reason when not), without loading anything."""
     return {name: cls.availability(**config) for name, cls in sorted(_MODELS.get(task, {}).items())}
+
+
+def model_path(task: str, name: str, **config) -> str:
+    """The weights file `name` would load with this configuration (matting engines)."""
+    return model_class(task, name).model(**config)
 
 
 def ocr_languages(**config) -> dict[str, dict[str, bool]]:

@@ -125,7 +125,9 @@ class SEBlock(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         b, c = x.shape[:2]
         weight = self.fc(self.pool(x).reshape(b, c)).reshape(b, c, 1, 1)
-        return x * weight
+        # expand_as as the official code does: the same numbers as broadcasting, and an ONNX export with
+        # the official graph's operators (Shape, Expand) in the same order (bench/modnet_provenance.py)
+        return x * weight.expand_as(x)
 
 
 def _up2(x: torch.Tensor) -> torch.Tensor:

@@ -4,11 +4,19 @@ Preprocessing follows the official demo (`demo/image_matting/colab/inference.py`
 [-1, 1] (mean 0.5, std 0.5); when both sides are below or both above ``ref_size`` (512) the image is
 scaled so that its shorter side is 512; each side is then rounded down to a multiple of 32, the
 resize uses area interpolation, and the matte is resized back to the input size (area again).
+
+The studio ships one MODNet file, ``ml/models/modnet.onnx`` (Apache-2.0, ``ml/models/LICENSE-modnet.txt``):
+our MODNet with batch norm folded, exported from the photographic checkpoint by public references (what is
+proven and what is not: bench/RESULTS-matting.md). `ModnetOnnxMatter` runs it, its sha256 checked
+at load, through OpenVINO when installed (in f32; about half the time of onnxruntime here) else
+onnxruntime. The official ``.ckpt`` files (``fetch_models modnet``) run through PyTorch (`ModnetMatter`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .base import Matter, WeightsMissingError
+from .base import ChecksumMismatchError, Matter, WeightsMissingError
 
 MANIFEST_PATH = Path(__file__).resolve().parent / "manifest.json"
 REF_SIZE = 512
@@ -24,6 +32,11 @@ REF_SIZE = 512
 PHOTOGRAPHIC_CKPT = "modnet_photographic_portrait_matting.ckpt"
 WEBCAM_CKPT = "modnet_webcam_portrait_matting.ckpt"
 ONNX_NAME = "modnet.onnx"
+# The MODNet file that ships with the studio, checked at load (provenance: ml/models/LICENSE-modnet.txt).
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+SHIPPED_ONNX = MODELS_DIR / ONNX_NAME
+SHIPPED_ONNX_SHA256 = "07c308cf0fc7e6e8b2065a12ed7fc07e1de8febb7dc7839d7b7f15dd66584df9"
+RUNTIMES = ("openvino", "onnxruntime")
 
 
 class CheckpointMismatchError(ValueError):
@@ -206,32 +219,116 @@ def export_onnx(net, path: Path | str, *, opset: int = 17, sample_size: tuple[in
     return path
 
 
-class ModnetOnnxMatter(Matter):
-    """MODNet exported by `export_onnx`, run with onnxruntime. The network runs without torch; the
-    official area resizes before and after it still use torch's `F.interpolate(mode="area")`."""
+def sha256_of(path: Path | str, chunk: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
 
-    name = "modnet-onnx"
 
-    def __init__(self, *, weights_dir=None, device: str = "cpu", filename: str = ONNX_NAME,
-                 path: Path | str | None = None, ref_size: int = REF_SIZE, threads: int | None = None) -> None:
-        super().__init__(weights_dir=weights_dir, device=device)
+_sha_cache: dict[tuple, str] = {}
+
+
+def shipped_onnx_problem(path: Path | str | None = None) -> str:
+    """"" when the shipped MODNet file is there and is the known one, else why not (for the engine list;
+    the hash is computed once per file version: path, size, mtime)."""
+    path = Path(path if path is not None else SHIPPED_ONNX)
+    try:
+        stat = path.stat()
+    except OSError:
+        return f"{path.name} is missing from {path.parent}"
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _sha_cache:
+        _sha_cache[key] = sha256_of(path)
+    if _sha_cache[key] != SHIPPED_ONNX_SHA256:
+        return f"{path} has sha256 {_sha_cache[key]}, expected {SHIPPED_ONNX_SHA256} (the MODNet file the studio ships)"
+    return ""
+
+
+def default_runtime() -> str:
+    try:
+        import openvino  # noqa: F401
+    except ImportError:
+        return "onnxruntime"
+    return "openvino"
+
+
+class _OnnxRuntimeRunner:
+    def __init__(self, model: bytes, threads: int | None) -> None:
         import onnxruntime as ort
 
-        if path is None:
-            if self.weights_dir is None:
-                raise WeightsMissingError("MODNet ONNX needs weights_dir or path")
-            path = self.weights_dir / filename
-        self.path = Path(path)
-        if not self.path.is_file():
-            raise WeightsMissingError(f"MODNet ONNX file not found: {self.path}")
         options = ort.SessionOptions()
         if threads:
             options.intra_op_num_threads = threads
-        self.session = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
+        # idle threads sleep instead of spinning: the worker shares its cores (as for U^2-Net-p)
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+        self.session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.session.run(["output"], {"input": x})[0]
+
+
+class _OpenVinoRunner:
+    """The graph compiled once with its dynamic height and width (MODNet's input size follows each photo's
+    aspect ratio; a per-shape compile was slower here than the dynamic one)."""
+
+    def __init__(self, path: Path, threads: int | None) -> None:
+        import openvino as ov
+
+        core = ov.Core()
+        # f32 throughout, as for U^2-Net-p: on a CPU with bf16 units OpenVINO otherwise computes in bf16
+        # by default, which moved U^2-Net-p's mattes by up to 0.49 against onnxruntime's
+        config = {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": "f32"}
+        if threads:
+            config["INFERENCE_NUM_THREADS"] = int(threads)
+        compiled = core.compile_model(core.read_model(str(path)), "CPU", config)
+        self.request, self.output = compiled.create_infer_request(), compiled.outputs[0]
+        self.lock = threading.Lock()  # an infer request is not safe to share between threads
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        with self.lock:
+            return np.array(self.request.infer({0: x})[self.output], copy=True)
+
+
+class ModnetOnnxMatter(Matter):
+    """MODNet as ONNX (input ``input``, output ``output``): by default the shipped file, its sha256 checked;
+    ``path`` (or ``weights_dir``/``filename``) runs another export, e.g. one made by `export_onnx`, checked
+    only when ``sha256`` is given. The official area resizes before and after the network use torch."""
+
+    name = "modnet-onnx"
+
+    def __init__(self, *, weights_dir=None, device: str = "cpu", filename: str | None = None,
+                 path: Path | str | None = None, sha256: str | None = None, ref_size: int = REF_SIZE,
+                 threads: int | None = None, runtime: str | None = None, name: str | None = None) -> None:
+        super().__init__(weights_dir=weights_dir, device=device)
+        if path is None and filename is not None:
+            if self.weights_dir is None:
+                raise WeightsMissingError("MODNet ONNX needs weights_dir with filename, or path")
+            path = self.weights_dir / filename
+        if path is None:
+            path, sha256 = SHIPPED_ONNX, SHIPPED_ONNX_SHA256
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise WeightsMissingError(f"MODNet ONNX file not found: {self.path}")
+        data = self.path.read_bytes()
+        if sha256 is not None:
+            found = hashlib.sha256(data).hexdigest()
+            if found != sha256:
+                raise ChecksumMismatchError(
+                    f"{self.path} has sha256 {found}, expected {sha256} (corrupted or not the MODNet file "
+                    "the studio ships)")
+        self.runtime = runtime or default_runtime()
+        if self.runtime not in RUNTIMES:
+            raise ValueError(f"unknown runtime {self.runtime!r}; use one of {', '.join(RUNTIMES)}")
+        self._infer = _OpenVinoRunner(self.path, threads) if self.runtime == "openvino" else _OnnxRuntimeRunner(data, threads)
         self.ref_size = ref_size
+        if name is not None:
+            self.name = name  # e.g. "modnet": the shipped file is what the `modnet` engine runs
 
     def run(self, x: np.ndarray) -> np.ndarray:
-        return self.session.run(["output"], {"input": np.ascontiguousarray(x, dtype=np.float32)})[0]
+        return self._infer(np.ascontiguousarray(x, dtype=np.float32))
 
     def predict_alpha(self, image: Image.Image) -> np.ndarray:
         x = preprocess(image, self.ref_size).numpy()

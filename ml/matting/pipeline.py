@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -33,18 +34,27 @@ class Cutout:
 
 
 def make_matter(name: str = "auto", *, weights_dir=None, device: str = "cpu") -> Matter:
-    """``auto``: MODNet when the official photographic checkpoint is in ``weights_dir``, else U^2-Net-p
-    (the result's ``engine`` says which). ``modnet``, ``modnet-onnx`` and ``u2netp`` pick one explicitly.
-    (The app builds engines through ml.registry; this is the same rule for scripts and tests.)"""
-    from .modnet_engine import ModnetMatter, ModnetOnnxMatter
+    """``modnet``: the official photographic checkpoint when it is in ``weights_dir`` (PyTorch), else the
+    MODNet ONNX file that ships with the studio (sha256 checked). ``auto``: MODNet only when the official
+    checkpoint is installed, else U^2-Net-p: the shipped MODNet does not make ``auto`` switch, because on
+    objects U^2-Net-p measured better (bench/RESULTS-matting.md; choosing by content is a later step).
+    ``modnet-onnx``: an own export ``weights_dir/modnet.onnx`` when there, else the shipped file;
+    ``u2netp`` picks U^2-Net-p. The result's ``engine`` says which ran. (The app builds engines through
+    ml.registry; this is the same rule for scripts and tests.)"""
+    from .modnet_engine import ONNX_NAME, ModnetMatter, ModnetOnnxMatter
     from .u2net_engine import U2NetpMatter
 
     if name == "auto":
         name = "modnet" if ModnetMatter.is_available(weights_dir) else "u2netp"
     if name == "modnet":
-        return ModnetMatter(weights_dir=weights_dir, device=device)
+        if ModnetMatter.is_available(weights_dir):
+            return ModnetMatter(weights_dir=weights_dir, device=device)
+        return ModnetOnnxMatter(device=device, name="modnet")
     if name == "modnet-onnx":
-        return ModnetOnnxMatter(weights_dir=weights_dir, device=device)
+        own = Path(weights_dir) / ONNX_NAME if weights_dir is not None else None
+        if own is not None and own.is_file():
+            return ModnetOnnxMatter(path=own, device=device)
+        return ModnetOnnxMatter(device=device)
     if name == "u2netp":
         return U2NetpMatter(weights_dir=weights_dir, device=device, **DEFAULT_U2NETP_OPTIONS)
     raise ValueError(f"unknown matting engine {name!r}; use auto, modnet, modnet-onnx or u2netp")

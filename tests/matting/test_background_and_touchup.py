@@ -204,10 +204,19 @@ def test_bad_cutout_input_is_refused_and_nothing_is_stored(user_api, user_client
                               format="multipart")
     assert not_image.status_code == 400 and "“me.jpg”" in not_image.json()["error"]["message"]
 
-    modnet = user_api.post("/api/v1/matting/cutout/", {"files": [upload(figure())], "engine": "modnet"},
-                           format="multipart")
+    settings.ML_WEIGHTS_DIR = settings.MEDIA_ROOT / "no-weights"
+    from ml.matting import modnet_engine
+
+    real = modnet_engine.SHIPPED_ONNX
+    try:  # the shipped MODNet file removed from this install
+        modnet_engine.SHIPPED_ONNX = settings.MEDIA_ROOT / "gone" / "modnet.onnx"
+        modnet = user_api.post("/api/v1/matting/cutout/", {"files": [upload(figure())], "engine": "modnet"},
+                               format="multipart")
+    finally:
+        modnet_engine.SHIPPED_ONNX = real
     assert modnet.status_code == 400 and modnet.json()["error"]["code"] == "missing_weights"
     assert "python manage.py fetch_models modnet" in modnet.json()["error"]["message"]
+    assert "modnet.onnx" in modnet.json()["error"]["message"] and "U²-Net-p" in modnet.json()["error"]["message"]
 
     engine = user_api.post("/api/v1/matting/cutout/", {"files": [upload(figure())], "engine": "magic"},
                            format="multipart")

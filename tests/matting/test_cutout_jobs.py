@@ -99,7 +99,10 @@ def test_api_cutout_as_lossless_webp_with_the_real_engine(user_api, user, run_jo
     engines = user_api.get("/api/v1/matting/engines/").json()["engines"]
     by_name = {e["name"]: e for e in engines}
     assert by_name["auto"]["resolves_to"] == "u2netp" and by_name["u2netp"]["available"]
-    assert not by_name["modnet"]["available"] and by_name["modnet"]["command"] == "python manage.py fetch_models modnet"
+    assert by_name["auto"]["model"] == by_name["u2netp"]["model"] == "u2netp.onnx"
+    # MODNet ships with the studio (modnet.onnx); fetch_models stays on offer for the official checkpoint
+    assert by_name["modnet"]["available"] and by_name["modnet"]["model"] == "modnet.onnx"
+    assert by_name["modnet"]["command"] == "python manage.py fetch_models modnet"
 
 
 def test_batch_of_three_and_the_zip_of_its_cutouts(user_client, user_api, user, run_jobs, make_item):

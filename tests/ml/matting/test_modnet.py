@@ -50,9 +50,10 @@ def test_safetensors_checkpoint_loads_too(modnet_kit, parity_io):
 
 def test_onnx_export_parity_with_onnxruntime(parity_net, parity_io, tmp_path):
     path = export_onnx(parity_net, tmp_path / "modnet.onnx")
-    engine = ModnetOnnxMatter(path=path)
-    inputs = engine.session.get_inputs()[0]
-    assert inputs.name == "input" and engine.session.get_outputs()[0].name == "output"
+    engine = ModnetOnnxMatter(path=path, runtime="onnxruntime")
+    session = engine._infer.session
+    inputs = session.get_inputs()[0]
+    assert inputs.name == "input" and session.get_outputs()[0].name == "output"
     assert [isinstance(d, str) for d in inputs.shape] == [True, False, True, True]  # dynamic N, H, W
     for case in "ab":
         out = engine.run(parity_io[f"input_{case}"])
