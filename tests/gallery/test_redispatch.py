@@ -30,8 +30,8 @@ def sent(monkeypatch):
 
 def _job(user, *, status=Job.Status.QUEUED, dispatched_age_s: float | None, queued_age_s: float = 600) -> Job:
     now = timezone.now()
-    job = Job.objects.create(owner=user, kind="editing.crop", status=status, language="en",
-                             dispatched_at=None if dispatched_age_s is None else now - timedelta(seconds=dispatched_age_s))
+    dispatched_at = None if dispatched_age_s is None else now - timedelta(seconds=dispatched_age_s)
+    job = Job.objects.create(owner=user, kind="editing.crop", status=status, language="en", dispatched_at=dispatched_at)
     Job.objects.filter(id=job.id).update(queued_at=now - timedelta(seconds=queued_age_s))
     job.refresh_from_db()
     return job
@@ -73,7 +73,7 @@ def test_redispatch_sends_again_only_queued_jobs_dispatched_long_ago(user, setti
     assert len(sent) == 2
 
 
-def test_redispatch_skips_a_job_another_reaper_just_sent(user, settings, sent, monkeypatch):
+def test_redispatch_skips_a_job_another_reaper_just_sent(user, sent, monkeypatch):
     # given: two reapers read the same stranded job; the other one sends it first
     job = _job(user, dispatched_age_s=120)
     real_filter = Job.objects.filter

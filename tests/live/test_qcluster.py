@@ -406,7 +406,7 @@ def test_worker_kill_soak_on_postgres_and_redis(make_stack, pg_env):
     print(f"\nsoak postgres+redis: {figures}")
 
 
-def test_worker_kill_soak_on_sqlite_and_orm_broker(make_stack, tmp_path):
+def test_worker_kill_soak_on_sqlite_and_orm_broker(make_stack):
     stack = make_stack(**_soak_env())
     stack.prepare()
     figures = _check_soak(stack, _soak(stack))
