@@ -1,6 +1,10 @@
 """/healthz: database, broker, and whether a worker showed life recently. 200 when the database
-and broker answer (a missing worker is reported, not fatal: the web side still serves)."""
+and broker answer (a missing worker is reported, not fatal: the web side still serves).
 
+Anyone gets `{"ok": ...}`; the details (database vendor, broker, job counts) tell an attacker what
+runs here, so only staff, a staff user's API token or HEALTH_TOKEN see them."""
+
+import hmac
 import time
 
 from django.conf import settings
@@ -36,6 +40,41 @@ def _broker() -> dict:
     return {"kind": "redis" if settings.REDIS_URL else "orm", "queued": broker.queue_size()}
 
 
+def _jobs() -> dict:
+    """Counted in the database, the source of truth: the broker's queue does not hold the jobs a
+    dead cluster took with it, nor those a cluster has taken but not started."""
+    from django.db.models import Count, Min
+
+    from gallery.models import Job
+
+    counts = dict(Job.objects.filter(status__in=Job.ACTIVE).values_list("status").annotate(n=Count("id")))
+    oldest = Job.objects.filter(status=Job.Status.QUEUED).aggregate(t=Min("queued_at"))["t"]
+    return {
+        "queued": counts.get(Job.Status.QUEUED, 0),
+        "running": counts.get(Job.Status.RUNNING, 0),
+        "oldest_queued_s": round((timezone.now() - oldest).total_seconds()) if oldest else None,
+    }
+
+
+def _may_see_details(request) -> bool:
+    if request.user.is_authenticated and request.user.is_staff:
+        return True
+    header = request.headers.get("Authorization", "").split()
+    if len(header) != 2 or header[0].lower() not in ("bearer", "token"):
+        return False
+    if settings.HEALTH_TOKEN and hmac.compare_digest(header[1].encode(), settings.HEALTH_TOKEN.encode()):
+        return True
+    from rest_framework.exceptions import AuthenticationFailed
+
+    from accounts.authentication import ApiTokenAuthentication
+
+    try:
+        found = ApiTokenAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        return False
+    return bool(found and found[0].is_staff)
+
+
 def _worker() -> dict:
     from gallery.models import WorkerBeat
 
@@ -50,4 +89,11 @@ def _worker() -> dict:
 def healthz(request):
     checks = {"database": _check(_database), "broker": _check(_broker), "worker": _check(_worker)}
     ok = checks["database"]["ok"] and checks["broker"]["ok"]
-    return JsonResponse({"ok": ok, **checks}, status=200 if ok else 503)
+    body = {"ok": ok}
+    try:
+        details = _may_see_details(request)
+    except Exception:  # the session or token lookup needs the database, which may be what is down
+        details = False
+    if details:
+        body.update(checks, jobs=_check(_jobs))
+    return JsonResponse(body, status=200 if ok else 503)

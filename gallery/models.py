@@ -94,6 +94,9 @@ class Job(models.Model):
     # The submitter's language: the worker writes error messages in it.
     language = models.CharField(max_length=10, blank=True, editable=False)
     task_id = models.CharField(max_length=64, blank=True, editable=False)
+    # When the job was last handed to the broker: a queued job sent long ago may have been taken by
+    # a cluster that died since, and is sent again (gallery.services.jobs_redispatch_stranded).
+    dispatched_at = models.DateTimeField(null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0)
     queued_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -228,19 +228,12 @@ def job_create(*, owner, kind: str, params: dict, inputs: list[GalleryItem]) -> 
 
 
 def job_enqueue(*, job_id) -> None:
+    """The first hand-over of a new job to the broker (on commit of job_create)."""
     from django_q.conf import Conf
-    from django_q.tasks import async_task
 
-    options = {}
-    if settings.JOB_CLUSTERS:  # some kinds run on their own cluster (e.g. local generation on a GPU machine)
-        kind = Job.objects.filter(id=job_id).values_list("kind", flat=True).first()
-        if settings.JOB_CLUSTERS.get(kind):
-            options["cluster"] = settings.JOB_CLUSTERS[kind]
+    Job.objects.filter(id=job_id).update(dispatched_at=timezone.now())
     try:
-        task_id = async_task(
-            "gallery.tasks.job_run_task", str(job_id), task_name=f"job-{job_id}",
-            hook="gallery.tasks.job_task_hook", group="studio-jobs", **options,
-        )
+        task_id = _job_send(job_id)
     except Exception:
         if Conf.SYNC:
             raise  # in sync mode this is the task's own error: let tests see it
@@ -250,6 +243,57 @@ def job_enqueue(*, job_id) -> None:
                         message=_("The job queue is unavailable right now. Please try again in a minute."))
         return
     Job.objects.filter(id=job_id, task_id="").update(task_id=task_id or "")
+
+
+def _job_send(job_id) -> str:
+    from django_q.tasks import async_task
+
+    options = {}
+    if settings.JOB_CLUSTERS:  # some kinds run on their own cluster (e.g. local generation on a GPU machine)
+        kind = Job.objects.filter(id=job_id).values_list("kind", flat=True).first()
+        if settings.JOB_CLUSTERS.get(kind):
+            options["cluster"] = settings.JOB_CLUSTERS[kind]
+    return async_task(
+        "gallery.tasks.job_run_task", str(job_id), task_name=f"job-{job_id}",
+        hook="gallery.tasks.job_task_hook", group="studio-jobs", **options,
+    )
+
+
+def jobs_redispatch_stranded(*, now=None, dispatched_before=None, job_id=None) -> int:
+    """Sends again the queued jobs handed to the broker before `dispatched_before` (default: more
+    than JOB_REDISPATCH_SECONDS ago). A cluster that dies loses the tasks it had already taken off
+    the broker (Redis: for good; the ORM broker: until its `retry`), while their jobs stay queued in
+    the database. Sending a job that is still waiting in the broker is harmless: only one delivery
+    can claim it (job_claim), the others are skipped. Returns how many were sent."""
+    from django_q.conf import Conf
+
+    now = now or timezone.now()
+    cutoff = dispatched_before or now - timedelta(seconds=settings.JOB_REDISPATCH_SECONDS)
+    # Never dispatched: its web process died between the commit and the on-commit enqueue.
+    stranded = Job.objects.filter(status=Job.Status.QUEUED).filter(
+        Q(dispatched_at__lt=cutoff) | Q(dispatched_at__isnull=True, queued_at__lt=cutoff)
+    )
+    if job_id is not None:
+        stranded = stranded.filter(id=job_id)
+    sent = 0
+    for stranded_id, dispatched_at in stranded.order_by("queued_at").values_list("id", "dispatched_at")[:1000]:
+        # Conditional: of two reapers (or a reaper and a page read) only one sends it.
+        if not Job.objects.filter(id=stranded_id, status=Job.Status.QUEUED, dispatched_at=dispatched_at).update(
+            dispatched_at=now
+        ):
+            continue
+        try:
+            _job_send(stranded_id)
+        except Exception:
+            if Conf.SYNC:
+                raise
+            # Unlike a first enqueue, the job is not failed: the next reap sends it again.
+            logger.exception("Could not send queued job %s again; retrying at the next reap", stranded_id)
+            break
+        sent += 1
+    if sent:
+        logger.warning("Sent %d queued job(s) to the broker again (dispatched before %s)", sent, cutoff.isoformat())
+    return sent
 
 
 def job_cancel(*, job: Job) -> Job:
@@ -324,11 +368,17 @@ def jobs_stale_fail(*, now=None) -> int:
 
 
 def job_check_liveness(*, job: Job) -> Job:
-    """Called when a job is read: detects a dead worker even if the scheduler is down too."""
+    """Called when a job is read: detects a dead worker, and re-sends a queued job a dead cluster
+    may have taken, even if the scheduler is down too."""
+    now = timezone.now()
     if job.status == Job.Status.RUNNING and job.heartbeat_at:
-        age = (timezone.now() - job.heartbeat_at).total_seconds()
-        if age > settings.JOB_STALE_SECONDS:
+        if (now - job.heartbeat_at).total_seconds() > settings.JOB_STALE_SECONDS:
             jobs_stale_fail()
+            job.refresh_from_db()
+    elif job.status == Job.Status.QUEUED:
+        sent_at = job.dispatched_at or job.queued_at
+        if sent_at and (now - sent_at).total_seconds() > settings.JOB_REDISPATCH_SECONDS:
+            jobs_redispatch_stranded(job_id=job.id)
             job.refresh_from_db()
     return job
 

@@ -40,11 +40,14 @@ def job_task_hook(task) -> None:
 
 
 def jobs_reap_task() -> int:
+    """Returns how many running jobs were failed as `worker_lost`."""
     from gallery.runner import worker_beat
-    from gallery.services import jobs_stale_fail
+    from gallery.services import jobs_redispatch_stranded, jobs_stale_fail
 
     worker_beat()
-    return jobs_stale_fail()
+    failed = jobs_stale_fail()
+    jobs_redispatch_stranded()
+    return failed
 
 
 def retention_task() -> int:

@@ -129,3 +129,86 @@ load_dotenv() {
         export "$key=$value"
     done <"$file"
 }
+
+# Runs the web server (the command in the array WEB_CMD) and the job worker (WORKER_CMD) until
+# Ctrl-C or SIGTERM, each in its own session and process group: the terminal's Ctrl-C reaches only
+# this shell, which forwards one clean SIGTERM to each (gunicorn and qcluster both shut down
+# gracefully on TERM) and gives them STOP_TIMEOUT seconds (default 60: a running job gets the time
+# to finish) before killing what is left.
+# A worker that exits is started again after a pause (1 s, doubling up to 60 s; back to 1 s once one
+# has run for WORKER_STABLE_SECONDS, default 300), while the web server goes on serving: jobs wait
+# in the database meanwhile, and the new cluster sends again the ones the dead one had taken. If the
+# web server exits, the worker is stopped too and this returns non-zero. Returns 0 after a signal.
+supervise() {
+    SUP_WEB="" SUP_WORKER="" SUP_PAUSE="" SUP_STOPPING=0
+    local delay=1 rc=0 status done_pid pid
+    trap _supervise_stop INT TERM
+    # Whatever happens to this shell, leave nothing running.
+    trap '_supervise_stop; for p in $SUP_WEB $SUP_WORKER; do kill -KILL -- "-$p" 2>/dev/null || true; done' EXIT
+    setsid "${WEB_CMD[@]}" &
+    SUP_WEB=$!
+    _supervise_start_worker
+    set +e
+    while ((SUP_STOPPING == 0)); do
+        done_pid=""
+        wait -n -p done_pid $SUP_WEB $SUP_WORKER $SUP_PAUSE
+        status=$?
+        ((SUP_STOPPING)) && break
+        if [[ "$done_pid" == "$SUP_WEB" ]]; then
+            say "The web server (gunicorn) exited with status $status; stopping the worker"
+            rc=$status
+            ((rc == 0)) && rc=1
+            _supervise_stop
+        elif [[ "$done_pid" == "$SUP_WORKER" ]]; then
+            # A qcluster killed alone leaves its worker processes behind, still taking tasks: they go.
+            kill -KILL -- "-$SUP_WORKER" 2>/dev/null
+            ((SECONDS - SUP_WORKER_SINCE >= ${WORKER_STABLE_SECONDS:-300})) && delay=1
+            say "The worker (qcluster) exited with status $status; starting it again in ${delay}s"
+            SUP_WORKER=""
+            sleep "$delay" &
+            SUP_PAUSE=$!
+            delay=$((delay * 2 > 60 ? 60 : delay * 2))
+        elif [[ -n "$done_pid" && "$done_pid" == "$SUP_PAUSE" ]]; then
+            SUP_PAUSE=""
+            _supervise_start_worker
+        fi
+    done
+    ((rc == 0)) && say "Stopping web server and worker"
+
+    local alive_pids deadline=$((SECONDS + ${STOP_TIMEOUT:-60}))
+    alive() { kill -0 -- "-$1" 2>/dev/null; }
+    while :; do
+        alive_pids=""
+        for pid in $SUP_WEB $SUP_WORKER; do
+            alive "$pid" && alive_pids+=" $pid"
+        done
+        [[ -z "$alive_pids" ]] && break
+        # A group that outlives its leader (worker processes of a killed qcluster) gets TERM too.
+        for pid in $alive_pids; do
+            kill -0 "$pid" 2>/dev/null || kill -TERM -- "-$pid" 2>/dev/null
+        done
+        if ((SECONDS >= deadline)); then
+            say "Still running after ${STOP_TIMEOUT:-60}s: killing"
+            for pid in $alive_pids; do kill -KILL -- "-$pid" 2>/dev/null; done
+            break
+        fi
+        sleep 0.2
+    done
+    wait 2>/dev/null
+    SUP_WEB="" SUP_WORKER=""  # all reaped: nothing left for the EXIT trap
+    return "$rc"
+}
+
+_supervise_start_worker() {
+    setsid "${WORKER_CMD[@]}" &
+    SUP_WORKER=$!
+    SUP_WORKER_SINCE=$SECONDS
+}
+
+_supervise_stop() {
+    SUP_STOPPING=1
+    local pid
+    for pid in $SUP_WEB $SUP_WORKER $SUP_PAUSE; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+}

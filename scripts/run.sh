@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up and starts the studio on this machine: the web server (gunicorn) and one job worker
-# (django-q2 `qcluster`), together. Ctrl-C (or SIGTERM) stops both; if either dies, the other is
-# stopped too and the script exits non-zero.
+# (django-q2 `qcluster`), together. Ctrl-C (or SIGTERM) stops both. A worker that dies is started
+# again after a pause (1 s, doubling up to 60 s) while the web server stays up; if the web server
+# dies, the worker is stopped too and the script exits non-zero (see `supervise` in lib.sh).
 #
 #   bash scripts/run.sh                      # http://127.0.0.1:8000/, data in ./var
 #   HOST=0.0.0.0 PORT=8080 DATA_DIR=/srv/studio bash scripts/run.sh
@@ -44,25 +45,8 @@ compile_messages
 "$PY" manage.py collectstatic --noinput -v 0
 
 # --- Run -----------------------------------------------------------------------------------------
-WEB_PID="" WORKER_PID="" STOPPING=0
-
-stop_all() {
-    STOPPING=1
-    local pid
-    for pid in $WEB_PID $WORKER_PID; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-}
-trap stop_all INT TERM
-# Whatever happens to this script, leave nothing running.
-trap 'stop_all; for p in $WEB_PID $WORKER_PID; do kill -KILL -- "-$p" 2>/dev/null || true; done' EXIT
-
-# Each in its own session/process group: the terminal's Ctrl-C reaches only this script, which
-# forwards one clean SIGTERM to each (gunicorn and qcluster both shut down gracefully on TERM).
-setsid "$VENV/bin/gunicorn" -c config/gunicorn.conf.py &
-WEB_PID=$!
-setsid "$PY" manage.py qcluster &
-WORKER_PID=$!
+WEB_CMD=("$VENV/bin/gunicorn" -c config/gunicorn.conf.py)
+WORKER_CMD=("$PY" manage.py qcluster)
 
 url_host="$HOST"
 [[ "$url_host" == "0.0.0.0" || "$url_host" == "::" ]] && url_host="$(hostname -f 2>/dev/null || hostname)"
@@ -76,34 +60,6 @@ cat >&2 <<EOF
 
 EOF
 
-set +e
-wait -n "$WEB_PID" "$WORKER_PID"
-rc=$?
-if [[ $STOPPING -eq 0 ]]; then
-    if ! kill -0 "$WEB_PID" 2>/dev/null; then who="web server (gunicorn)"; else who="worker (qcluster)"; fi
-    say "The $who exited with status $rc; stopping the other process"
-    [[ $rc -eq 0 ]] && rc=1
-    stop_all
-else
-    say "Stopping web server and worker"
-    rc=0
-fi
-
-# Give both up to STOP_TIMEOUT seconds (a running job gets the time to finish), then kill what is
-# left. A process group that outlives its leader (worker processes of a killed qcluster) gets TERM.
-alive() { kill -0 -- "-$1" 2>/dev/null; }
-deadline=$((SECONDS + ${STOP_TIMEOUT:-60}))
-while alive "$WEB_PID" || alive "$WORKER_PID"; do
-    for pid in $WEB_PID $WORKER_PID; do
-        if alive "$pid" && ! kill -0 "$pid" 2>/dev/null; then kill -TERM -- "-$pid" 2>/dev/null; fi
-    done
-    if ((SECONDS >= deadline)); then
-        say "Still running after ${STOP_TIMEOUT:-60}s: killing"
-        kill -KILL -- "-$WEB_PID" "-$WORKER_PID" 2>/dev/null
-        break
-    fi
-    sleep 0.2
-done
-wait 2>/dev/null
-WEB_PID="" WORKER_PID=""  # both reaped: nothing left for the EXIT trap
+rc=0
+supervise || rc=$?
 exit "$rc"

@@ -64,3 +64,23 @@ def reaped_midway_handle(*, job, report):
     outcome = crop_handle(job=job, report=report)
     Job.objects.filter(id=job.id).update(status=Job.Status.FAILED, error_code="worker_lost")
     return outcome
+
+
+def soak_handle(*, job, report):
+    """For the worker-kill soak: records each run (job, process, process group) in DATA_DIR/runs.log
+    before working, so a job run twice shows even if a run was killed before storing anything; then
+    works params["seconds"] and stores one output."""
+    import os
+    from pathlib import Path
+
+    from django.conf import settings
+
+    with open(Path(settings.DATA_DIR) / "runs.log", "a") as f:  # one short append: atomic
+        f.write(f"{job.id} {os.getpid()} {os.getpgid(0)}\n")
+    end = time.monotonic() + float(job.params.get("seconds", 1))
+    while time.monotonic() < end:
+        time.sleep(0.1)
+        report(50)
+    return JobOutcome(outputs=[
+        JobOutput(image=Image.new("RGB", (4, 4), (9, 9, 9)), name="soak", fmt="PNG", kind=GalleryItem.Kind.EDITED)
+    ])

@@ -144,8 +144,15 @@ JOB_TIMEOUT_SECONDS = env_int("JOB_TIMEOUT_SECONDS", 300)
 # A running job whose heartbeat is older than this is declared dead (its worker was killed).
 JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 90)
 JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 10)
+# A queued job handed to the broker longer ago than this is sent again by the reaper (every minute)
+# or when it is read: the cluster that took it may have died. A re-send of a job still waiting is
+# skipped by the worker that gets it, so a backlog costs one spare message per job per reap.
+JOB_REDISPATCH_SECONDS = env_int("JOB_REDISPATCH_SECONDS", 30)
 # How many of a user's jobs may be queued or running at once.
 JOB_MAX_ACTIVE_PER_USER = env_int("JOB_MAX_ACTIVE_PER_USER", 20)
+# `Authorization: Bearer <HEALTH_TOKEN>` makes /healthz show its details (database, broker, job
+# counts) to a monitor; anonymous callers get only ok or not. Empty: only staff see the details.
+HEALTH_TOKEN = env_str("HEALTH_TOKEN", "")
 
 Q_CLUSTER = {
     "name": env_str("Q_CLUSTER_NAME", "studio"),

@@ -7,6 +7,10 @@ it talks to (settings, database, broker, media). Prints one JSON object on its l
     python tests/live/driver.py wait JOB_ID STATUSES TIMEOUT
     python tests/live/driver.py get JOB_ID           the job as stored
     python tests/live/driver.py liveness JOB_ID      what a GET of the job page does
+    python tests/live/driver.py soak_submit N SECONDS  submit N test.soak jobs (tests.live.settings)
+    python tests/live/driver.py soak_state           every job after the read-time check a page does
+    python tests/live/driver.py serve                read commands as JSON arrays, one a line, and
+                                                     answer each with one line "@@ <JSON>"
 """
 
 import io
@@ -112,8 +116,53 @@ def liveness(job_id: str) -> dict:
     return _job_json(job_check_liveness(job=Job.objects.get(id=job_id)))
 
 
+def soak_submit(count: str, seconds: str) -> dict:
+    from gallery.services import job_create
+
+    ids = []
+    for _ in range(int(count)):
+        with transaction.atomic():
+            ids.append(str(job_create(owner=_user(), kind="test.soak", params={"seconds": float(seconds)},
+                                      inputs=[]).id))
+    return {"ids": ids}
+
+
+def _epoch(value):
+    return value.timestamp() if value else None
+
+
+def soak_state() -> dict:
+    """Each active job goes through job_check_liveness, as when its page is polled."""
+    from django.db.models import Count
+
+    from gallery.services import job_check_liveness
+
+    for job in Job.objects.filter(kind="test.soak", status__in=Job.ACTIVE):
+        job_check_liveness(job=job)
+    jobs = Job.objects.filter(kind="test.soak").annotate(n_outputs=Count("outputs")).order_by("queued_at")
+    return {"now": time.time(), "jobs": [
+        {"id": str(j.id), "status": j.status, "error_code": j.error_code, "outputs": j.n_outputs,
+         "queued_at": _epoch(j.queued_at), "started_at": _epoch(j.started_at), "finished_at": _epoch(j.finished_at)}
+        for j in jobs
+    ]}
+
+
+COMMANDS = {
+    "crop": crop, "stale": stale, "slow": slow, "wait": wait, "get": get, "liveness": liveness,
+    "soak_submit": soak_submit, "soak_state": soak_state,
+}
+
+
+def serve() -> None:
+    """One process for many quick reads (a new driver process costs a Django start-up each)."""
+    for line in sys.stdin:
+        command, *args = json.loads(line)
+        print("@@ " + json.dumps(COMMANDS[command](*args)), flush=True)
+
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
-    print(json.dumps({
-        "crop": crop, "stale": stale, "slow": slow, "wait": wait, "get": get, "liveness": liveness,
-    }[command](*args)))
+    if command == "serve":
+        serve()
+    else:
+        print(json.dumps(COMMANDS[command](*args)))

@@ -89,6 +89,8 @@ class Stack:
             **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_", "DATABASE_URL",
                                                                           "REDIS_URL"))},
             "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            # Fixed and long: the base settings refuse to start without one when DEBUG is off.
+            "DJANGO_SECRET_KEY": "live-tests-only-0b6f1c2e9d4a4f7e8c3b5a6d7e8f9a0b1c2d3e4f",
             "DATA_DIR": str(tmp_path),
             "MEDIA_ROOT": str(self.media),
             "Q_CLUSTER_NAME": f"live-{uuid.uuid4().hex[:8]}",
@@ -128,6 +130,9 @@ class Stack:
         assert result.returncode == 0, f"driver {args} failed:\n{result.stdout}\n{result.stderr}\n{self.log_text()}"
         return json.loads(result.stdout.strip().splitlines()[-1])
 
+    def driver_session(self) -> "DriverSession":
+        return DriverSession(self)
+
     def log_text(self) -> str:
         return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-4000:]}" for p in self.logs if p.exists())
 
@@ -150,6 +155,27 @@ class Stack:
                 pass
             self.kill(proc, signal.SIGKILL)  # the whole group: workers and monitor too
             proc.wait(timeout=10)
+
+
+class DriverSession:
+    """One long-lived `driver.py serve`: many reads a second, without a Django start-up each."""
+
+    def __init__(self, stack: Stack):
+        self.stack = stack
+        self.log = stack.tmp / f"driver-{len(stack.logs)}.log"
+        stack.logs.append(self.log)
+        self.proc = subprocess.Popen([sys.executable, str(DRIVER), "serve"], cwd=ROOT, env=stack.env, text=True,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log.open("wb"),
+                                     start_new_session=True)
+        stack.processes.append(self.proc)
+
+    def call(self, *args) -> dict:
+        self.proc.stdin.write(json.dumps([str(a) for a in args]) + "\n")
+        self.proc.stdin.flush()
+        while line := self.proc.stdout.readline():
+            if line.startswith("@@ "):
+                return json.loads(line[3:])
+        raise AssertionError(f"driver {args} died:\n{self.stack.log_text()}")
 
 
 @pytest.fixture(scope="module")
@@ -256,3 +282,132 @@ def test_qcluster_scheduler_reaps_stale_job(sqlite_stack):
     assert reaped["status"] == "failed", sqlite_stack.log_text()
     assert reaped["error_code"] == "worker_lost"
     assert reaped["error_message"] == WORKER_LOST
+
+
+# --- Worker-kill soak ----------------------------------------------------------------------------
+
+SOAK = {"jobs": 36, "seconds": 1.0, "kills": 10, "stale": 4, "heartbeat": 1, "redispatch": 4}
+# What a job may wait beyond JOB_STALE_SECONDS: a heartbeat period, the driver's poll and slack
+# for two shared CPU cores.
+SOAK_MARGIN_S = 4
+
+
+def _runs(stack: Stack) -> dict[str, list[tuple[int, int]]]:
+    """job id -> the (pid, process group) of each run of its handler."""
+    runs: dict[str, list[tuple[int, int]]] = {}
+    path = stack.tmp / "runs.log"
+    for line in path.read_text().splitlines() if path.exists() else []:
+        job_id, pid, pgid = line.split()
+        runs.setdefault(job_id, []).append((int(pid), int(pgid)))
+    return runs
+
+
+def _soak(stack: Stack) -> dict:
+    """Submits SOAK["jobs"] one-second jobs to a 2-worker cluster and SIGKILLs, while a job runs,
+    alternately the whole cluster (then starts a new one, as scripts/run.sh does) and the one worker
+    process running that job. Returns what happened, for the checks and the report."""
+    started = time.monotonic()
+    cluster = stack.start_cluster()
+    session = stack.driver_session()
+    ids = session.call("soak_submit", SOAK["jobs"], SOAK["seconds"])["ids"]
+    kills: list[dict] = []  # at (epoch), what, pids or pgid killed
+    deadline = time.monotonic() + 150
+    while len(kills) < SOAK["kills"] and time.monotonic() < deadline:
+        state = session.call("soak_state")
+        runs = _runs(stack)
+        # a job in its handler for a moment already, run by the current cluster
+        victims = [j for j in state["jobs"] if j["status"] == "running" and j["started_at"]
+                   and state["now"] - j["started_at"] > 0.3 and runs.get(j["id"], [(0, 0)])[-1][1] == cluster.pid]
+        if not victims:
+            if not any(j["status"] in ("queued", "running") for j in state["jobs"]):
+                break
+            time.sleep(0.1)
+            continue
+        if len(kills) % 2 == 0:
+            kills.append({"at": time.time(), "what": "cluster", "pgid": cluster.pid})
+            stack.kill(cluster)
+            cluster.wait(timeout=10)
+            cluster = stack.start_cluster()
+        else:
+            pid = runs[victims[0]["id"]][-1][0]
+            kills.append({"at": time.time(), "what": "worker", "pid": pid})
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                kills.pop()  # it finished meanwhile
+        time.sleep(0.2)
+    # every job must end: at worst a stale window after the last kill, plus the work left
+    settle = time.monotonic() + SOAK["stale"] + SOAK_MARGIN_S + SOAK["jobs"] * SOAK["seconds"] / 2 + 20
+    while time.monotonic() < settle:
+        state = session.call("soak_state")
+        if not any(j["status"] in ("queued", "running") for j in state["jobs"]):
+            break
+        time.sleep(0.2)
+    return {"ids": ids, "kills": kills, "jobs": state["jobs"], "runs": _runs(stack),
+            "seconds": time.monotonic() - started}
+
+
+def _check_soak(stack: Stack, soak: dict) -> dict:
+    jobs, runs, kills = {j["id"]: j for j in soak["jobs"]}, soak["runs"], soak["kills"]
+    where = f"\nkills: {kills}\n{stack.log_text()}"
+    assert sorted(jobs) == sorted(soak["ids"])
+    window = SOAK["stale"] + SOAK_MARGIN_S
+    stuck = [j for j in jobs.values() if j["status"] not in ("succeeded", "failed")]
+    assert not stuck, f"{len(stuck)} jobs never ended: {stuck}{where}"
+    assert len(kills) >= SOAK["kills"], f"only {len(kills)} kills: too few jobs were running{where}"
+
+    def killed_by(run) -> dict | None:
+        pid, pgid = run
+        return next((k for k in kills if k.get("pid") == pid or k.get("pgid") == pgid), None)
+
+    for job_id, job in jobs.items():
+        job_runs = runs.get(job_id, [])
+        # none twice: one run at most, and one output for a success, none for a failure
+        assert len(job_runs) <= 1, f"job {job_id} ran {len(job_runs)} times: {job_runs}{where}"
+        if job["status"] == "succeeded":
+            assert len(job_runs) == 1 and job["outputs"] == 1, f"{job}{where}"
+        else:
+            # failed only because its worker was killed under it, and said so within the window
+            assert job["error_code"] == "worker_lost" and job["outputs"] == 0, f"{job}{where}"
+            kill = killed_by(job_runs[0]) if job_runs else None
+            assert kill is not None, f"job {job_id} failed but its worker was not killed: {job}{where}"
+            assert job["finished_at"] - kill["at"] <= window, f"{job} reported late after {kill}{where}"
+    # after a cluster was killed, the queued jobs it had taken (Redis: lost for good; ORM broker:
+    # back only after `retry`) must not wait: the next job starts within the window
+    starts = sorted(j["started_at"] for j in jobs.values() if j["started_at"])
+    waits = []
+    for kill in (k for k in kills if k["what"] == "cluster"):
+        queued = [j for j in jobs.values() if j["queued_at"] < kill["at"]
+                  and (j["started_at"] or float("inf")) > kill["at"]]
+        if queued:
+            waits.append(next(s for s in starts if s > kill["at"]) - kill["at"])
+    assert waits and max(waits) <= window, f"queued jobs waited {waits} s after a crash{where}"
+    return {
+        "kills": len(kills), "cluster_kills": sum(k["what"] == "cluster" for k in kills),
+        "worker_lost": sum(j["status"] == "failed" for j in jobs.values()),
+        "succeeded": sum(j["status"] == "succeeded" for j in jobs.values()),
+        "longest_wait_after_crash_s": round(max(waits), 2), "soak_s": round(soak["seconds"], 1),
+    }
+
+
+def _soak_env(**env) -> dict:
+    return {"DJANGO_SETTINGS_MODULE": "tests.live.settings", "Q_WORKERS": "2",
+            "JOB_STALE_SECONDS": str(SOAK["stale"]), "JOB_HEARTBEAT_SECONDS": str(SOAK["heartbeat"]),
+            "JOB_REDISPATCH_SECONDS": str(SOAK["redispatch"]), "JOB_MAX_ACTIVE_PER_USER": "100",
+            "JOB_TIMEOUT_SECONDS": "30", **env}
+
+
+def test_worker_kill_soak_on_postgres_and_redis(make_stack, pg_env):
+    # given: PostgreSQL + Redis, where a killed cluster's prefetched tasks are gone for good
+    stack = make_stack(**_soak_env(**pg_env))
+    # when: ten kills, half of the whole cluster, half of one worker, each while a job runs
+    figures = _check_soak(stack, _soak(stack))
+    # then (checked above): every job ended, once, in time
+    print(f"\nsoak postgres+redis: {figures}")
+
+
+def test_worker_kill_soak_on_sqlite_and_orm_broker(make_stack):
+    stack = make_stack(**_soak_env())
+    stack.prepare()
+    figures = _check_soak(stack, _soak(stack))
+    print(f"\nsoak sqlite+orm: {figures}")
