@@ -3,11 +3,9 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 
-from accounts import lockout
 from accounts.backends import LEFT_ATTR, LOCK_ATTR
 from accounts.login_errors import locked_error, mismatch_error
 from accounts.models import ApiToken, User
-from config.client_ip import client_ip
 
 
 @admin.register(User)
@@ -36,7 +34,8 @@ class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
         try:
             super().confirm_login_allowed(user)
         except ValidationError:
-            raise mismatch_error(lockout.record_failure(client_ip(self.request), user.get_username())) from None
+            # Already counted as an attempt (accounts.backends): answer as for a wrong password.
+            raise mismatch_error(getattr(self.request, LEFT_ATTR, None)) from None
 
 
 admin.site.login_form = LockoutAdminAuthenticationForm

@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from accounts.models import LoginThrottle
@@ -74,18 +74,21 @@ def _count(key: str, limit: int, now) -> int:
 
 
 def record_failure(ip: str, username: str | None) -> int:
-    """Counts a failure; returns how many attempts are left before a lock (0 = now locked)."""
+    """Counts a failure (an attempt, before its password is checked: see accounts.backends);
+    returns how many attempts are left before a lock (0 = locked from now)."""
     now = timezone.now()
     lefts = [_count(key, limit, now) for key, limit in _subjects(ip, username)]
     return min(lefts, default=settings.LOGIN_LOCKOUT_ATTEMPTS)
 
 
 def record_success(ip: str, username: str) -> None:
-    """The owner proved the password: their account counter and this address's pair start again.
-    The address counter keeps counting (a spray cannot reset it with one account of its own)."""
-    keys = [_key("account", username)] + ([_key("pair", f"{ip}\n{username}")] if ip else [])
-    unlocked = Q(locked_until__isnull=True) | Q(locked_until__lte=timezone.now())
-    LoginThrottle.objects.filter(unlocked, key__in=keys).delete()
+    """The owner proved the password: the attempt counted before it is given back. Their account
+    and this address's pair start again (a lock this very attempt set included); the address
+    counter only loses this attempt (a spray cannot reset it with one account of its own)."""
+    LoginThrottle.objects.filter(key__in=[_key("account", username)] + (
+        [_key("pair", f"{ip}\n{username}")] if ip else [])).delete()
+    if ip:
+        LoginThrottle.objects.filter(key=_key("address", ip), failures__gt=0).update(failures=F("failures") - 1)
 
 
 def expired_delete(*, now=None) -> int:

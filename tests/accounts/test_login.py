@@ -381,3 +381,26 @@ def test_expired_throttles_are_deleted(settings):
     later = timezone.now() + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS + 1)
     assert lockout.expired_delete(now=later) == 3
     assert lockout.current_lock("1.1.1.1", "dave") is None
+
+
+def test_each_attempt_is_counted_before_its_password_is_checked(user, monkeypatch):
+    # Counted afterwards, guesses sent at once would all pass the lock check while the first ones
+    # were still hashing (seen live: 10 of 40 parallel guesses answered before the lock, not 5).
+    from django.contrib.auth.backends import ModelBackend
+
+    from accounts.models import LoginThrottle
+
+    seen = []
+    original = ModelBackend.authenticate
+
+    def spy(self, request, username=None, password=None, **kwargs):
+        seen.append(sorted(LoginThrottle.objects.values_list("failures", flat=True)))
+        return original(self, request, username=username, password=password, **kwargs)
+
+    monkeypatch.setattr(ModelBackend, "authenticate", spy)
+    client = _client("10.0.9.1")
+    _login(client, "alice", "bad-password")
+    assert seen[0] == [1, 1, 1]  # address, account and pair already count this attempt
+    # and a success gives its attempt back: the account and pair start again, the address loses it
+    assert _login(client, "alice", PASSWORD).status_code == 302
+    assert list(LoginThrottle.objects.values_list("failures", flat=True)) == [1]
