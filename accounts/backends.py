@@ -32,12 +32,15 @@ class LoginLockoutBackend:
         ip = client_ip(request) if request is not None else ""
         username = login_name(credentials)
         lock = lockout.current_lock(ip, username)
+        if lock is None and request is not None:  # without a request (a command) no one is locked out
+            left = lockout.record_failure(ip, username)
+            if left is None:  # a parallel attempt set the lock after the check above
+                lock = lockout.current_lock(ip, username)
+            setattr(request, LEFT_ATTR, left)
         if lock:
             if request is not None:
                 setattr(request, LOCK_ATTR, lock)
             raise PermissionDenied("login locked")
-        if request is not None:  # without a request (a management command) there is no one to lock
-            setattr(request, LEFT_ATTR, lockout.record_failure(ip, username))
         return None
     # No get_user(): this backend never holds a session (Django then picks the next one for it).
 

@@ -34,13 +34,15 @@ def _key(kind: str, value: str) -> str:
 
 
 def _subjects(ip: str, username: str | None) -> list[tuple[str, int]]:
-    """(key, limit) of every counter a login attempt touches."""
+    """(key, limit) of every counter a login attempt touches, the account's first."""
     limit = settings.LOGIN_LOCKOUT_ATTEMPTS
-    subjects = [(_key("address", ip), settings.LOGIN_LOCKOUT_ADDRESS_ATTEMPTS)] if ip else []
+    subjects = []
     if username:
         subjects.append((_key("account", username), limit))
         if ip:
             subjects.append((_key("pair", f"{ip}\n{username}"), limit))
+    if ip:
+        subjects.append((_key("address", ip), settings.LOGIN_LOCKOUT_ADDRESS_ATTEMPTS))
     return subjects
 
 
@@ -51,14 +53,17 @@ def current_lock(ip: str, username: str | None) -> Lock | None:
     return Lock(seconds_left=int((until - now).total_seconds()) + 1) if until else None
 
 
-def _count(key: str, limit: int, now) -> int:
-    """One more failure on `key`, atomically; returns the attempts left (0: locked from now)."""
+def _count(key: str, limit: int, now) -> int | None:
+    """One more failure on `key`, atomically; returns the attempts left (0: locked from now), or
+    None without counting when a lock holds (set by a parallel attempt since it was checked)."""
     window = timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
     for attempt in range(2):  # two first failures at once: one insert wins, the other counts on it
         try:
             with transaction.atomic():
                 row, _ = LoginThrottle.objects.select_for_update().get_or_create(
                     key=key, defaults={"window_ends": now + window})
+                if row.locked_until and row.locked_until > now:
+                    return None
                 if row.window_ends <= now:
                     row.failures, row.window_ends = 0, now + window
                 row.failures += 1
@@ -73,11 +78,17 @@ def _count(key: str, limit: int, now) -> int:
     raise AssertionError("unreachable")
 
 
-def record_failure(ip: str, username: str | None) -> int:
+def record_failure(ip: str, username: str | None) -> int | None:
     """Counts a failure (an attempt, before its password is checked: see accounts.backends);
-    returns how many attempts are left before a lock (0 = locked from now)."""
+    returns how many attempts are left before a lock (0 = locked from now), or None when a lock
+    already holds (then nothing more is counted)."""
     now = timezone.now()
-    lefts = [_count(key, limit, now) for key, limit in _subjects(ip, username)]
+    lefts = []
+    for key, limit in _subjects(ip, username):
+        left = _count(key, limit, now)
+        if left is None:
+            return None
+        lefts.append(left)
     return min(lefts, default=settings.LOGIN_LOCKOUT_ATTEMPTS)
 
 
