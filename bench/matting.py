@@ -7,6 +7,7 @@ ground-truth alpha mattes. Never part of the test run.
     .venv/bin/python bench/matting.py --people ../shared/data/people --sheet bench/out/people.png
     .venv/bin/python bench/matting.py --timing                               # seconds per 1 MP / 4 MP
     .venv/bin/python bench/matting.py --data DIR --grid                      # GrabCut parameters, held out
+    .venv/bin/python bench/matting.py --data DIR --fusion                    # how auto combines the mattes
 
 DIR holds images/ and alphas/ with the same stems (any of png/jpg/jpeg/bmp/webp). Metrics on alpha in
 [0, 1] over the whole image, as the matting literature computes them: SAD = sum |a - gt| / 1000, MSE =
@@ -16,7 +17,7 @@ scores GrabCut parameter sets with leave-one-out: for each photo the set with th
 other photos is chosen and scored on the held-out photo, so the reported figure is not fitted to the
 images it is measured on. MODNet runs from the shipped `ml/models/modnet.onnx` (key "modnet"); --modnet
 CKPT scores an official checkpoint instead. Key "auto" is the app's `auto` engine (per photo: MODNet
-where a frontal face lies on U^2-Net-p's foreground, else U^2-Net-p; ml.matting.auto).
+where a frontal face lies on U^2-Net-p's foreground, else the maximum of both mattes; ml.matting.auto).
 
 --people DIR has no ground truth; per photo and engine it counts stray islands (pieces of alpha > 0.5
 not attached to the largest piece, each at least 0.05 % of the photo) and haze (per mille of the photo
@@ -126,7 +127,9 @@ def run_quality(data: Path, engines: dict, refines, include_default: bool, verbo
                 sad = float(np.abs(a - gt).sum() / 1000)
                 results.setdefault(name, []).append((sad, float(((a - gt) ** 2).mean()), secs))
                 if verbose:
-                    chose = f" chose {matter.choose(image)[0]}" if name == "auto" else ""
+                    from ml.matting.auto import choose
+
+                    chose = f" chose {choose(image, matter.objects.predict_alpha(image))}" if name == "auto" else ""
                     print(f"{name:40s} {stem:12s} SAD {sad:7.2f}{chose}", file=sys.stderr)
                 continue
             t0 = time.perf_counter()
@@ -187,6 +190,39 @@ def run_grid(data: Path, verbose: bool) -> dict:
             "chosen": counts, "best_on_all": combos[best_all]}
 
 
+def run_fusion(data: Path, verbose: bool) -> dict:
+    """How to combine the two mattes (U^2-Net-p + the default refinement, MODNet + sharpen): each alone,
+    their mean, maximum and minimum; then the rule chosen leave-one-out (best mean SAD on the other
+    photos) scored on the held-out photo."""
+    u2, mn = U2NetpMatter(**pipeline.DEFAULT_U2NETP_OPTIONS), modnet_matter()
+    rules = {"u2netp / default": lambda a, b: a, "modnet / sharpen": lambda a, b: b, "mean": lambda a, b: (a + b) / 2,
+             "max": np.maximum, "min": np.minimum}
+    items = pairs(data)
+    sad = np.zeros((len(rules), len(items)))
+    for j, (stem, ip, ap) in enumerate(items):
+        image, gt = Image.open(ip).convert("RGB"), load_gt(ap)
+        pixels = np.asarray(image)
+        a = refine_alpha(pixels, u2.predict_alpha(image), method=pipeline.DEFAULT_REFINE)
+        b = refine_alpha(pixels, mn.predict_alpha(image), method="sharpen")
+        for i, rule in enumerate(rules.values()):
+            sad[i, j] = np.abs(rule(a, b) - gt).sum() / 1000
+        if verbose:
+            print(f"fusion {stem}: " + " ".join(f"{k} {sad[i, j]:.1f}" for i, k in enumerate(rules)), file=sys.stderr)
+    names = list(rules)
+    print("| matte | SAD mean | SAD median | over 40 |\n|---|---:|---:|---:|")
+    for i, k in enumerate(names):
+        print(f"| {k} | {sad[i].mean():.1f} | {np.median(sad[i]):.1f} | {int((sad[i] > 40).sum())} |")
+    held, chosen = [], []
+    for j in range(len(items)):
+        i = int(np.delete(sad, j, axis=1).mean(axis=1).argmin())
+        held.append(sad[i, j]); chosen.append(names[i])
+    print(f"| **held out** (leave-one-out choice) | **{np.mean(held):.1f}** | **{np.median(held):.1f}** | "
+          f"**{sum(h > 40 for h in held)}** |")
+    print("chosen when held out: " + "; ".join(f"{k} ({chosen.count(k)}x)" for k in sorted(set(chosen))))
+    return {"rules": {k: round(float(sad[i].mean()), 2) for i, k in enumerate(names)},
+            "held_out": round(float(np.mean(held)), 2), "chosen": {k: chosen.count(k) for k in set(chosen)}}
+
+
 def print_table(table: dict) -> None:
     print(f"| engine / refinement | SAD mean | SAD median | MSE | over 40 | s median |")
     print("|---|---:|---:|---:|---:|---:|")
@@ -217,6 +253,7 @@ def stray_and_haze(alpha: np.ndarray) -> tuple[int, float]:
 PEOPLE_CONFIGS = (  # (label, engine, refinement); auto = the app's engine with the default refinement
     ("u2netp / default", "u2netp", pipeline.DEFAULT_REFINE),
     ("modnet / none", "modnet", "none"),
+    ("modnet / sharpen", "modnet", "sharpen"),
     ("modnet / guided+sharpen", "modnet", "guided+sharpen"),
     ("modnet / grabcut+guided+sharpen", "modnet", "grabcut+guided+sharpen"),
     ("auto", "auto", pipeline.DEFAULT_REFINE),
@@ -270,6 +307,16 @@ def people_check(people: Path, out: Path, color=(40, 160, 90), thumb: int = 220,
     tot = [f"{sum(r[k]['islands'] for r in rows.values())} / {statistics.fmean(r[k]['haze'] for r in rows.values()):.1f}"
            for k in labels]
     print("| **islands total / haze mean** | " + " | ".join(tot) + " |")
+    # which refinement for MODNet's matte, chosen leave-one-out (fewest islands, then least haze, on the
+    # other photos) and scored on the held-out photo
+    mn_labels = [k for k in labels if k.startswith("modnet / ")]
+    held, picks = [], []
+    for stem in rows:
+        others = [r for s2, r in rows.items() if s2 != stem]
+        best = min(mn_labels, key=lambda k: (sum(r[k]["islands"] for r in others), statistics.fmean(r[k]["haze"] for r in others)))
+        picks.append(best); held.append(rows[stem][best])
+    print(f"MODNet refinement chosen leave-one-out: " + ", ".join(f"{k} ({picks.count(k)}x)" for k in sorted(set(picks)))
+          + f"; held out: {sum(h['islands'] for h in held)} islands, haze mean {statistics.fmean(h['haze'] for h in held):.1f}")
     print(f"contact sheet: {out} ({len(tiles)} photos; columns: original, " + ", ".join(labels) + ")")
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)
@@ -281,7 +328,7 @@ def timing(repeats: int = 5) -> dict:
     """Seconds per photo of 1 MP and 4 MP, the app's path end to end (model(s), refinement, foreground
     colours, RGBA), models loaded once; median of ``repeats`` after a warm-up. `u2netp` is the previous
     default; `auto` on a portrait (the astronaut: a face, so U^2-Net-p, the face test and MODNet) and on
-    an object (the back of a walker, p3m_p_0865636e: no face, so U^2-Net-p and the face test)."""
+    a photo without a face (the back of a walker, p3m_p_0865636e: both models, both refinements)."""
     shared = next((d / "shared" for d in ROOT.parents if (d / "shared" / "data").is_dir()), ROOT.parent / "shared")
     people = shared / "data" / "people"
     u2 = U2NetpMatter(**pipeline.DEFAULT_U2NETP_OPTIONS)
@@ -322,12 +369,15 @@ def main(argv=None) -> None:
     parser.add_argument("--people", type=Path, help="folder of portraits for the contact sheet")
     parser.add_argument("--sheet", type=Path, default=ROOT / "bench" / "out" / "matting-people.png")
     parser.add_argument("--timing", action="store_true", help="seconds per 1 MP and 4 MP photo")
+    parser.add_argument("--fusion", action="store_true", help="how to combine the two mattes, held out (with --data)")
     parser.add_argument("--grid", action="store_true", help="leave-one-out choice of GrabCut's parameters (with --data)")
     parser.add_argument("-v", "--verbose", action="store_true", help="per-image SAD on stderr")
     args = parser.parse_args(argv)
     if not (args.data or args.people or args.timing):
         parser.error("give --data, --people and/or --timing")
-    if args.data and args.grid:
+    if args.data and args.fusion:
+        run_fusion(args.data, args.verbose)
+    elif args.data and args.grid:
         grid = run_grid(args.data, args.verbose)
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)

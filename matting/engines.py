@@ -16,11 +16,13 @@ from ml.matting import modnet_engine
 
 ENGINE_CHOICES = ("auto", "u2netp", "modnet")
 ENGINE_LABELS = {
-    "auto": gettext_lazy("Automatic, per photo: MODNet for portraits (a face on the subject), U²-Net-p for objects"),
+    "auto": gettext_lazy("Automatic, per photo: MODNet for portraits (a face on the subject), both models "
+                         "combined for everything else"),
     "u2netp": gettext_lazy("U²-Net-p: ships with the studio, fast"),
     "modnet": gettext_lazy("MODNet: portrait matting, finer hair (ships with the studio)"),
 }
-ENGINE_NAMES = {"u2netp": "U²-Net-p", "modnet": "MODNet", "modnet-onnx": "MODNet (ONNX)", "touch-up": "touch-up"}
+ENGINE_NAMES = {"u2netp": "U²-Net-p", "modnet": "MODNet", "modnet-onnx": "MODNet (ONNX)", "touch-up": "touch-up",
+                "u2netp+modnet": "U²-Net-p + MODNet"}
 FETCH_COMMAND = "python manage.py fetch_models modnet"
 
 

@@ -70,7 +70,7 @@ def cutout_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
         if result.auto is not None:  # which engine `auto` chose for this photo, and why
             info["model"] = engines.model_file(matter.engine_named(result.auto["chose"]))
             info["auto"] = result.auto
-        elif p.get("engine", "auto") == "auto":
+        elif p.get("engine", "auto") == "auto":  # no MODNet here: U^2-Net-p alone
             info["auto"] = {"chose": name, "reason": "modnet_unavailable", "faces": 0}
         outputs.append(JobOutput(image=result.rgba, name=f"{_stem(item)}-cutout", fmt=fmt, kind=GalleryItem.Kind.CUTOUT,
                                  parent=item, lossless=True, metadata={**info, "role": "cutout"}))

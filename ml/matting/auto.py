@@ -1,5 +1,8 @@
-"""`auto`: one engine per photo. MODNet (a portrait matting network) where the photo is a portrait,
-U^2-Net-p (salient objects) otherwise.
+"""`auto`: per photo. MODNet (a portrait matting network) alone where the photo is a portrait; elsewhere
+the fusion of both mattes: the pixelwise maximum of U^2-Net-p's (GrabCut-refined) and MODNet's
+(sharpened), so that what either network finds is kept; each misses different parts (U^2-Net-p the
+half-transparent parts of objects, MODNet non-human parts and blurred faces), and GrabCut's nearly binary
+matte adds no haze. Measured in bench/RESULTS-matting.md (matting-eval and people/).
 
 The portrait test is one general rule, not fitted to a benchmark: a frontal face found by the LBP
 frontal-face cascade that ships offline with scikit-image (OpenCV's ``lbpcascade_frontalface``; the
@@ -23,7 +26,7 @@ MIN_NEIGHBOURS = 4         # detections merged into one face, as OpenCV's exampl
 
 @dataclass(frozen=True)
 class Choice:
-    chose: str             # "modnet" or "u2netp"
+    chose: str             # "modnet" (a portrait), "fusion" (both mattes, maximum) or "u2netp"
     reason: str            # "face" | "no_face" | "face_not_subject" | "no_detector"
     faces: int = 0         # frontal faces found (before the subject check)
 
@@ -56,43 +59,46 @@ def detect_faces(rgb: Image.Image) -> list[tuple[float, float, float]]:
 
 
 def choose(rgb: Image.Image, object_alpha: np.ndarray) -> Choice:
-    """MODNet when a frontal face lies on U^2-Net-p's foreground, else U^2-Net-p."""
+    """MODNet when a frontal face lies on U^2-Net-p's foreground, else the fusion of both."""
     try:
         faces = detect_faces(rgb)
     except (ImportError, OSError):  # scikit-image missing: say so rather than fail the cutout
-        return Choice("u2netp", "no_detector")
+        return Choice("fusion", "no_detector")
     if not faces:
-        return Choice("u2netp", "no_face")
+        return Choice("fusion", "no_face")
     h, w = object_alpha.shape
     for x, y, _ in faces:
         if object_alpha[min(h - 1, int(y)), min(w - 1, int(x))] > 0.5:
             return Choice("modnet", "face", len(faces))
-    return Choice("u2netp", "face_not_subject", len(faces))
+    return Choice("fusion", "face_not_subject", len(faces))
 
 
 class AutoMatter:
-    """Both engines behind one name; ml.matting.pipeline asks it for the choice, then the chosen matte."""
+    """Both engines behind one name; ml.matting.pipeline asks it for the refined matte and the choice."""
 
     name = "auto"
 
     def __init__(self, *, objects, portraits) -> None:
         self.objects, self.portraits = objects, portraits
 
-    def choose(self, rgb: Image.Image) -> tuple[Choice, np.ndarray]:
-        """The choice, and the matte of the chosen engine (unrefined)."""
-        alpha = self.objects.predict_alpha(rgb)
-        choice = choose(rgb, alpha)
-        if choice.chose == "modnet":
-            alpha = self.portraits.predict_alpha(rgb)
-        return choice, alpha
+    def matte(self, rgb: Image.Image, *, refine: str, portrait_refine: str):
+        """(refined matte, Choice, engine label, refinement label)."""
+        from .refine import refine_alpha
 
-    def engine(self, choice: Choice):
-        return self.engine_named(choice.chose)
+        pixels = np.asarray(rgb)
+        raw = self.objects.predict_alpha(rgb)
+        choice = choose(rgb, raw)
+        portrait = refine_alpha(pixels, self.portraits.predict_alpha(rgb), method=portrait_refine)
+        if choice.chose == "modnet":
+            return portrait, choice, self.portraits.name, portrait_refine
+        objects = refine_alpha(pixels, raw, method=refine)
+        label = f"{self.objects.name}+{self.portraits.name}"
+        return np.maximum(objects, portrait), choice, label, f"{refine} | {portrait_refine}"
 
     def engine_named(self, chose: str):
-        return self.portraits if chose == "modnet" else self.objects
+        return self.portraits if chose == "modnet" else self
 
     def predict_alpha(self, image: Image.Image) -> np.ndarray:
         from .base import to_rgb
 
-        return self.choose(to_rgb(image))[1]
+        return self.matte(to_rgb(image), refine="none", portrait_refine="none")[0]

@@ -19,8 +19,10 @@ from .refine import estimate_foreground, refine_alpha
 DEFAULT_U2NETP_OPTIONS: dict = {"size": 320, "flip": False, "keep_aspect": False}
 DEFAULT_REFINE = "grabcut+guided+sharpen"
 DEFAULT_DECONTAMINATE = True
-# What `auto` applies to MODNet's matte in place of DEFAULT_REFINE (measured, bench/RESULTS-matting.md).
-AUTO_PORTRAIT_REFINE = "none"
+# What `auto` applies to MODNet's matte in place of DEFAULT_REFINE: chosen leave-one-out on people/ (no
+# ground truth: fewest stray islands, then least haze; sharpen 15 of 16 times) and also the best of MODNet's
+# refinements on matting-eval by SAD (bench/RESULTS-matting.md).
+AUTO_PORTRAIT_REFINE = "sharpen"
 
 
 @dataclass(frozen=True)
@@ -81,25 +83,20 @@ def portrait_refine(refine: str) -> str:
     return AUTO_PORTRAIT_REFINE if refine == DEFAULT_REFINE else refine
 
 
-def _matte(matter, rgb: Image.Image, refine: str) -> tuple[np.ndarray, np.ndarray, dict, str, dict | None]:
+def _matte(matter, rgb: Image.Image, refine: str) -> tuple[np.ndarray, np.ndarray, dict, str, dict]:
     from .auto import AutoMatter
 
     t0 = time.perf_counter()
-    choice = None
-    if isinstance(matter, AutoMatter):
-        c, alpha = matter.choose(rgb)
-        choice = c.as_dict()
-        if c.chose == "modnet":
-            refine = portrait_refine(refine)
-        engine = matter.engine(c).name
-    else:
-        alpha = matter.predict_alpha(rgb)
-        engine = matter.name
-    t1 = time.perf_counter()
     pixels = np.asarray(rgb)
+    if isinstance(matter, AutoMatter):  # chooses, runs and refines per photo; timings: all in "model"
+        alpha, choice, engine, refine = matter.matte(rgb, refine=refine, portrait_refine=portrait_refine(refine))
+        t1 = t2 = time.perf_counter()
+        return alpha, pixels, {"model": t1 - t0, "refine": 0.0}, refine, {"engine": engine, "auto": choice.as_dict()}
+    alpha = matter.predict_alpha(rgb)
+    t1 = time.perf_counter()
     alpha = refine_alpha(pixels, alpha, method=refine)
     t2 = time.perf_counter()
-    return alpha, pixels, {"model": t1 - t0, "refine": t2 - t1}, refine, {"engine": engine, "auto": choice}
+    return alpha, pixels, {"model": t1 - t0, "refine": t2 - t1}, refine, {"engine": matter.name, "auto": None}
 
 
 def cutout(matter: Matter, image: Image.Image, *, refine: str = DEFAULT_REFINE,

@@ -127,14 +127,14 @@ def test_batch_of_three_and_the_zip_of_its_cutouts(user_client, user_api, user, 
     assert job.outputs.filter(kind="cutout").count() == 3 and job.outputs.filter(kind="matte").count() == 3
     for item in items:
         assert GalleryItem.objects.filter(parent=item, kind="cutout", job=job).count() == 1
-    for cutout in job.outputs.filter(kind="cutout"):  # drawn figures have no face: objects, for U^2-Net-p
-        assert cutout.metadata["engine"] == "u2netp" and cutout.metadata["model"] == "u2netp.onnx"
-        assert cutout.metadata["auto"] == {"chose": "u2netp", "reason": "no_face", "faces": 0}
+    for cutout in job.outputs.filter(kind="cutout"):  # drawn figures have no face: both mattes, combined
+        assert cutout.metadata["engine"] == "u2netp+modnet" and cutout.metadata["model"] == "u2netp.onnx + modnet.onnx"
+        assert cutout.metadata["auto"] == {"chose": "fusion", "reason": "no_face", "faces": 0}
 
     page = user_client.get(reverse("matting:result", args=[job.id])).content.decode()
     assert page.count('data-testid="cutout-tile"') == 3 and reverse("matting:zip", args=[job.id]) in page
     detail = user_client.get(reverse("matting:detail", args=[job.outputs.filter(kind="cutout").first().id]))
-    assert 'data-chose="u2netp" data-reason="no_face"' in detail.content.decode()
+    assert 'data-chose="fusion" data-reason="no_face"' in detail.content.decode()
 
     for response in (user_client.get(reverse("matting:zip", args=[job.id])),
                      user_api.get(f"/api/v1/matting/{job.id}/zip/")):
@@ -163,8 +163,9 @@ def test_auto_with_the_official_checkpoint_installed(user, run_jobs, make_item, 
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED, job.error_message
     assert job.engine == "auto" and job.model_name == f"u2netp.onnx + {parity_ckpt.name}"
-    cutout = job.outputs.get(kind="cutout")  # a drawn figure has no face: U^2-Net-p, and it says so
-    assert cutout.metadata["engine"] == "u2netp" and cutout.metadata["auto"]["reason"] == "no_face"
+    cutout = job.outputs.get(kind="cutout")  # a drawn figure has no face: both mattes, the checkpoint's for MODNet
+    assert cutout.metadata["engine"] == "u2netp+modnet" and cutout.metadata["auto"]["reason"] == "no_face"
+    assert cutout.metadata["model"] == f"u2netp.onnx + {parity_ckpt.name}"
 
 
 def test_progress_partial_polls_then_asks_for_a_full_reload(user_client, user, make_item):

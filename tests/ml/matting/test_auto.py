@@ -1,5 +1,5 @@
-"""`auto` per photo (ml.matting.auto): MODNet where a frontal face lies on the subject, U^2-Net-p
-otherwise, with the choice and its reason on the result; odd inputs still give a cutout."""
+"""`auto` per photo (ml.matting.auto): MODNet where a frontal face lies on the subject, both mattes
+combined otherwise, with the choice and its reason on the result; odd inputs still give a cutout."""
 
 import numpy as np
 import pytest
@@ -32,21 +32,28 @@ def test_a_portrait_is_cut_out_by_modnet_and_says_why(auto):
 
 
 @pytest.mark.parametrize("name", ["coffee", "rocket"])
-def test_an_object_photo_is_cut_out_by_u2netp_and_says_why(auto, name):
+def test_an_object_photo_combines_both_mattes_and_says_why(auto, name):
     from skimage import data
+
+    from ml.matting.refine import refine_alpha
 
     image = Image.fromarray(getattr(data, name)())
 
     result = pipeline.cutout(auto, image)
 
-    assert result.auto == {"chose": "u2netp", "reason": "no_face", "faces": 0}
-    assert result.engine == "u2netp" and result.refine == pipeline.DEFAULT_REFINE
+    assert result.auto == {"chose": "fusion", "reason": "no_face", "faces": 0}
+    assert result.engine == "u2netp+modnet"
+    assert result.refine == f"{pipeline.DEFAULT_REFINE} | {pipeline.AUTO_PORTRAIT_REFINE}"
+    pixels = np.asarray(image)  # the pixelwise maximum of the two refined mattes
+    objects = refine_alpha(pixels, auto.objects.predict_alpha(image), method=pipeline.DEFAULT_REFINE)
+    portrait = refine_alpha(pixels, auto.portraits.predict_alpha(image), method=pipeline.AUTO_PORTRAIT_REFINE)
+    assert np.array_equal(result.alpha, np.maximum(objects, portrait))
 
 
 def test_a_face_off_the_subject_does_not_make_a_portrait():
     image = Image.open(need(PEOPLE) / "p3m_p_22fc0130.jpg").convert("RGB")
     nothing = np.zeros((image.height, image.width), np.float32)  # U^2-Net-p found no subject
-    assert choose(image, nothing).chose == "u2netp" and choose(image, nothing).reason == "face_not_subject"
+    assert choose(image, nothing).chose == "fusion" and choose(image, nothing).reason == "face_not_subject"
     assert choose(image, np.ones_like(nothing)).chose == "modnet"
 
 
@@ -63,4 +70,4 @@ def test_odd_photos_give_a_cutout_and_a_choice(auto, mode):
     result = pipeline.cutout(auto, image)
 
     assert result.rgba.mode == "RGBA" and result.rgba.size == image.size
-    assert result.auto["chose"] in ("modnet", "u2netp") and result.auto["reason"]
+    assert result.auto["chose"] in ("modnet", "fusion") and result.auto["reason"]
