@@ -1,6 +1,6 @@
 """`auto`: per photo. MODNet (a portrait matting network) alone where the photo is a portrait; elsewhere
 the fusion of both mattes: the pixelwise maximum of U^2-Net-p's (GrabCut-refined) and MODNet's
-(sharpened), so that what either network finds is kept; each misses different parts (U^2-Net-p the
+(sharpened), so that what either network finds on the subject is kept (``fuse``); each misses different parts (U^2-Net-p the
 half-transparent parts of objects, MODNet non-human parts and blurred faces), and GrabCut's nearly binary
 matte adds no haze. Measured in bench/RESULTS-matting.md (matting-eval and people/).
 
@@ -73,6 +73,21 @@ def choose(rgb: Image.Image, object_alpha: np.ndarray) -> Choice:
     return Choice("fusion", "face_not_subject", len(faces))
 
 
+def fuse(objects: np.ndarray, portrait: np.ndarray) -> np.ndarray:
+    """The pixelwise maximum of the two mattes, where MODNet may extend U^2-Net-p's subject but not add
+    pieces of its own: its solid pieces (alpha > 0.5) that touch nothing U^2-Net-p holds solid are
+    dropped, with their soft edges (pixels farther than 1 % of the diagonal from what is kept)."""
+    import cv2
+
+    solid = objects > 0.5
+    _, labels = cv2.connectedComponents((portrait > 0.5).astype(np.uint8), connectivity=8)
+    touching = np.unique(labels[solid & (labels > 0)])
+    keep = (np.isin(labels, touching[touching > 0]) | solid).astype(np.uint8)
+    r = max(4, int(0.01 * np.hypot(*objects.shape)))
+    near = cv2.dilate(keep, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))) > 0
+    return np.maximum(objects, np.where(near, portrait, 0)).astype(np.float32)
+
+
 class AutoMatter:
     """Both engines behind one name; ml.matting.pipeline asks it for the refined matte and the choice."""
 
@@ -93,7 +108,7 @@ class AutoMatter:
             return portrait, choice, self.portraits.name, portrait_refine
         objects = refine_alpha(pixels, raw, method=refine)
         label = f"{self.objects.name}+{self.portraits.name}"
-        return np.maximum(objects, portrait), choice, label, f"{refine} | {portrait_refine}"
+        return fuse(objects, portrait), choice, label, f"{refine} | {portrait_refine}"
 
     def engine_named(self, chose: str):
         return self.portraits if chose == "modnet" else self

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from ml.matting import pipeline
-from ml.matting.auto import AutoMatter, choose
+from ml.matting.auto import AutoMatter, choose, fuse
 
 from .conftest import PEOPLE, need
 
@@ -44,10 +44,21 @@ def test_an_object_photo_combines_both_mattes_and_says_why(auto, name):
     assert result.auto == {"chose": "fusion", "reason": "no_face", "faces": 0}
     assert result.engine == "u2netp+modnet"
     assert result.refine == f"{pipeline.DEFAULT_REFINE} | {pipeline.AUTO_PORTRAIT_REFINE}"
-    pixels = np.asarray(image)  # the pixelwise maximum of the two refined mattes
+    pixels = np.asarray(image)  # the two refined mattes, fused
     objects = refine_alpha(pixels, auto.objects.predict_alpha(image), method=pipeline.DEFAULT_REFINE)
     portrait = refine_alpha(pixels, auto.portraits.predict_alpha(image), method=pipeline.AUTO_PORTRAIT_REFINE)
-    assert np.array_equal(result.alpha, np.maximum(objects, portrait))
+    assert np.array_equal(result.alpha, fuse(objects, portrait))
+    assert (result.alpha >= objects).all()
+
+
+def test_fusion_extends_the_subject_but_adds_no_piece_of_its_own():
+    objects = np.zeros((100, 100), np.float32)
+    objects[20:60, 20:60] = 1.0                          # U^2-Net-p: the subject
+    portrait = np.zeros_like(objects)
+    portrait[20:70, 20:60] = 1.0                         # MODNet: the subject, a little longer ...
+    portrait[80:95, 80:95] = 1.0                         # ... and a piece of its own, apart
+    fused = fuse(objects, portrait)
+    assert fused[60:70, 20:60].min() == 1.0 and fused[80:95, 80:95].max() == 0.0
 
 
 def test_a_face_off_the_subject_does_not_make_a_portrait():
