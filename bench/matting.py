@@ -7,6 +7,7 @@ ground-truth alpha mattes. Never part of the test run.
     .venv/bin/python bench/matting.py --people ../shared/data/people --sheet bench/out/people.png
     .venv/bin/python bench/matting.py --timing                               # seconds per 1 MP / 4 MP
     .venv/bin/python bench/matting.py --data DIR --grid                      # GrabCut parameters, held out
+    .venv/bin/python bench/matting.py --data DIR --fusion                    # how auto combines the mattes
 
 DIR holds images/ and alphas/ with the same stems (any of png/jpg/jpeg/bmp/webp). Metrics on alpha in
 [0, 1] over the whole image, as the matting literature computes them: SAD = sum |a - gt| / 1000, MSE =
@@ -14,8 +15,14 @@ mean (a - gt)^2; over_40 counts the images with SAD > 40; seconds = model + refi
 Key "default" is the app's default (ml.matting.pipeline.matte, exactly what the app computes). `--grid`
 scores GrabCut parameter sets with leave-one-out: for each photo the set with the best mean SAD on the
 other photos is chosen and scored on the held-out photo, so the reported figure is not fitted to the
-images it is measured on. MODNet is listed only when --modnet names a
-checkpoint (the official weights are not on this machine).
+images it is measured on. MODNet runs from the shipped `ml/models/modnet.onnx` (key "modnet"); --modnet
+CKPT scores an official checkpoint instead. Key "auto" is the app's `auto` engine (per photo: MODNet
+where a frontal face lies on U^2-Net-p's foreground, else the maximum of both mattes; ml.matting.auto).
+
+--people DIR has no ground truth; per photo and engine it counts stray islands (pieces of alpha > 0.5
+not attached to the largest piece, each at least 0.05 % of the photo) and haze (per mille of the photo
+with 0.05 < alpha < 0.95 farther than max(4 px, 1 % of the diagonal) from the edge of alpha > 0.5),
+and draws a contact sheet: original, then each engine's cutout on flat green.
 """
 
 from __future__ import annotations
@@ -76,8 +83,22 @@ def score(results: dict[str, list[tuple[float, float, float]]]) -> dict:
     return table
 
 
+def modnet_matter(ckpt: Path | None = None):
+    from ml.matting.modnet_engine import ModnetMatter, ModnetOnnxMatter
+
+    if ckpt is not None:
+        return ModnetMatter(weights_dir=ckpt.parent, filename=ckpt.name)
+    return ModnetOnnxMatter(name="modnet")  # the shipped file, sha256 checked
+
+
+def auto_matter():
+    from ml.matting.auto import AutoMatter
+
+    return AutoMatter(objects=U2NetpMatter(**pipeline.DEFAULT_U2NETP_OPTIONS), portraits=modnet_matter())
+
+
 def run_quality(data: Path, engines: dict, refines, include_default: bool, verbose: bool,
-                modnet: Path | None = None) -> dict:
+                modnet: Path | None = None, include_modnet: bool = True) -> dict:
     items = pairs(data)
     images = {stem: Image.open(ip).convert("RGB") for stem, ip, _ in items}
     gts = {stem: load_gt(ap) for stem, _, ap in items}
@@ -85,26 +106,31 @@ def run_quality(data: Path, engines: dict, refines, include_default: bool, verbo
     if include_default:
         configs["default"] = dict(pipeline.DEFAULT_U2NETP_OPTIONS)
     results: dict[str, list] = {}
-    if modnet is not None:
+    if include_modnet or modnet is not None:
         configs["modnet"] = None
+    if include_default:
+        configs["auto"] = "auto"
     for name, options in configs.items():
         if options is None:
-            from ml.matting.modnet_engine import ModnetMatter
-
-            matter = ModnetMatter(path=modnet)
+            matter = modnet_matter(modnet)
+        elif options == "auto":
+            matter = auto_matter()
         else:
             matter = U2NetpMatter(**options)
-        refs = (pipeline.DEFAULT_REFINE,) if name == "default" else refines
+        refs = (pipeline.DEFAULT_REFINE,) if name in ("default", "auto") else refines
         for stem in images:
             image, gt = images[stem], gts[stem]
-            if name == "default":  # the app's own function, end to end
+            if name in ("default", "auto"):  # the app's own function, end to end
                 t0 = time.perf_counter()
                 a = pipeline.matte(matter, image)
                 secs = time.perf_counter() - t0
                 sad = float(np.abs(a - gt).sum() / 1000)
-                results.setdefault("default", []).append((sad, float(((a - gt) ** 2).mean()), secs))
+                results.setdefault(name, []).append((sad, float(((a - gt) ** 2).mean()), secs))
                 if verbose:
-                    print(f"{'default':40s} {stem:12s} SAD {sad:7.2f}", file=sys.stderr)
+                    from ml.matting.auto import choose
+
+                    chose = f" chose {choose(image, matter.objects.predict_alpha(image))}" if name == "auto" else ""
+                    print(f"{name:40s} {stem:12s} SAD {sad:7.2f}{chose}", file=sys.stderr)
                 continue
             t0 = time.perf_counter()
             alpha = matter.predict_alpha(image)
@@ -164,6 +190,39 @@ def run_grid(data: Path, verbose: bool) -> dict:
             "chosen": counts, "best_on_all": combos[best_all]}
 
 
+def run_fusion(data: Path, verbose: bool) -> dict:
+    """How to combine the two mattes (U^2-Net-p + the default refinement, MODNet + sharpen): each alone,
+    their mean, maximum and minimum; then the rule chosen leave-one-out (best mean SAD on the other
+    photos) scored on the held-out photo."""
+    u2, mn = U2NetpMatter(**pipeline.DEFAULT_U2NETP_OPTIONS), modnet_matter()
+    rules = {"u2netp / default": lambda a, b: a, "modnet / sharpen": lambda a, b: b, "mean": lambda a, b: (a + b) / 2,
+             "max": np.maximum, "min": np.minimum}
+    items = pairs(data)
+    sad = np.zeros((len(rules), len(items)))
+    for j, (stem, ip, ap) in enumerate(items):
+        image, gt = Image.open(ip).convert("RGB"), load_gt(ap)
+        pixels = np.asarray(image)
+        a = refine_alpha(pixels, u2.predict_alpha(image), method=pipeline.DEFAULT_REFINE)
+        b = refine_alpha(pixels, mn.predict_alpha(image), method="sharpen")
+        for i, rule in enumerate(rules.values()):
+            sad[i, j] = np.abs(rule(a, b) - gt).sum() / 1000
+        if verbose:
+            print(f"fusion {stem}: " + " ".join(f"{k} {sad[i, j]:.1f}" for i, k in enumerate(rules)), file=sys.stderr)
+    names = list(rules)
+    print("| matte | SAD mean | SAD median | over 40 |\n|---|---:|---:|---:|")
+    for i, k in enumerate(names):
+        print(f"| {k} | {sad[i].mean():.1f} | {np.median(sad[i]):.1f} | {int((sad[i] > 40).sum())} |")
+    held, chosen = [], []
+    for j in range(len(items)):
+        i = int(np.delete(sad, j, axis=1).mean(axis=1).argmin())
+        held.append(sad[i, j]); chosen.append(names[i])
+    print(f"| **held out** (leave-one-out choice) | **{np.mean(held):.1f}** | **{np.median(held):.1f}** | "
+          f"**{sum(h > 40 for h in held)}** |")
+    print("chosen when held out: " + "; ".join(f"{k} ({chosen.count(k)}x)" for k in sorted(set(chosen))))
+    return {"rules": {k: round(float(sad[i].mean()), 2) for i, k in enumerate(names)},
+            "held_out": round(float(np.mean(held)), 2), "chosen": {k: chosen.count(k) for k in set(chosen)}}
+
+
 def print_table(table: dict) -> None:
     print(f"| engine / refinement | SAD mean | SAD median | MSE | over 40 | s median |")
     print("|---|---:|---:|---:|---:|---:|")
@@ -172,53 +231,131 @@ def print_table(table: dict) -> None:
               f"{r['seconds_median']:.3f} |")
 
 
-def contact_sheet(people: Path, out: Path, color=(40, 160, 90), thumb: int = 360) -> None:
-    matter = U2NetpMatter(**pipeline.DEFAULT_U2NETP_OPTIONS)
+def stray_and_haze(alpha: np.ndarray) -> tuple[int, float]:
+    """No-ground-truth check: (stray islands, haze per mille); see the module docstring."""
+    import cv2
+
+    solid = (alpha > 0.5).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=8)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    islands = 0
+    if len(areas) > 1:
+        min_area = 0.0005 * alpha.size
+        islands = int(sum(a >= min_area for a in np.sort(areas)[:-1]))
+    # distance of every pixel to the edge of the solid region (inside or outside)
+    edge = cv2.morphologyEx(solid, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
+    dist = cv2.distanceTransform((1 - edge).astype(np.uint8), cv2.DIST_L2, 3)
+    far = max(4.0, 0.01 * float(np.hypot(*alpha.shape)))
+    haze = (alpha > 0.05) & (alpha < 0.95) & (dist > far)
+    return islands, round(1000 * float(haze.mean()), 2)
+
+
+PEOPLE_CONFIGS = (  # (label, engine, refinement); auto = the app's engine with the default refinement
+    ("u2netp / default", "u2netp", pipeline.DEFAULT_REFINE),
+    ("modnet / none", "modnet", "none"),
+    ("modnet / sharpen", "modnet", "sharpen"),
+    ("modnet / guided+sharpen", "modnet", "guided+sharpen"),
+    ("modnet / grabcut+guided+sharpen", "modnet", "grabcut+guided+sharpen"),
+    ("auto", "auto", pipeline.DEFAULT_REFINE),
+)
+
+
+def people_check(people: Path, out: Path, color=(40, 160, 90), thumb: int = 220, json_out: Path | None = None) -> dict:
+    from ml.matting.auto import AutoMatter
+
+    u2 = U2NetpMatter(**pipeline.DEFAULT_U2NETP_OPTIONS)
+    mn = modnet_matter()
+    auto = AutoMatter(objects=u2, portraits=mn)
     files = sorted(p for p in people.iterdir() if p.suffix.lower() in EXTS)
-    tiles = []
+    rows, tiles = {}, []
     for path in files:
         image = Image.open(path).convert("RGB")
-        result = pipeline.cutout(matter, image)
-        flat = Image.new("RGB", image.size, color)
-        flat.paste(result.rgba, mask=result.rgba.getchannel("A"))
-        pair = Image.new("RGB", (image.width * 2, image.height), "white")
-        pair.paste(image, (0, 0))
-        pair.paste(flat, (image.width, 0))
-        pair.thumbnail((thumb * 2, thumb))
-        tiles.append(pair)
-    cols = 3
-    cell_w, cell_h = thumb * 2 + 8, thumb + 8
-    rows = (len(tiles) + cols - 1) // cols
-    sheet = Image.new("RGB", (cols * cell_w, rows * cell_h), "white")
-    for i, tile in enumerate(tiles):
-        sheet.paste(tile, ((i % cols) * cell_w + 4, (i // cols) * cell_h + 4))
+        pixels = np.asarray(image)
+        raw = {"u2netp": u2.predict_alpha(image), "modnet": mn.predict_alpha(image)}
+        cells = [image]
+        for label, engine, ref in PEOPLE_CONFIGS:
+            if engine == "auto":
+                result = pipeline.cutout(auto, image)
+                a, note = result.alpha, f"{result.auto['chose']} ({result.auto['reason']})"
+            else:
+                a, note = refine_alpha(pixels, raw[engine], method=ref), ""
+            islands, haze = stray_and_haze(a)
+            rows.setdefault(path.stem, {})[label] = {"islands": islands, "haze": haze, **({"auto": note} if note else {})}
+            fg = __import__("ml.matting.refine", fromlist=["x"]).estimate_foreground(pixels, a)
+            from ml.matting.compose import cutout as compose
+
+            rgba = compose(image, a, fg)
+            flat = Image.new("RGB", image.size, color)
+            flat.paste(rgba, mask=rgba.getchannel("A"))
+            cells.append(flat)
+        strip = Image.new("RGB", (len(cells) * (thumb + 4), thumb), "white")
+        for i, c in enumerate(cells):
+            c = c.copy(); c.thumbnail((thumb, thumb))
+            strip.paste(c, (i * (thumb + 4), 0))
+        tiles.append(strip)
+    sheet = Image.new("RGB", (tiles[0].width, len(tiles) * (thumb + 4)), "white")
+    for i, t in enumerate(tiles):
+        sheet.paste(t, (0, i * (thumb + 4)))
     out.parent.mkdir(parents=True, exist_ok=True)
     sheet.save(out)
-    print(f"contact sheet: {out} ({len(tiles)} photos, original | cutout on a flat colour)")
+    labels = [c[0] for c in PEOPLE_CONFIGS]
+    print("| photo | " + " | ".join(labels) + " |")
+    print("|---|" + "---:|" * len(labels))
+    for stem, r in rows.items():
+        cells = [f"{r[k]['islands']} / {r[k]['haze']:.1f}" + (f" {r[k]['auto']}" if "auto" in r[k] else "") for k in labels]
+        print(f"| {stem} | " + " | ".join(cells) + " |")
+    tot = [f"{sum(r[k]['islands'] for r in rows.values())} / {statistics.fmean(r[k]['haze'] for r in rows.values()):.1f}"
+           for k in labels]
+    print("| **islands total / haze mean** | " + " | ".join(tot) + " |")
+    # which refinement for MODNet's matte, chosen leave-one-out (fewest islands, then least haze, on the
+    # other photos) and scored on the held-out photo
+    mn_labels = [k for k in labels if k.startswith("modnet / ")]
+    held, picks = [], []
+    for stem in rows:
+        others = [r for s2, r in rows.items() if s2 != stem]
+        best = min(mn_labels, key=lambda k: (sum(r[k]["islands"] for r in others), statistics.fmean(r[k]["haze"] for r in others)))
+        picks.append(best); held.append(rows[stem][best])
+    print(f"MODNet refinement chosen leave-one-out: " + ", ".join(f"{k} ({picks.count(k)}x)" for k in sorted(set(picks)))
+          + f"; held out: {sum(h['islands'] for h in held)} islands, haze mean {statistics.fmean(h['haze'] for h in held):.1f}")
+    print(f"contact sheet: {out} ({len(tiles)} photos; columns: original, " + ", ".join(labels) + ")")
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    return rows
 
 
 def timing(repeats: int = 5) -> dict:
-    """Seconds per photo of 1 MP and 4 MP, the app's default path end to end (model, refinement,
-    foreground colours, RGBA), model loaded once; median of ``repeats`` after a warm-up."""
+    """Seconds per photo of 1 MP and 4 MP, the app's path end to end (model(s), refinement, foreground
+    colours, RGBA), models loaded once; median of ``repeats`` after a warm-up. `u2netp` is the previous
+    default; `auto` on a portrait (the astronaut: a face, so U^2-Net-p, the face test and MODNet) and on
+    a photo without a face (the back of a walker, p3m_p_0865636e: both models, both refinements)."""
     shared = next((d / "shared" for d in ROOT.parents if (d / "shared" / "data").is_dir()), ROOT.parent / "shared")
-    src = Image.open(sorted((shared / "data" / "people").glob("*.jpg"))[0]).convert("RGB")
-    matter = U2NetpMatter(**pipeline.DEFAULT_U2NETP_OPTIONS)
+    people = shared / "data" / "people"
+    u2 = U2NetpMatter(**pipeline.DEFAULT_U2NETP_OPTIONS)
+    auto = auto_matter()
+    auto.objects = u2
+    cases = (("u2netp", u2, "p3m_p_0865636e.jpg"), ("auto, portrait", auto, "skimage_astronaut.png"),
+             ("auto, no face", auto, "p3m_p_0865636e.jpg"))
     out = {}
-    for label, mp in (("1 MP", 1.0), ("4 MP", 4.0)):
-        scale = (mp * 1e6 / (src.width * src.height)) ** 0.5
-        image = src.resize((round(src.width * scale), round(src.height * scale)), Image.LANCZOS)
-        pipeline.cutout(matter, image)
-        runs, cpu = [], []
-        for _ in range(repeats):
-            c0 = time.process_time()
-            runs.append(pipeline.cutout(matter, image).timings)
-            cpu.append(time.process_time() - c0)
-        out[label] = {k: round(statistics.median(r[k] for r in runs), 3) for k in runs[0]}
-        # CPU seconds (all threads): a check on the wall times when other processes share the cores
-        out[label]["cpu"] = round(statistics.median(cpu), 3)
-        out[label]["size"] = f"{image.width}x{image.height}"
-        print(f"{label} ({image.width}x{image.height}): " + ", ".join(f"{k} {v}" for k, v in out[label].items()
-                                                                     if k != "size"))
+    for name, matter, file in cases:
+        src = Image.open(people / file).convert("RGB")
+        for label, mp in (("1 MP", 1.0), ("4 MP", 4.0)):
+            scale = (mp * 1e6 / (src.width * src.height)) ** 0.5
+            image = src.resize((round(src.width * scale), round(src.height * scale)), Image.LANCZOS)
+            first = pipeline.cutout(matter, image)
+            runs, cpu = [], []
+            for _ in range(repeats):
+                c0 = time.process_time()
+                runs.append(pipeline.cutout(matter, image).timings)
+                cpu.append(time.process_time() - c0)
+            key = f"{name} {label}"
+            out[key] = {k: round(statistics.median(r[k] for r in runs), 3) for k in runs[0]}
+            # CPU seconds (all threads): a check on the wall times when other processes share the cores
+            out[key]["cpu"] = round(statistics.median(cpu), 3)
+            out[key]["size"] = f"{image.width}x{image.height}"
+            chose = f" [{first.engine}, {first.refine}]"
+            print(f"{key} ({image.width}x{image.height}){chose}: " + ", ".join(
+                f"{k} {v}" for k, v in out[key].items() if k != "size"))
     print(f"load average while timing: {os.getloadavg()[0]:.2f} (2 cores; above 2 means contention)")
     return out
 
@@ -232,12 +369,15 @@ def main(argv=None) -> None:
     parser.add_argument("--people", type=Path, help="folder of portraits for the contact sheet")
     parser.add_argument("--sheet", type=Path, default=ROOT / "bench" / "out" / "matting-people.png")
     parser.add_argument("--timing", action="store_true", help="seconds per 1 MP and 4 MP photo")
+    parser.add_argument("--fusion", action="store_true", help="how to combine the two mattes, held out (with --data)")
     parser.add_argument("--grid", action="store_true", help="leave-one-out choice of GrabCut's parameters (with --data)")
     parser.add_argument("-v", "--verbose", action="store_true", help="per-image SAD on stderr")
     args = parser.parse_args(argv)
     if not (args.data or args.people or args.timing):
         parser.error("give --data, --people and/or --timing")
-    if args.data and args.grid:
+    if args.data and args.fusion:
+        run_fusion(args.data, args.verbose)
+    elif args.data and args.grid:
         grid = run_grid(args.data, args.verbose)
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)
@@ -246,13 +386,13 @@ def main(argv=None) -> None:
         names = set(args.only.split(",")) if args.only else None
         engines = {k: v for k, v in ENGINES.items() if names is None or k in names}
         table = run_quality(args.data, engines, REFINES, names is None or "default" in names, args.verbose,
-                            args.modnet)
+                            args.modnet, names is None or "modnet" in names)
         print_table(table)
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)
             args.json.write_text(json.dumps(table, indent=2) + "\n", encoding="utf-8")
     if args.people:
-        contact_sheet(args.people, args.sheet)
+        people_check(args.people, args.sheet, json_out=args.json if not args.data else None)
     if args.timing:
         timing()
 

@@ -16,11 +16,13 @@ from ml.matting import modnet_engine
 
 ENGINE_CHOICES = ("auto", "u2netp", "modnet")
 ENGINE_LABELS = {
-    "auto": gettext_lazy("Automatic: MODNet when its official checkpoint is installed, else U²-Net-p"),
+    "auto": gettext_lazy("Automatic, per photo: MODNet for portraits (a face on the subject), both models "
+                         "combined for everything else"),
     "u2netp": gettext_lazy("U²-Net-p: ships with the studio, fast"),
     "modnet": gettext_lazy("MODNet: portrait matting, finer hair (ships with the studio)"),
 }
-ENGINE_NAMES = {"u2netp": "U²-Net-p", "modnet": "MODNet", "modnet-onnx": "MODNet (ONNX)", "touch-up": "touch-up"}
+ENGINE_NAMES = {"u2netp": "U²-Net-p", "modnet": "MODNet", "modnet-onnx": "MODNet (ONNX)", "touch-up": "touch-up",
+                "u2netp+modnet": "U²-Net-p + MODNet"}
 FETCH_COMMAND = "python manage.py fetch_models modnet"
 
 
@@ -45,7 +47,10 @@ def engines_status() -> list[dict]:
     for name in ENGINE_CHOICES:
         ok, reason = (True, "") if name == "auto" else _available(name)
         resolves_to = engine_resolve("auto") if name == "auto" else name
-        model = _model(resolves_to) if ok else ""
+        if resolves_to == "auto":
+            model = " + ".join(_model(n) for n in ("u2netp", "modnet"))
+        else:
+            model = _model(resolves_to) if ok else ""
         rows.append({
             "name": name, "label": str(ENGINE_LABELS[name]), "available": ok, "reason": reason,
             "model": model,
@@ -56,13 +61,11 @@ def engines_status() -> list[dict]:
 
 
 def engine_resolve(engine: str) -> str:
-    """The engine that will run: `auto` is MODNet when its official checkpoint is installed, else U^2-Net-p
-    (the same rule as ml.matting.pipeline.make_matter); an explicit choice is checked.
-    The MODNet ONNX file that ships with the studio makes `modnet` available everywhere, but not `auto`'s
-    choice: on objects (matting-eval) U^2-Net-p measured better (SAD 29.3 against 31.8), so `auto` stays on
-    U^2-Net-p until it picks by content (portraits vs objects), measured."""
+    """The engine that will run: `auto` stays `auto` (per photo, ml.matting.auto: MODNet for a portrait,
+    U^2-Net-p otherwise) while MODNet can run here, else it is U^2-Net-p (the same rule as
+    ml.matting.pipeline.make_matter); an explicit choice is checked."""
     if engine == "auto":
-        return "modnet" if modnet_engine.ModnetMatter.is_available(settings.ML_WEIGHTS_DIR) else "u2netp"
+        return "auto" if _available("modnet")[0] else "u2netp"
     if engine not in ENGINE_CHOICES:
         raise ApplicationError(_("Unknown engine. Choose auto, u2netp or modnet."), code="unknown_engine")
     ok, reason = _available(engine)
@@ -84,7 +87,12 @@ def engine_resolve(engine: str) -> str:
 
 
 def engine_get(name: str):
-    """The process-wide engine (built on first use in this worker, then reused by every job)."""
+    """The process-wide engine (built on first use in this worker, then reused by every job). `auto` is the
+    two engines behind one object (ml.matting.auto.AutoMatter), each the process-wide one."""
+    if name == "auto":
+        from ml.matting.auto import AutoMatter
+
+        return AutoMatter(objects=engine_get("u2netp"), portraits=engine_get("modnet"))
     try:
         return registry.get("matting", name, **config())
     except (OSError, ValueError, RuntimeError) as exc:
@@ -99,5 +107,9 @@ def engine_get(name: str):
 
 
 def model_file(matter) -> str:
+    from ml.matting.auto import AutoMatter
+
+    if isinstance(matter, AutoMatter):
+        return " + ".join(model_file(m) for m in (matter.objects, matter.portraits))
     path = getattr(matter, "path", None)
     return Path(path).name if path else getattr(matter, "name", "")

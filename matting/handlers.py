@@ -64,9 +64,14 @@ def cutout_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
         result = _cut(matter, _open(item), refine, decontaminate)
         alpha = result.alpha
         info = {
-            "operation": CUTOUT_KIND, "engine": result.engine, "model": model, "refine": refine,
+            "operation": CUTOUT_KIND, "engine": result.engine, "model": model, "refine": result.refine,
             "decontaminate": decontaminate, "source_name": item.name,
         }
+        if result.auto is not None:  # which engine `auto` chose for this photo, and why
+            info["model"] = engines.model_file(matter.engine_named(result.auto["chose"]))
+            info["auto"] = result.auto
+        elif p.get("engine", "auto") == "auto":  # no MODNet here: U^2-Net-p alone
+            info["auto"] = {"chose": name, "reason": "modnet_unavailable", "faces": 0}
         outputs.append(JobOutput(image=result.rgba, name=f"{_stem(item)}-cutout", fmt=fmt, kind=GalleryItem.Kind.CUTOUT,
                                  parent=item, lossless=True, metadata={**info, "role": "cutout"}))
         outputs.append(JobOutput(image=result.matte_image(), name=f"{_stem(item)}-matte", fmt="PNG",
@@ -76,6 +81,7 @@ def cutout_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
             "cutout": 2 * index, "matte": 2 * index + 1,
             "foreground": round(float((alpha > 0.5).mean()), 4),
             "seconds": {k: round(v, 3) for k, v in result.timings.items()},
+            **({"auto": info["auto"]} if "auto" in info else {}),
         })
         report(5 + int(90 * (index + 1) / len(inputs)))
     return JobOutcome(
@@ -166,9 +172,11 @@ def background_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
         else:  # a photo: cut it out first, with the default refinement
             if matter is None:
                 engine_name, matter, model = _matter(p.get("engine", "auto"))
-            rgba = _cut(matter, image, default_refine(), True).rgba
-            original = image
-            info.update(engine=engine_name, model=model)
+            cut = _cut(matter, image, default_refine(), True)
+            rgba, original = cut.rgba, image
+            info.update(engine=cut.engine, model=model)
+            if cut.auto is not None:
+                info.update(model=engines.model_file(matter.engine_named(cut.auto["chose"])), auto=cut.auto)
         if mode == "color":
             out = compose.on_color(rgba, color)
             info["color"] = color

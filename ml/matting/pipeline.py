@@ -19,6 +19,10 @@ from .refine import estimate_foreground, refine_alpha
 DEFAULT_U2NETP_OPTIONS: dict = {"size": 320, "flip": False, "keep_aspect": False}
 DEFAULT_REFINE = "grabcut+guided+sharpen"
 DEFAULT_DECONTAMINATE = True
+# What `auto` applies to MODNet's matte in place of DEFAULT_REFINE: chosen leave-one-out on people/ (no
+# ground truth: fewest stray islands, then least haze; sharpen 15 of 16 times) and also the best of MODNet's
+# refinements on matting-eval by SAD (bench/RESULTS-matting.md).
+AUTO_PORTRAIT_REFINE = "sharpen"
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,7 @@ class Cutout:
     engine: str                 # which model made the matte ("modnet", "u2netp", ...)
     refine: str
     timings: dict = field(default_factory=dict)
+    auto: dict | None = None    # engine `auto`: {"chose", "reason", "faces"} (ml.matting.auto.Choice)
 
     def matte_image(self) -> Image.Image:
         return Image.fromarray(unit_to_u8(self.alpha), "L")
@@ -35,9 +40,9 @@ class Cutout:
 
 def make_matter(name: str = "auto", *, weights_dir=None, device: str = "cpu") -> Matter:
     """``modnet``: the official photographic checkpoint when it is in ``weights_dir`` (PyTorch), else the
-    MODNet ONNX file that ships with the studio (sha256 checked). ``auto``: MODNet only when the official
-    checkpoint is installed, else U^2-Net-p: the shipped MODNet does not make ``auto`` switch, because on
-    objects U^2-Net-p measured better (bench/RESULTS-matting.md; choosing by content is a later step).
+    MODNet ONNX file that ships with the studio (sha256 checked). ``auto``: per photo (ml.matting.auto),
+    MODNet (as ``modnet`` builds it) where a frontal face lies on U^2-Net-p's foreground, else U^2-Net-p;
+    plain U^2-Net-p when no MODNet can run here (shipped file missing or failing its check, no checkpoint).
     ``modnet-onnx``: an own export ``weights_dir/modnet.onnx`` when there, else the shipped file;
     ``u2netp`` picks U^2-Net-p. The result's ``engine`` says which ran. (The app builds engines through
     ml.registry; this is the same rule for scripts and tests.)"""
@@ -45,7 +50,13 @@ def make_matter(name: str = "auto", *, weights_dir=None, device: str = "cpu") ->
     from .u2net_engine import U2NetpMatter
 
     if name == "auto":
-        name = "modnet" if ModnetMatter.is_available(weights_dir) else "u2netp"
+        from .auto import AutoMatter
+        from .modnet_engine import shipped_onnx_problem
+
+        objects = make_matter("u2netp", weights_dir=weights_dir, device=device)
+        if not ModnetMatter.is_available(weights_dir) and shipped_onnx_problem():
+            return objects
+        return AutoMatter(objects=objects, portraits=make_matter("modnet", weights_dir=weights_dir, device=device))
     if name == "modnet":
         if ModnetMatter.is_available(weights_dir):
             return ModnetMatter(weights_dir=weights_dir, device=device)
@@ -66,27 +77,39 @@ def matte(matter: Matter, image: Image.Image, *, refine: str = DEFAULT_REFINE) -
     return _matte(matter, to_rgb(image), refine)[0]
 
 
-def _matte(matter: Matter, rgb: Image.Image, refine: str) -> tuple[np.ndarray, np.ndarray, dict]:
+def portrait_refine(refine: str) -> str:
+    """The refinement `auto` applies to MODNet's matte when the default was asked for (measured on
+    people/, bench/RESULTS-matting.md); an explicit choice is applied as asked."""
+    return AUTO_PORTRAIT_REFINE if refine == DEFAULT_REFINE else refine
+
+
+def _matte(matter, rgb: Image.Image, refine: str) -> tuple[np.ndarray, np.ndarray, dict, str, dict]:
+    from .auto import AutoMatter
+
     t0 = time.perf_counter()
+    pixels = np.asarray(rgb)
+    if isinstance(matter, AutoMatter):  # chooses, runs and refines per photo; timings: all in "model"
+        alpha, choice, engine, refine = matter.matte(rgb, refine=refine, portrait_refine=portrait_refine(refine))
+        t1 = t2 = time.perf_counter()
+        return alpha, pixels, {"model": t1 - t0, "refine": 0.0}, refine, {"engine": engine, "auto": choice.as_dict()}
     alpha = matter.predict_alpha(rgb)
     t1 = time.perf_counter()
-    pixels = np.asarray(rgb)
     alpha = refine_alpha(pixels, alpha, method=refine)
     t2 = time.perf_counter()
-    return alpha, pixels, {"model": t1 - t0, "refine": t2 - t1}
+    return alpha, pixels, {"model": t1 - t0, "refine": t2 - t1}, refine, {"engine": matter.name, "auto": None}
 
 
 def cutout(matter: Matter, image: Image.Image, *, refine: str = DEFAULT_REFINE,
            decontaminate: bool = DEFAULT_DECONTAMINATE) -> Cutout:
     rgb = to_rgb(image)
     t0 = time.perf_counter()
-    alpha, pixels, timings = _matte(matter, rgb, refine)
+    alpha, pixels, timings, refine, info = _matte(matter, rgb, refine)
     t2 = time.perf_counter()
     fg = estimate_foreground(pixels, alpha) if decontaminate else None
     rgba = compose_cutout(rgb, alpha, fg)
     t3 = time.perf_counter()
-    return Cutout(rgba=rgba, alpha=alpha, engine=matter.name, refine=refine,
-                  timings={**timings, "compose": t3 - t2, "total": t3 - t0})
+    return Cutout(rgba=rgba, alpha=alpha, engine=info["engine"], refine=refine,
+                  timings={**timings, "compose": t3 - t2, "total": t3 - t0}, auto=info["auto"])
 
 
 def cutout_from_alpha(image: Image.Image, alpha: np.ndarray, *, decontaminate: bool = DEFAULT_DECONTAMINATE

@@ -104,7 +104,7 @@ def test_background_page_and_api_with_a_photo_cut_out_first(user_client, user_ap
                                  format="json")
     assert response.status_code == 202, response.content
     detail = user_api.get(response["Location"]).json()
-    assert detail["status"] == "succeeded" and detail["outputs"][0]["metadata"]["engine"] == "u2netp"
+    assert detail["status"] == "succeeded" and detail["outputs"][0]["metadata"]["engine"] == "u2netp+modnet"
     rgb = pixels(GalleryItem.objects.get(id=detail["outputs"][0]["id"]))
     assert (rgb[:8, :8] == (0, 255, 0)).all() and rgb[150:, 70:90].mean() < 100   # green sky, dark body kept
 

@@ -7,6 +7,7 @@ import zipfile
 
 import numpy as np
 import pytest
+from django.conf import settings as django_settings
 from django.urls import reverse
 from PIL import Image
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _weights_dir(settings, tmp_path):
-    settings.ML_WEIGHTS_DIR = tmp_path / "weights"  # empty: U^2-Net-p (shipped) is what `auto` finds
+    settings.ML_WEIGHTS_DIR = tmp_path / "weights"  # empty: `auto` runs the shipped U^2-Net-p and MODNet files
 
 
 def test_page_upload_then_cut_out_a_real_portrait(user_client, user, run_jobs):
@@ -43,17 +44,19 @@ def test_page_upload_then_cut_out_a_real_portrait(user_client, user, run_jobs):
     job = Job.objects.get(owner=user)
     assert response.status_code == 302 and response["Location"] == reverse("matting:result", args=[job.id])
     assert job.kind == CUTOUT_KIND and job.status == Job.Status.SUCCEEDED
-    assert job.engine == "u2netp" and job.model_name == "u2netp.onnx"
+    assert job.engine == "auto" and job.model_name == "u2netp.onnx + modnet.onnx"
     cutout = job.outputs.get(kind=GalleryItem.Kind.CUTOUT)
     matte = job.outputs.get(kind=GalleryItem.Kind.MATTE)
     assert cutout.parent == source and matte.parent == source
     assert cutout.format == "PNG" and matte.format == "PNG"
     assert (cutout.width, cutout.height) == (matte.width, matte.height) == photo.size
-    from ml.matting.pipeline import DEFAULT_REFINE
+    from ml.matting.pipeline import AUTO_PORTRAIT_REFINE
 
-    for item in (cutout, matte):
-        assert item.metadata["engine"] == "u2netp" and item.metadata["model"] == "u2netp.onnx"
-        assert item.metadata["refine"] == DEFAULT_REFINE and item.metadata["decontaminate"] is True
+    for item in (cutout, matte):  # a frontal face on the subject: `auto` chose MODNet, and says so
+        assert item.metadata["engine"] == "modnet" and item.metadata["model"] == "modnet.onnx"
+        assert item.metadata["auto"]["chose"] == "modnet" and item.metadata["auto"]["reason"] == "face"
+        assert item.metadata["refine"] == AUTO_PORTRAIT_REFINE and item.metadata["decontaminate"] is True
+    assert job.result["images"][0]["auto"]["chose"] == "modnet"
     assert cutout.metadata["role"] == "cutout" and matte.metadata["role"] == "matte"
 
     alpha = alpha_of(cutout).astype(np.float32) / 255
@@ -72,6 +75,12 @@ def test_page_upload_then_cut_out_a_real_portrait(user_client, user, run_jobs):
                 reverse("matting:background", args=[cutout.id])):
         assert url in body
     assert 'data-testid="cutout-viewer"' in body and "co-checker" in body
+    assert 'data-testid="cutout-auto" data-chose="modnet" data-reason="face"' in body
+    assert "a face on the main subject, so a portrait" in body
+    user_client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    body = user_client.get(reverse("matting:result", args=[job.id])).content.decode()
+    assert "主体上有人脸，因此按人像处理" in body and "自动选择" in body
+    user_client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
     assert reverse("matting:result", args=[job.id]) in user_client.get(
         reverse("gallery:job-detail", args=[job.id])).content.decode()
 
@@ -86,11 +95,12 @@ def test_api_cutout_as_lossless_webp_with_the_real_engine(user_api, user, run_jo
     body = response.json()
     assert body["kind"] == CUTOUT_KIND and body["status"] == "queued" and response["Location"] == body["url"]
     detail = user_api.get(f"/api/v1/jobs/{body['id']}/").json()
-    assert detail["status"] == "succeeded" and detail["engine"] == "u2netp"
+    assert detail["status"] == "succeeded" and detail["engine"] == "auto"
     cutout_row, matte_row = detail["outputs"]
     assert (cutout_row["kind"], cutout_row["format"]) == ("cutout", "WEBP")
     assert (matte_row["kind"], matte_row["format"]) == ("matte", "PNG")
-    assert cutout_row["metadata"]["engine"] == "u2netp" and cutout_row["name"] == "ben-cutout"
+    assert cutout_row["metadata"]["engine"] == "modnet" and cutout_row["name"] == "ben-cutout"
+    assert cutout_row["metadata"]["auto"]["reason"] == "face"
     cutout = GalleryItem.objects.get(id=cutout_row["id"])
     matte = GalleryItem.objects.get(id=matte_row["id"])
     assert np.array_equal(alpha_of(cutout), pixels(matte, "L"))   # lossless: alpha kept exactly
@@ -98,8 +108,8 @@ def test_api_cutout_as_lossless_webp_with_the_real_engine(user_api, user, run_jo
 
     engines = user_api.get("/api/v1/matting/engines/").json()["engines"]
     by_name = {e["name"]: e for e in engines}
-    assert by_name["auto"]["resolves_to"] == "u2netp" and by_name["u2netp"]["available"]
-    assert by_name["auto"]["model"] == by_name["u2netp"]["model"] == "u2netp.onnx"
+    assert by_name["auto"]["resolves_to"] == "auto" and by_name["u2netp"]["available"]
+    assert by_name["auto"]["model"] == "u2netp.onnx + modnet.onnx" and by_name["u2netp"]["model"] == "u2netp.onnx"
     # MODNet ships with the studio (modnet.onnx); fetch_models stays on offer for the official checkpoint
     assert by_name["modnet"]["available"] and by_name["modnet"]["model"] == "modnet.onnx"
     assert by_name["modnet"]["command"] == "python manage.py fetch_models modnet"
@@ -117,9 +127,14 @@ def test_batch_of_three_and_the_zip_of_its_cutouts(user_client, user_api, user, 
     assert job.outputs.filter(kind="cutout").count() == 3 and job.outputs.filter(kind="matte").count() == 3
     for item in items:
         assert GalleryItem.objects.filter(parent=item, kind="cutout", job=job).count() == 1
+    for cutout in job.outputs.filter(kind="cutout"):  # drawn figures have no face: both mattes, combined
+        assert cutout.metadata["engine"] == "u2netp+modnet" and cutout.metadata["model"] == "u2netp.onnx + modnet.onnx"
+        assert cutout.metadata["auto"] == {"chose": "fusion", "reason": "no_face", "faces": 0}
 
     page = user_client.get(reverse("matting:result", args=[job.id])).content.decode()
     assert page.count('data-testid="cutout-tile"') == 3 and reverse("matting:zip", args=[job.id]) in page
+    detail = user_client.get(reverse("matting:detail", args=[job.outputs.filter(kind="cutout").first().id]))
+    assert 'data-chose="fusion" data-reason="no_face"' in detail.content.decode()
 
     for response in (user_client.get(reverse("matting:zip", args=[job.id])),
                      user_api.get(f"/api/v1/matting/{job.id}/zip/")):
@@ -134,7 +149,7 @@ def test_batch_of_three_and_the_zip_of_its_cutouts(user_client, user_api, user, 
                     assert alpha[:10, :10].max() < 40 and alpha[120:, 70:90].min() > 200  # sky clear, body kept
 
 
-def test_auto_uses_modnet_when_its_weights_are_present(user, run_jobs, make_item, settings, parity_ckpt):
+def test_auto_with_the_official_checkpoint_installed(user, run_jobs, make_item, settings, parity_ckpt):
     import shutil
 
     settings.JOB_HEARTBEAT_SECONDS = 3600  # loading MODNet takes a while; no heartbeat thread on the test DB
@@ -147,8 +162,10 @@ def test_auto_uses_modnet_when_its_weights_are_present(user, run_jobs, make_item
 
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED, job.error_message
-    assert job.engine == "modnet" and job.model_name == parity_ckpt.name and job.result["engine"] == "modnet"
-    assert job.outputs.get(kind="cutout").metadata["engine"] == "modnet"
+    assert job.engine == "auto" and job.model_name == f"u2netp.onnx + {parity_ckpt.name}"
+    cutout = job.outputs.get(kind="cutout")  # a drawn figure has no face: both mattes, the checkpoint's for MODNet
+    assert cutout.metadata["engine"] == "u2netp+modnet" and cutout.metadata["auto"]["reason"] == "no_face"
+    assert cutout.metadata["model"] == f"u2netp.onnx + {parity_ckpt.name}"
 
 
 def test_progress_partial_polls_then_asks_for_a_full_reload(user_client, user, make_item):

@@ -38,7 +38,7 @@ def test_fetch_models_modnet_downloads_and_verifies(server, settings, tmp_path, 
 
     from ml.matting.pipeline import make_matter
 
-    assert make_matter("auto", weights_dir=settings.ML_WEIGHTS_DIR).name == "modnet"
+    assert make_matter("auto", weights_dir=settings.ML_WEIGHTS_DIR).portraits.name == "modnet"
 
 
 def test_fetch_models_refuses_a_wrong_file_and_leaves_nothing(server, settings, tmp_path):

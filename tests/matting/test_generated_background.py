@@ -117,7 +117,7 @@ def test_a_photo_is_cut_out_and_put_on_the_generated_picture_via_the_api(user_ap
     composite = GalleryItem.objects.get(id=composite_out["id"])
     assert composite.parent == person and composite.format == "JPEG"
     assert (composite.width, composite.height) == (160, 200)
-    assert composite.metadata["engine"] == "u2netp"
+    assert composite.metadata["engine"] == "u2netp+modnet" and composite.metadata["auto"]["chose"] == "fusion"
 
     rgb = pixels(composite).astype(np.int16)
     photo = np.asarray(figure(), np.int16)

@@ -48,8 +48,8 @@ def test_a_file_with_one_byte_changed_is_refused_naming_the_file(tmp_path):
 def test_modnet_engine_runs_the_shipped_file_without_a_checkpoint(tmp_path):
     matter = pipeline.make_matter("modnet", weights_dir=tmp_path)
     assert isinstance(matter, ModnetOnnxMatter) and matter.path == SHIPPED_ONNX and matter.name == "modnet"
-    # `auto` does not switch to it: U^2-Net-p stays the choice until the official checkpoint is installed
-    assert pipeline.make_matter("auto", weights_dir=tmp_path).name == "u2netp"
+    # `auto` uses it for portraits
+    assert pipeline.make_matter("auto", weights_dir=tmp_path).portraits.path == SHIPPED_ONNX
 
 
 def test_openvino_and_onnxruntime_give_the_same_matte(matter, portrait):

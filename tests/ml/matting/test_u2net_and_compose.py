@@ -6,6 +6,7 @@ from PIL import Image
 
 from ml.matting import compose, pipeline
 from ml.matting.base import ChecksumMismatchError
+from ml.matting.modnet_engine import SHIPPED_ONNX
 from ml.matting.refine import estimate_foreground, guided_filter, refine_alpha
 from ml.matting.u2net_engine import U2NETP_MD5, U2NetpMatter, md5_of
 
@@ -133,10 +134,15 @@ def test_compose_backgrounds():
         compose.parse_color("#12345z")
 
 
-def test_auto_picks_modnet_only_when_its_weights_are_there(tmp_path, parity_ckpt):
-    assert pipeline.make_matter("auto", weights_dir=tmp_path).name == "u2netp"
-    assert pipeline.make_matter("auto", weights_dir=None).name == "u2netp"
-    assert pipeline.make_matter("auto", weights_dir=parity_ckpt.parent).name == "modnet"
+def test_auto_is_both_engines_and_its_portrait_engine_is_the_checkpoint_when_there(tmp_path, parity_ckpt):
+    from ml.matting.auto import AutoMatter
+
+    for weights_dir in (tmp_path, None):  # the shipped MODNet file
+        matter = pipeline.make_matter("auto", weights_dir=weights_dir)
+        assert isinstance(matter, AutoMatter) and matter.objects.name == "u2netp" and matter.portraits.name == "modnet"
+        assert matter.portraits.path == SHIPPED_ONNX
+    matter = pipeline.make_matter("auto", weights_dir=parity_ckpt.parent)
+    assert matter.portraits.name == "modnet" and not str(getattr(matter.portraits, "path", "")).endswith(".onnx")
     with pytest.raises(ValueError, match="unknown matting engine"):
         pipeline.make_matter("nope")
 
