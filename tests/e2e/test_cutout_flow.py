@@ -68,8 +68,12 @@ def test_cut_out_a_portrait_then_erase_with_the_touch_up_brush(page, live_server
         "t => document.querySelector(`[data-testid=${t}]`).naturalWidth > 0)"
     )
     job = Job.objects.get(id=job_id)
-    assert job.kind == CUTOUT_KIND and job.engine == "u2netp"
-    assert page.inner_text("[data-testid=cutout-engine]").startswith("u2netp")
+    assert job.kind == CUTOUT_KIND and job.engine == "auto"
+    # auto says what it chose for this photo and why, in words
+    choice = page.locator("[data-testid=cutout-auto]")
+    assert choice.get_attribute("data-chose") in ("modnet", "fusion") and choice.get_attribute("data-reason")
+    assert ":" in choice.inner_text() and len(choice.inner_text()) > 20
+    assert page.inner_text("[data-testid=cutout-engine]").startswith(("modnet", "u2netp+modnet"))
     page.click("[data-swatch='#2563eb']")
     assert page.evaluate("getComputedStyle(document.querySelector('[data-bg-pane]')).backgroundColor") == "rgb(37, 99, 235)"
     shot(page, "4-result")
