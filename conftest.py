@@ -53,7 +53,7 @@ def png_upload():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Lock-out counters and throttles live in the (locmem) cache: every test starts clean."""
+    """Throttles and rate limits live in the (locmem) cache: every test starts clean (lock-outs are rows)."""
     from django.core.cache import cache
 
     cache.clear()
