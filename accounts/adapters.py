@@ -2,9 +2,10 @@
 our lock-out uses for allauth's own rate limits (sign-up, password reset) too."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 
 from accounts import lockout
-from accounts.backends import LEFT_ATTR, LOCK_ATTR, login_name
+from accounts.backends import LEFT_ATTR, LOCK_ATTR, attempt_succeeded, login_name
 from accounts.login_errors import locked_error, mismatch_error
 from config.client_ip import client_ip
 
@@ -18,6 +19,14 @@ class AccountAdapter(DefaultAccountAdapter):
         lock = lockout.current_lock(client_ip(request), login_name(credentials))
         if lock:
             raise locked_error(lock)
+
+    def reauthenticate(self, user, password):
+        # "Confirm your password" checks it through authenticate() but logs nobody in, so the
+        # user_logged_in receiver never gives the counted attempt back: a right password does here.
+        confirmed = super().reauthenticate(user, password)
+        if confirmed:
+            attempt_succeeded(context.request, user)
+        return confirmed
 
     def validation_error(self, code, *args):
         request = self.request

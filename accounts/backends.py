@@ -2,7 +2,8 @@
 with `authenticate()`: allauth's login page, the admin's login page, any future one.
 
 `LoginLockoutBackend` comes first in AUTHENTICATION_BACKENDS. Each attempt is counted as a failure
-before any backend checks the password, and given back when it logs in: counted afterwards, twenty
+before any backend checks the password, and given back when it proves right (a login, or allauth's
+"confirm your password", which logs nobody in): counted afterwards, twenty
 guesses sent at once would all pass the check while the first ones were still hashing. For a
 locked account, pair or address it raises PermissionDenied, which stops `authenticate()` there.
 """
@@ -18,6 +19,7 @@ from config.client_ip import client_ip
 # Set on the request by the backend, for the forms' messages.
 LOCK_ATTR = "_studio_login_lock"
 LEFT_ATTR = "_studio_login_attempts_left"
+GIVEN_BACK_ATTR = "_studio_login_attempt_given_back"
 
 
 def login_name(credentials: dict) -> str:
@@ -45,6 +47,15 @@ class LoginLockoutBackend:
     # No get_user(): this backend never holds a session (Django then picks the next one for it).
 
 
+def attempt_succeeded(request, user) -> None:
+    """The password was right: the attempt counted up front is given back, once per request."""
+    if request is not None:
+        if getattr(request, GIVEN_BACK_ATTR, False):
+            return
+        setattr(request, GIVEN_BACK_ATTR, True)
+    lockout.record_success(client_ip(request) if request is not None else "", user.get_username())
+
+
 @receiver(user_logged_in)
 def _clear_on_success(sender, request, user, **kwargs):
-    lockout.record_success(client_ip(request) if request is not None else "", user.get_username())
+    attempt_succeeded(request, user)

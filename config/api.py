@@ -12,7 +12,6 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from config.exceptions import ApplicationError
 
 
-
 class StudioPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200

@@ -135,8 +135,9 @@ if REDIS_URL:
 else:
     # The database cache is shared by web and worker processes (locmem would not be), so login
     # lock-outs and throttles hold across gunicorn workers too.
-    # Past MAX_ENTRIES it drops a third of its entries; Django's default of 300 let a burst of
-    # anonymous requests evict throttle counters and typed DashScope keys waiting for their job.
+    # Past MAX_ENTRIES it drops a third of its entries. At Django's default of 300, a burst of 400
+    # failed logins evicted the login lock when it lived here (it is a table now); throttle counters
+    # and typed DashScope keys waiting for their job live here still.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "studio_cache",
                           "OPTIONS": {"MAX_ENTRIES": 100_000}}}
 

@@ -404,3 +404,16 @@ def test_each_attempt_is_counted_before_its_password_is_checked(user, monkeypatc
     # and a success gives its attempt back: the account and pair start again, the address loses it
     assert _login(client, "alice", PASSWORD).status_code == 302
     assert list(LoginThrottle.objects.values_list("failures", flat=True)) == [1]
+
+
+def test_confirming_the_password_while_signed_in_is_not_a_failure(user, settings):
+    # allauth's "confirm your password" (/accounts/reauthenticate/) checks it with authenticate()
+    # but logs nobody in: a right password there must give its counted attempt back, too.
+    settings.LOGIN_LOCKOUT_ATTEMPTS = 3
+    client = _client("10.0.10.1")
+    assert _login(client, "alice", PASSWORD).status_code == 302
+    for _ in range(4):
+        response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+        assert response.status_code == 302, response.status_code
+    client.logout()
+    assert _login(_client("10.0.10.2"), "alice", PASSWORD).status_code == 302
