@@ -105,7 +105,9 @@ def test_a_photo_is_cut_out_and_put_on_the_generated_picture_via_the_api(user_ap
     with run_jobs():
         response = user_api.post("/api/v1/matting/background/", {
             "sources": [str(person.id)], "mode": "generated", "prompt": "a quiet library", "model": "qwen-image",
-            "api_key": "sk-typed-9876", "format": "JPEG", "quality": 95}, format="json")
+            # a fixed seed: the fake service's picture depends on it, and with some random seeds its sky
+            # came within 20 levels of the photo's, so the last check below failed now and then
+            "seed": 42, "api_key": "sk-typed-9876", "format": "JPEG", "quality": 95}, format="json")
     assert response.status_code == 202, response.content
     detail = user_api.get(response["Location"]).json()
     assert detail["status"] == "succeeded", detail
