@@ -23,3 +23,8 @@ urlpatterns = [
     path("admin/gallery-thumbnail/<uuid:item_id>/", admin_thumbnail, name="admin-thumbnail"),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "config.error_views.bad_request"
+handler403 = "config.error_views.permission_denied"
+handler404 = "config.error_views.page_not_found"
+handler500 = "config.error_views.server_error"

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.availability import reason_text
 from config.exceptions import ApplicationError
 
 # Names users pick from (keys of ml.text.fonts.FONTS), in the order offered, with their labels.
@@ -80,7 +81,7 @@ def fill_choices(methods) -> list[dict]:
     rows = []
     for name in methods:
         ok, reason = learned.get(name, (True, ""))
-        rows.append({"name": name, "label": str(FILL_LABELS.get(name, name)), "available": ok, "reason": reason,
+        rows.append({"name": name, "label": str(FILL_LABELS.get(name, name)), "available": ok, "reason": reason_text(reason),
                      "command": "" if ok else LAMA_FETCH})
     return rows
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.availability import reason_text
 from config.exceptions import ApplicationError
 from ml import registry
 from ml.generation import catalog
@@ -119,8 +120,10 @@ def error_to_application(exc: GenerationError, *, timeout: int | None = None) ->
         "cancelled": _("Cancelled by you."),
         "download_failed": _("The pictures were made but could not be downloaded from DashScope. Please try again."),
         "no_images": _("DashScope returned no picture: %(detail)s") % {"detail": detail},
-        "model_unavailable": _("The local model cannot be loaded: %(detail)s") % {"detail": detail},
+        "model_unavailable": _("The local model cannot be loaded: %(detail)s") % {"detail": reason_text(detail)},
         "out_of_memory": _("The local model ran out of memory; try a smaller size or fewer images."),
     }
     message = messages.get(exc.code) or _("Generation failed: %(detail)s") % {"detail": detail or exc.code}
-    return ApplicationError(message, code=exc.code, extra={"detail": detail, **exc.extra})
+    # the local model's detail names server folders: users get its worded reason instead
+    public = reason_text(detail) if exc.code == "model_unavailable" else detail
+    return ApplicationError(message, code=exc.code, extra={"detail": public, **exc.extra})

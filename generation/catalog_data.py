@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from config.availability import reason_text
 from config.exceptions import ApplicationError
 from generation import backends, keys
 from ml.generation import prompts
@@ -28,7 +29,7 @@ def models() -> list[dict]:
         row = spec.to_dict()
         if spec.backend == backends.LOCAL:
             ok, reason = backends.local_available()
-            row.update(label=_("Local model (%(name)s)") % {"name": row["name"]}, available=ok, reason=reason)
+            row.update(label=_("Local model (%(name)s)") % {"name": row["name"]}, available=ok, reason=reason_text(reason))
         else:
             row.update(available=True, reason="")
         rows.append(row)

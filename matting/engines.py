@@ -4,15 +4,19 @@ pages go through here; nothing else builds a matting engine."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.availability import reason_text
 from config.exceptions import ApplicationError
 from ml import registry
 from ml.matting import modnet_engine
+
+logger = logging.getLogger(__name__)
 
 ENGINE_CHOICES = ("auto", "u2netp", "modnet")
 ENGINE_LABELS = {
@@ -52,7 +56,7 @@ def engines_status() -> list[dict]:
         else:
             model = _model(resolves_to) if ok else ""
         rows.append({
-            "name": name, "label": str(ENGINE_LABELS[name]), "available": ok, "reason": reason,
+            "name": name, "label": str(ENGINE_LABELS[name]), "available": ok, "reason": reason_text(reason),
             "model": model,
             "command": FETCH_COMMAND if name == "modnet" and model != modnet_engine.PHOTOGRAPHIC_CKPT else "",
             "resolves_to": resolves_to,
@@ -76,11 +80,11 @@ def engine_resolve(engine: str) -> str:
             raise ApplicationError(
                 _("MODNet cannot run here: %(reason)s. Choose U²-Net-p instead; an administrator can restore "
                   "the file from the studio's release or install the official checkpoint with: %(command)s")
-                % {"reason": reason, "command": FETCH_COMMAND},
+                % {"reason": reason_text(reason), "command": FETCH_COMMAND},
                 code="missing_weights" if missing else "bad_weights",
             )
         raise ApplicationError(
-            _("The engine %(engine)s cannot run here: %(reason)s") % {"engine": engine, "reason": reason},
+            _("The engine %(engine)s cannot run here: %(reason)s") % {"engine": engine, "reason": reason_text(reason)},
             code="engine_unavailable",
         )
     return engine
@@ -98,10 +102,13 @@ def engine_get(name: str):
     except (OSError, ValueError, RuntimeError) as exc:
         # A missing, replaced or corrupt weights file (checksum or tensor-manifest mismatch): the message
         # names the file (in `exc`) and offers the other engine.
+        # The exception may name server folders: it goes to the operators' log, the user gets the file's name.
         other = "u2netp" if name.startswith("modnet") else "modnet"
+        logger.warning("matting engine %s could not be loaded: %s", name, exc)
         raise ApplicationError(
-            _("The %(engine)s model could not be loaded: %(reason)s. Choose %(other)s instead.")
-            % {"engine": ENGINE_NAMES.get(name, name), "reason": exc, "other": ENGINE_NAMES[other]},
+            _("The %(engine)s model could not be loaded: its file %(file)s is missing, damaged or not the expected "
+              "one. Choose %(other)s instead.")
+            % {"engine": ENGINE_NAMES.get(name, name), "file": _model(name) or name, "other": ENGINE_NAMES[other]},
             code="engine_failed",
         ) from exc
 

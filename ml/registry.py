@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 
+from ml.availability import NO_RUNTIME, NOT_CONFIGURED, WEIGHTS_MISSING, Missing
 from ml.generation.dashscope_backend import DashScopeBackend
 from ml.generation.diffusers_backend import DiffusersBackend
 from ml.ocr.base import OcrEngine
@@ -42,7 +43,8 @@ class _Matter:
             own = Path(weights_dir) / u2net_engine.U2NETP_FILE if weights_dir else None
             if (own and own.is_file()) or (u2net_engine.MODELS_DIR / u2net_engine.U2NETP_FILE).is_file():
                 return True, ""
-            return False, f"{u2net_engine.U2NETP_FILE} is missing from {u2net_engine.MODELS_DIR}"
+            return False, Missing(WEIGHTS_MISSING, u2net_engine.U2NETP_FILE,
+                                  f"{u2net_engine.U2NETP_FILE} is missing from {u2net_engine.MODELS_DIR}")
         if self.name == "modnet":
             # the official checkpoint (PyTorch) when installed, else the MODNet file the studio ships
             if modnet_engine.ModnetMatter.is_available(weights_dir) and importlib.util.find_spec("torch"):
@@ -51,7 +53,7 @@ class _Matter:
         if self.name == "modnet-onnx":
             path = Path(weights_dir) / modnet_engine.ONNX_NAME if weights_dir else None
             return (True, "") if path and path.is_file() else self._shipped_modnet()
-        return False, "unknown"
+        return False, Missing(NOT_CONFIGURED, self.name, f"unknown matting engine {self.name}")
 
     @staticmethod
     def _shipped_modnet() -> tuple[bool, str]:
@@ -60,7 +62,7 @@ class _Matter:
         from ml.matting import modnet_engine
 
         if importlib.util.find_spec("onnxruntime") is None and importlib.util.find_spec("openvino") is None:
-            return False, "neither onnxruntime nor openvino is installed"
+            return False, Missing(NO_RUNTIME, "onnxruntime", "neither onnxruntime nor openvino is installed")
         problem = modnet_engine.shipped_onnx_problem()
         return (False, problem) if problem else (True, "")
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.availability import reason_text
 from config.exceptions import ApplicationError
 from ml import registry, weights
 from ml.ocr.base import MissingWeightsError, OcrError
@@ -94,7 +95,7 @@ def engine_resolve(*, engine: str, languages: list[str]) -> str:
         ok, reason = cls.availability(**config())
         if not ok:
             raise ApplicationError(
-                _("The engine %(engine)s cannot run here: %(reason)s") % {"engine": engine, "reason": reason},
+                _("The engine %(engine)s cannot run here: %(reason)s") % {"engine": engine, "reason": reason_text(reason)},
                 code="engine_unavailable",
             )
         return engine

@@ -56,11 +56,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "django_htmx",
-    "django_q",
     "allauth",
     "allauth.account",
     "accounts",
+    # before django_q: its `qcluster` command is the studio's (gallery/management/commands/qcluster.py)
     "gallery",
+    "django_q",
     "editing",
     "matting",
     "ocr",
@@ -383,7 +384,20 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Image Studio API",
-    "DESCRIPTION": "Upload images, run crop/resize jobs, and manage your private gallery.",
+    "DESCRIPTION": (
+        "Everything the studio's pages do, for scripts and apps. Upload images into your private gallery and "
+        "find, download (converted on the fly), zip and delete them; then run jobs on them: **read text** (OCR, "
+        "Chinese, English and more, with .txt/.json exports), **text to image** (DashScope Qwen-Image and Wanx, "
+        "or a local diffusers model, with prompt templates), **text in images** (find lines, add, modify and "
+        "remove text, generate a picture with text placed in it), **portrait cutout** (transparent PNG/WebP and "
+        "its matte, new backgrounds, touch-ups, zips) and **crop / resize**. A job answers `202 Accepted` with "
+        "a `Location` to poll (`status`, `progress`, `outputs`, `error`); its results are gallery items.\n\n"
+        "Authenticate with `Authorization: Bearer ist_...` (a token from the Settings page) or a signed-in "
+        "session. You only ever see your own items and jobs: another user's id answers 404.\n\n"
+        "Every error, unknown addresses and wrong methods included, answers "
+        "`{\"error\": {\"code\": ..., \"message\": ...}}` with a stable `code`; messages follow "
+        "`Accept-Language` (`zh-Hans` or `en`), and without it are in Simplified Chinese, the studio's default."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
@@ -397,7 +411,9 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # UTC in every line, whatever TIME_ZONE shows users (config/log_format.py)
+    "formatters": {"utc": {"()": "config.log_format.UtcFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "utc"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -29,6 +29,7 @@ from http import HTTPStatus
 
 from PIL import Image, UnidentifiedImageError
 
+from ml.availability import PACKAGE, Missing
 from ml.generation.types import (
     CancelFn,
     GeneratedImage,
@@ -89,7 +90,7 @@ class DashScopeBackend:
         try:
             import dashscope  # noqa: F401
         except ImportError:
-            return False, "the dashscope package is not installed"
+            return False, Missing(PACKAGE, "dashscope", "the dashscope package is not installed")
         return True, ""
 
     # -- the SDK -------------------------------------------------------------------------------

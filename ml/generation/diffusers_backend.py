@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+from ml.availability import NOT_A_MODEL, NOT_CONFIGURED, NOT_HERE, Missing
 from ml.generation.types import (
     CancelFn,
     GeneratedImage,
@@ -53,14 +54,14 @@ class DiffusersBackend:
     @classmethod
     def availability(cls, *, model: str = "", local_files_only: bool = True, **_) -> tuple[bool, str]:
         if not model:
-            return False, "no local model configured (GENERATION_LOCAL_MODEL)"
+            return False, Missing(NOT_CONFIGURED, "GENERATION_LOCAL_MODEL", "no local model configured (GENERATION_LOCAL_MODEL)")
         path = Path(model)
         if path.exists():
             if not (path / "model_index.json").exists():
-                return False, f"{model} has no model_index.json (not a diffusers folder)"
+                return False, Missing(NOT_A_MODEL, path.name, f"{model} has no model_index.json (not a diffusers folder)")
             return True, ""
         if local_files_only:
-            return False, f"{model} is not a folder here and hub downloads are off"
+            return False, Missing(NOT_HERE, path.name, f"{model} is not a folder here and hub downloads are off")
         return True, ""
 
     def pipeline(self):

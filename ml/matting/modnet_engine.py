@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from ml.availability import WEIGHTS_BAD, WEIGHTS_MISSING, Missing
+
 from .base import ChecksumMismatchError, Matter, WeightsMissingError
 
 MANIFEST_PATH = Path(__file__).resolve().parent / "manifest.json"
@@ -237,12 +239,13 @@ def shipped_onnx_problem(path: Path | str | None = None) -> str:
     try:
         stat = path.stat()
     except OSError:
-        return f"{path.name} is missing from {path.parent}"
+        return Missing(WEIGHTS_MISSING, path.name, f"{path.name} is missing from {path.parent}")
     key = (str(path), stat.st_size, stat.st_mtime_ns)
     if key not in _sha_cache:
         _sha_cache[key] = sha256_of(path)
     if _sha_cache[key] != SHIPPED_ONNX_SHA256:
-        return f"{path} has sha256 {_sha_cache[key]}, expected {SHIPPED_ONNX_SHA256} (the MODNet file the studio ships)"
+        return Missing(WEIGHTS_BAD, path.name, f"{path} has sha256 {_sha_cache[key]}, expected {SHIPPED_ONNX_SHA256} "
+                                               "(the MODNet file the studio ships)")
     return ""
 
 

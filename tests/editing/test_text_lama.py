@@ -70,6 +70,17 @@ def test_the_methods_endpoint_says_what_runs_here(user_api, no_lama, tmp_path):
     assert [r["name"] for r in body["modify"]] == ["default", "lama"] and all(r["available"] for r in body["modify"])
 
 
+def test_the_methods_endpoint_words_the_reason_without_server_paths(user_api, no_lama, settings):
+    english = {r["name"]: r for r in user_api.get("/api/v1/editing/text/methods/").json()["remove"]}["lama"]
+    assert english["reason"] == "its weights file big-lama.pt is not installed"
+    user_api.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    body = user_api.get("/api/v1/editing/text/methods/")
+    chinese = {r["name"]: r for r in body.json()["remove"]}["lama"]
+    assert chinese["reason"] == "未安装其权重文件 big-lama.pt"
+    assert chinese["command"] == "python manage.py fetch_models lama"
+    assert str(no_lama) not in body.content.decode() and "/weights" not in body.content.decode()
+
+
 def test_remove_all_with_lama(user_api, user, make_item, run_jobs, with_lama):
     source = make_item(user, image=signed_photo(), name="cafe.png")
     with run_jobs():
