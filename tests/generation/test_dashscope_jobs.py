@@ -158,8 +158,8 @@ def test_cancel_while_running_cancels_the_remote_task(user, fake_dashscope, monk
     polls = []
     real_progress = services.job_progress
 
-    def progress(*, job_id, progress):  # the user presses Cancel after the first poll
-        real_progress(job_id=job_id, progress=progress)
+    def progress(*, job_id, progress, **step):  # the user presses Cancel after the first poll
+        real_progress(job_id=job_id, progress=progress, **step)
         polls.append(progress)
         if len(polls) == 1:
             gen_services.generation_job_cancel(job=Job.objects.get(id=job_id))

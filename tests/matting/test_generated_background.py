@@ -260,8 +260,8 @@ def test_cancel_while_generating_cancels_the_remote_task(user, user_client, user
                                                                      "model": WAN})  # not run: no on_commit
     real_progress = services.job_progress
 
-    def progress(*, job_id, progress):  # the user presses Cancel on the result page after the first poll
-        real_progress(job_id=job_id, progress=progress)
+    def progress(*, job_id, progress, **step):  # the user presses Cancel on the result page after the first poll
+        real_progress(job_id=job_id, progress=progress, **step)
         if progress > 1 and Job.objects.get(id=job_id).status == Job.Status.RUNNING:
             if via == "page":
                 assert user_client.post(reverse("matting:cancel", args=[job_id])).status_code == 302
