@@ -88,8 +88,10 @@ def _generated_output(job: Job, request, result, index: int, generated, *, name:
         "index": index, "n": request.n, "template": p.get("template", ""),
         "prompt_extend": request.prompt_extend, "watermark": request.watermark,
         "steps": request.steps, "guidance": request.guidance, "task_id": result.task_id,
-        "image_count": result.image_count,
-        "params": {**again, "seed": generated.seed, "n": 1, "seed_mode": "fixed"},
+        # what DashScope billed; a local run costs nothing, so it has no count to show
+        "image_count": result.image_count if backend_name != "local" else None,
+        # the seed is recorded once, with how it was chosen; "generate again" fixes it (selectors)
+        "seed_mode": p.get("seed_mode") or "fixed", "subject": again.get("subject"),
         **(metadata or {}),
     }
     meta = {k: v for k, v in meta.items() if v not in (None, "") or k == "prompt"}
