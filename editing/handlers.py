@@ -31,6 +31,7 @@ def _each_input(job: Job, report: ProgressReporter, make) -> JobOutcome:
     fmt_choice, quality = job.params["format"], job.params["quality"]
     outputs = []
     for index, item in enumerate(inputs):
+        report(int(90 * index / len(inputs)), "edit", item=index + 1, items=len(inputs))
         image, suffix, info = make(item)
         fmt = item.format if fmt_choice == "same" else fmt_choice
         outputs.append(
@@ -40,7 +41,6 @@ def _each_input(job: Job, report: ProgressReporter, make) -> JobOutcome:
                 metadata={"operation": job.kind, "source_name": item.name, **info},
             )
         )
-        report(int(90 * (index + 1) / len(inputs)))
     return JobOutcome(outputs=outputs, engine="pillow")
 
 

@@ -103,8 +103,9 @@ def _outcome(job: Job, item: GalleryItem, image: Image.Image, *, suffix: str, ro
 def text_lines_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     item = _source(job)
     image = _open(item)
+    report(5, "load")
     reader = _reader()
-    report(20)
+    report(20, "detect")
     found = _detect(reader, image, job.params.get("min_score"))
     lines = [line.to_dict() for line in found.lines]
     return JobOutcome(
@@ -121,12 +122,14 @@ def text_place_and_check(image: Image.Image, boxes: list[dict], *, report: Progr
     from ml.text import TextBox, TextError, place_text_detailed
 
     text_boxes = [TextBox.from_dict(b) for b in boxes]
+    if report is not None:
+        report(20, "place")
     try:
         out, placements = place_text_detailed(image, text_boxes, font_dirs=text_engine.font_dirs())
     except TextError as exc:
         raise text_engine.to_application_error(exc) from exc
     if report is not None:
-        report(60)
+        report(60, "read_back")
     reader = _reader()
     rows = text_read_back(out, boxes, reader=reader)
     for row, placement in zip(rows, placements):
@@ -162,13 +165,15 @@ def text_modify_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     image = out = _open(item)
     edits, method = job.params["edits"], job.params.get("method", "default")
     try:
+        report(5, "load")
         learned = text_engine.learned_fill(method)
         for index, edit in enumerate(edits):
+            report(10 + int(50 * index / len(edits)), "replace", item=index + 1, items=len(edits))
             out = modify_text(out, edit["quad"], edit["text"], font=edit["font"], color=edit["color"],
                               font_dirs=text_engine.font_dirs(), learned=learned)
-            report(10 + int(50 * (index + 1) / len(edits)))
     except TextError as exc:
         raise text_engine.to_application_error(exc) from exc
+    report(60, "read_back")
     reader = _reader()
     rows = _read_back(out, [(e["quad"], e["text"]) for e in edits], reader)
     for row, edit in zip(rows, edits):
@@ -227,13 +232,16 @@ def text_remove_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     p = job.params
     item = _source(job)
     image = _open(item)
+    report(3, "load")
     reader = _reader()
     mode, method = p["target"], p.get("method", "default")
     metadata = {"mode": "remove", "target": mode, "method": method}
     try:
         learned = text_engine.learned_fill(method)
         if mode == "region":
+            report(10, "mask")
             mask, region = _region_mask(image.size, p["strokes"])
+            report(30, "fill")
             out = remove_text(image, mask, method=method, learned=learned)
             checked = [(region, "")]
             metadata["strokes"] = len(p["strokes"])
@@ -243,6 +251,7 @@ def text_remove_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
                 # a knitted scarf or a fence read as "ARRRRRRI" is not text to remove: filling it
                 # would put a smooth patch in the pattern
                 lines, metadata["skipped"] = [], []
+                report(10, "detect")
                 for line in _detect(reader, image).lines:
                     pattern = looks_like_texture(line.text, line.score)
                     (metadata["skipped"] if pattern else lines).append(
@@ -252,13 +261,13 @@ def text_remove_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
                                            code="no_text")
             else:
                 lines = p["lines"]
-            report(30)
+            report(30, "fill")
             out = remove_lines(image, [line["quad"] for line in lines], method=method, learned=learned)
             checked = [(line["quad"], "") for line in lines]
             metadata["lines"] = lines
     except TextError as exc:
         raise text_engine.to_application_error(exc) from exc
-    report(70)
+    report(70, "read_back")
     rows = _read_back(out, checked, reader)
     if mode != "region":
         for row, line in zip(rows, metadata["lines"]):
@@ -266,6 +275,7 @@ def text_remove_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     # a pattern skipped before may be read differently afterwards ("RSAAAR", then "RSAARNE"): it is
     # still the pattern, not text left behind
     skipped = [line["quad"] for line in metadata.get("skipped", [])]
+    report(85, "check")
     left = [line for line in _detect(reader, out).lines if not looks_like_texture(line.text, line.score)
             and not any(_mostly_inside(line.quad, quad) for quad in skipped)]
     _mark_leftovers(rows, left)

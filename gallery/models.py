@@ -84,6 +84,11 @@ class Job(models.Model):
     kind = models.CharField(_("kind"), max_length=40, db_index=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True)
     progress = models.PositiveSmallIntegerField(default=0)
+    # What the handler is doing now: a step code (gallery.progress.STEPS, translated on the page) and,
+    # for a step repeated per image, line or denoising step, which one of how many (0: not counted).
+    step = models.CharField(max_length=40, blank=True)
+    step_item = models.PositiveSmallIntegerField(default=0)
+    step_items = models.PositiveSmallIntegerField(default=0)
     params = models.JSONField(default=dict, blank=True)
     inputs = models.ManyToManyField(GalleryItem, blank=True, related_name="input_of")
     result = models.JSONField(default=dict, blank=True)
@@ -117,6 +122,12 @@ class Job(models.Model):
         from config.navigation import JOB_KIND_LABELS
 
         return str(JOB_KIND_LABELS.get(self.kind, self.kind))
+
+    @property
+    def step_label(self) -> str:
+        from gallery.progress import step_label
+
+        return step_label(self.step, self.step_item, self.step_items)
 
     @property
     def is_active(self) -> bool:

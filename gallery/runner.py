@@ -31,7 +31,9 @@ from gallery.services import (
 
 logger = logging.getLogger(__name__)
 
-ProgressReporter = Callable[[int], None]
+# report(percent, step=None, *, item=0, items=0): how far the job is (0-100) and, when given, the
+# named step it is in (gallery.progress.STEPS) with which image, line or denoising step of how many.
+ProgressReporter = Callable[..., None]
 
 
 @dataclass
@@ -98,8 +100,10 @@ def _run_claimed(job: Job) -> str:
     started = time.perf_counter()
     try:
         handler = import_string(settings.JOB_HANDLERS[job.kind])
-        outcome: JobOutcome = handler(job=job, report=lambda p: job_progress(job_id=job.id, progress=p))
+        outcome: JobOutcome = handler(job=job, report=_reporter(job.id))
         compute_seconds = time.perf_counter() - started
+        # encoding and thumbnailing every output is the last step of a batch (seconds for large images)
+        job_progress(job_id=job.id, progress=99, step="save")
         with files_removed_on_error(), transaction.atomic():
             current = Job.objects.select_for_update().get(id=job.id)
             if current.status != Job.Status.RUNNING:
@@ -148,6 +152,13 @@ def _run_claimed(job: Job) -> str:
         raise  # django-q2 records the traceback for staff (admin, Failed tasks)
     finally:
         close_old_connections()
+
+
+def _reporter(job_id) -> ProgressReporter:
+    def report(progress: int, step: str | None = None, *, item: int = 0, items: int = 0) -> None:
+        job_progress(job_id=job_id, progress=progress, step=step, item=item, items=items)
+
+    return report
 
 
 class _Abandoned(Exception):

@@ -56,11 +56,15 @@ class JobOutputSerializer(serializers.ModelSerializer):
     outputs = serializers.SerializerMethodField()
     error = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
+    step = serializers.SerializerMethodField(
+        help_text="The named step the job is in (or ended in): code, translated label and, for a step "
+                  "repeated per image, line or denoising step, item of items (0 when not counted); null "
+                  "before it starts.")
 
     class Meta:
         model = Job
         fields = (
-            "id", "kind", "status", "progress", "params", "inputs", "outputs", "result", "error", "engine",
+            "id", "kind", "status", "progress", "step", "params", "inputs", "outputs", "result", "error", "engine",
             "model_name", "queued_at", "started_at", "finished_at", "url",
         )
 
@@ -69,6 +73,11 @@ class JobOutputSerializer(serializers.ModelSerializer):
 
     def get_outputs(self, obj) -> list[dict]:
         return GalleryItemOutputSerializer(obj.outputs.all(), many=True, context=self.context).data
+
+    def get_step(self, obj) -> dict | None:
+        if not obj.step:
+            return None
+        return {"code": obj.step, "label": obj.step_label, "item": obj.step_item, "items": obj.step_items}
 
     def get_error(self, obj) -> dict | None:
         if obj.status in (Job.Status.FAILED, Job.Status.CANCELLED):

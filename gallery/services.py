@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -316,15 +317,19 @@ def job_claim(*, job_id) -> Job | None:
     """queued -> running, atomically; None if someone else has it or it was cancelled."""
     now = timezone.now()
     claimed = Job.objects.filter(id=job_id, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING, started_at=now, heartbeat_at=now, attempts=1, progress=1,
+        status=Job.Status.RUNNING, started_at=now, heartbeat_at=now, attempts=1, progress=1, step="start",
+        step_item=0, step_items=0,
     )
     return Job.objects.get(id=job_id) if claimed else None
 
 
-def job_progress(*, job_id, progress: int) -> None:
-    Job.objects.filter(id=job_id, status=Job.Status.RUNNING).update(
-        progress=max(1, min(99, int(progress))), heartbeat_at=timezone.now()
-    )
+def job_progress(*, job_id, progress: int, step: str | None = None, item: int = 0, items: int = 0) -> None:
+    """The running job's percentage (never backwards: a late or coarse report cannot undo a finer one)
+    and, when given, the step it is in (gallery.progress.STEPS) with which item of how many."""
+    fields = {"progress": Greatest(F("progress"), max(1, min(99, int(progress)))), "heartbeat_at": timezone.now()}
+    if step is not None:
+        fields.update(step=step[:40], step_item=max(0, min(32767, int(item))), step_items=max(0, min(32767, int(items))))
+    Job.objects.filter(id=job_id, status=Job.Status.RUNNING).update(**fields)
 
 
 def job_heartbeat(*, job_id) -> None:

@@ -30,21 +30,35 @@ def _name(prompt: str, index: int, count: int) -> str:
     return f"{stem}-{index + 1}" if count > 1 else stem
 
 
+# the backends' progress notes (ml.generation: "submitted", DashScope's task status, "download 1/2",
+# "load", "step 3/4") -> a gallery.progress step
+_NOTE_STEPS = {"submit": "submit", "submitted": "wait", "pending": "wait", "running": "generate", "download": "download",
+               "downloaded": "download", "load": "load", "step": "denoise"}
+
+
+def _step(note: str) -> tuple[str, int, int]:
+    word, _sep, count = (note or "").partition(" ")
+    item, _slash, items = count.partition("/")
+    step = _NOTE_STEPS.get(word.lower(), "generate")
+    return (step, int(item), int(items)) if item.isdigit() and items.isdigit() else (step, 0, 0)
+
+
 def _generate(job: Job, request, report: ProgressReporter, *, share: float = 1.0):
     """Runs the job's backend for `request` (progress from 2 % to 2 + 96 * share %). Returns the
     backend's result; failures become translated ApplicationErrors."""
     p = job.params
     backend_name = p.get("backend", "dashscope")
     api_key = keys.key_for_job(job=job) if backend_name != backends.LOCAL else ""
-    last = [-1]
+    last = [None]
 
     def progress(fraction: float, note: str) -> None:
         # Called once per DashScope poll (>= DASHSCOPE_POLL_INTERVAL apart) or per denoising step: one
-        # small UPDATE each, skipped when the percentage did not move.
+        # small UPDATE each, skipped when neither the percentage nor the step moved.
         percent = 2 + int(96 * share * max(0.0, min(1.0, fraction)))
-        if percent != last[0]:
-            last[0] = percent
-            report(percent)
+        step = _step(note)
+        if (percent, step) != last[0]:
+            last[0] = (percent, step)
+            report(percent, step[0], item=step[1], items=step[2])
 
     checked = [0.0, False]
 
@@ -74,8 +88,10 @@ def _generated_output(job: Job, request, result, index: int, generated, *, name:
         "index": index, "n": request.n, "template": p.get("template", ""),
         "prompt_extend": request.prompt_extend, "watermark": request.watermark,
         "steps": request.steps, "guidance": request.guidance, "task_id": result.task_id,
-        "image_count": result.image_count,
-        "params": {**again, "seed": generated.seed, "n": 1, "seed_mode": "fixed"},
+        # what DashScope billed; a local run costs nothing, so it has no count to show
+        "image_count": result.image_count if backend_name != "local" else None,
+        # the seed is recorded once, with how it was chosen; "generate again" fixes it (selectors)
+        "seed_mode": p.get("seed_mode") or "fixed", "subject": again.get("subject"),
         **(metadata or {}),
     }
     meta = {k: v for k, v in meta.items() if v not in (None, "") or k == "prompt"}
@@ -140,14 +156,18 @@ def text_generation_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     stem = _name(p["prompt"], 0, 1)
     text_meta = {"text_mode": "model" if draws else "placed", "boxes": boxes, "user_prompt": p["prompt"]}
     if draws:
+        report(72, "read_back")
         rows = text_read_back(base, boxes)
-        report(85)
+        report(85, "check")
         lines = text_find_lines(base)
         for row in rows:
             row["anywhere"] = _found_anywhere(row["expected"], lines)
         final = None
     else:
-        final, rows, _reader = text_place_and_check(base, boxes, report=lambda _p: report(85))
+        # text_place_and_check reports on the Add-text scale (place 20 %, read back 60 %): squeezed here
+        # into what is left after the picture
+        final, rows, _reader = text_place_and_check(
+            base, boxes, report=lambda p, step=None, **kw: report(70 + int(p * 0.25), step, **kw))
     ok_count = sum(1 for r in rows if r["ok"])
     readback = [{"expected": r["expected"], "read": r["read"], "ok": r["ok"]} for r in rows]
     summary = {"checks": rows, "ok_count": ok_count, "total": len(rows), "all_ok": ok_count == len(rows)}

@@ -5,6 +5,9 @@ from gallery import selectors
 from gallery.models import GalleryItem, Job
 from generation.services import KINDS
 
+AGAIN_FIELDS = ("model", "prompt", "negative_prompt", "size", "seed", "template", "subject", "prompt_extend",
+                "watermark", "steps", "guidance")
+
 
 def generation_job_get(*, owner, job_id, kinds=tuple(KINDS.values())) -> Job:
     """The user's text-to-image job; anything else (another user's, another kind) is 404."""
@@ -20,6 +23,11 @@ def generation_item_params(*, owner, item_id) -> dict:
         item = selectors.gallery_item_get(owner=owner, item_id=item_id)
     except ValidationError:  # not a UUID
         raise Http404 from None
-    if item.kind != GalleryItem.Kind.GENERATED or "params" not in item.metadata:
+    meta = item.metadata
+    if item.kind != GalleryItem.Kind.GENERATED or not ("prompt" in meta or "params" in meta):
         raise Http404
-    return dict(item.metadata["params"])
+    if "params" in meta:  # items made before the seed was recorded once
+        return dict(meta["params"])
+    params = {k: meta[k] for k in AGAIN_FIELDS if meta.get(k) is not None}
+    # to make this picture again its seed is fixed, whether it was first chosen at random or not
+    return {**params, "n": 1, "seed_mode": "fixed"}

@@ -56,11 +56,12 @@ def _cut(matter, image: Image.Image, refine: str, decontaminate: bool):
 def cutout_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     p = job.params
     refine, decontaminate, fmt = p.get("refine", "none"), bool(p.get("decontaminate", True)), p.get("format", "PNG")
+    report(2, "load")
     name, matter, model = _matter(p.get("engine", "auto"))
-    report(5)
     inputs = _inputs(job)
     outputs, images = [], []
     for index, item in enumerate(inputs):
+        report(5 + int(90 * index / len(inputs)), "cut", item=index + 1, items=len(inputs))
         result = _cut(matter, _open(item), refine, decontaminate)
         alpha = result.alpha
         info = {
@@ -148,12 +149,15 @@ def background_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
             with item.file.open("rb") as fh, Image.open(fh) as header:  # the header says enough
                 needs_cut = not _has_alpha(header)
             if needs_cut and matter is None:
+                report(1, "load")
                 engine_name, matter, model = _matter(p.get("engine", "auto"))
         background, generated_output, generated_info = _generated_background(job, report)
         outputs.append(generated_output)
         start = 2 + int(96 * GENERATED_SHARE)
         share = 95 - start
+    count = len(inputs)
     for index, item in enumerate(inputs):
+        at = start + int(share * index / count)
         image = _open(item)
         info = {"operation": BACKGROUND_KIND, "background": mode, "source_name": item.name}
         if _has_alpha(image):  # a cutout (or any transparent image)
@@ -171,12 +175,16 @@ def background_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
                     original = image
         else:  # a photo: cut it out first, with the default refinement
             if matter is None:
+                report(at, "load")
                 engine_name, matter, model = _matter(p.get("engine", "auto"))
+            report(at, "cut", item=index + 1, items=count)
             cut = _cut(matter, image, default_refine(), True)
+            at = start + int(share * (index + 0.7) / count)  # cutting out is most of an image's work
             rgba, original = cut.rgba, image
             info.update(engine=cut.engine, model=model)
             if cut.auto is not None:
                 info.update(model=engines.model_file(matter.engine_named(cut.auto["chose"])), auto=cut.auto)
+        report(at, "compose", item=index + 1, items=count)
         if mode == "color":
             out = compose.on_color(rgba, color)
             info["color"] = color
@@ -197,7 +205,7 @@ def background_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
                                  quality=int(p.get("quality", 92)), kind=GalleryItem.Kind.EDITED, parent=item,
                                  metadata=info))
         images.append({"source": str(item.id), "name": item.name, "output": len(outputs) - 1})
-        report(start + int(share * (index + 1) / len(inputs)))
+        report(start + int(share * (index + 1) / count))
     result = {"mode": mode, "images": images}
     if mode == "generated":
         result["generated"] = generated_info
@@ -219,7 +227,7 @@ def touchup_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     matte_image = _open(matte).convert("L")
     if matte_image.size != image.size:
         raise ApplicationError(_("The matte is not the size of the photo."), code="matte_size")
-    report(20)
+    report(20, "matte")
     alpha = np.asarray(matte_image, np.float32) / 255.0
     try:
         rgba = cutout_from_alpha(image, alpha)

@@ -29,16 +29,17 @@ def ocr_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
         languages=tuple(languages), min_score=float(p.get("min_score", 0.5)), upscale=bool(p.get("upscale", True)),
         rotated=bool(p.get("rotated", True)), paragraphs=bool(p.get("paragraphs", False)),
     )
+    report(2, "load")
     try:
         engine = engine_get(name)
     except OcrError as exc:
         raise to_application_error(exc) from exc
-    report(5)
     inputs = list(job.inputs.order_by("created_at"))
     if not inputs:  # deleted from the gallery while the job waited
         raise ApplicationError(_("Choose an image: upload one or pick one from your gallery."), code="no_source")
     outputs, images, model = [], [], ""
     for index, item in enumerate(inputs):
+        report(5 + int(90 * index / len(inputs)), "read", item=index + 1, items=len(inputs))
         image = _open(item)
         try:
             result = engine.read(image, options)

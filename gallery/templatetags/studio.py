@@ -25,6 +25,25 @@ FIELD_LABELS = {
     "from_size": _("Source size"),
     "size": _("Size"),
     "original_format": _("Uploaded as"),
+    # text to image (generation.handlers)
+    "prompt": _("Prompt"),
+    "negative_prompt": _("Negative prompt"),
+    "actual_prompt": _("Prompt the model used"),
+    "model": _("Model"),
+    "backend": _("Backend"),
+    "seed": _("Seed"),
+    "seed_mode": _("Seed chosen"),
+    "index": _("Picture number"),
+    "n": _("Number of images"),
+    "template": _("Template"),
+    "subject": _("Short instruction"),
+    "prompt_extend": _("Prompt extended by DashScope"),
+    "watermark": _("Watermark"),
+    "steps": _("Steps"),
+    "guidance": _("Guidance"),
+    "task_id": _("DashScope task"),
+    "image_count": _("Billed images"),
+    "params": _("Settings to make it again"),
 }
 
 VALUE_LABELS = {
@@ -38,12 +57,19 @@ VALUE_LABELS = {
     "WEBP": "WebP",
     "editing.crop": _("Crop"),
     "editing.resize": _("Resize"),
+    "random": _("At random"),
+    "fixed": _("Fixed"),
+    "local": _("Local model"),
 }
 
 
 @register.filter
 def field_label(key: str) -> str:
-    return FIELD_LABELS.get(key, key)
+    """A known key's translated label; any other shown readably ("text_mode" -> "Text mode")."""
+    if key in FIELD_LABELS:
+        return FIELD_LABELS[key]
+    text = str(key).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
 
 
 @register.filter

@@ -67,10 +67,16 @@ def _wan(name: str, label: str) -> ModelSpec:
 
 def local_spec(name: str = "local", *, max_side: int = 1024, steps_default: int = 4,
                guidance_default: float = 0.0) -> ModelSpec:
+    # The default is the largest square up to 512 (Stable Diffusion's own size) the limit allows, not
+    # the smallest preset: a 256 limit offers and defaults to 256*256 rather than 64*64.
+    side = max(64, min(512, max_side) // 8 * 8)
+    presets = tuple(p for p in LOCAL_PRESETS if max(p) <= max_side)
+    if (side, side) not in presets:
+        presets = ((side, side), *presets)
     return ModelSpec(
         name=name, backend="local", family="local", label="Local diffusers", size_range=(64, max_side),
-        size_multiple=8, presets=tuple(p for p in LOCAL_PRESETS if max(p) <= max_side),
-        default_size=(512, 512) if max_side >= 512 else (64, 64), n_max=4, negative_max=NEGATIVE_MAX,
+        size_multiple=8, presets=presets,
+        default_size=(side, side), n_max=4, negative_max=NEGATIVE_MAX,
         steps=(1, 50, steps_default), guidance=(0.0, 20.0, guidance_default),
     )
 

@@ -193,6 +193,7 @@ class DashScopeBackend:
         sdk = self._sdk()
         if should_cancel():
             raise GenerationCancelled("before submission")
+        progress(0.02, "submit")
         task_id = self._submit(sdk, request, api_key, sleep, submit_gate)
         progress(0.1, "submitted")
         rsp = self._poll(sdk, task_id, api_key, progress, should_cancel, sleep, started)
@@ -221,7 +222,7 @@ class DashScopeBackend:
             seed = None if request.seed is None else min(request.seed + index, 2_147_483_647)
             images.append(GeneratedImage(image=image, seed=seed, actual_prompt=r.get("actual_prompt") or "",
                                          source_url=r["url"], data=data, format=image.format or ""))
-            progress(0.85 + 0.15 * (index + 1) / len(with_url), "downloaded")
+            progress(0.85 + 0.15 * index / len(with_url), f"download {index + 1}/{len(with_url)}")
         usage = getattr(rsp, "usage", None) or {}
         count = usage.get("image_count") if hasattr(usage, "get") else None
         partial = [{"code": r.get("code"), "message": r.get("message")} for r in results if not r.get("url")]

@@ -97,6 +97,7 @@ class DiffusersBackend:
         progress = progress or (lambda f, note: None)
         should_cancel = should_cancel or (lambda: False)
         started = time.perf_counter()
+        progress(0.0, "load")  # the first job of a worker loads the pipeline (seconds to minutes)
         pipe = self.pipeline()
         steps = int(request.steps or 4)
         seed = int(request.seed if request.seed is not None else torch.seed() % 2_147_483_648)

@@ -11,12 +11,14 @@
   const size = form.elements.size;
   const n = form.elements.n;
 
-  function applyModel() {
+  // On load the size the page rendered stays (a re-shown form, "generate again"); a model the user
+  // picks takes that model's default size, as the server does when no size is sent.
+  function applyModel(event) {
     const spec = byName[model.value];
     if (!spec) return;
     const current = size.value;
     size.replaceChildren(...spec.sizes.map((s) => new Option(s, s, false, s === current)));
-    if (!spec.sizes.includes(current)) size.value = spec.default_size;
+    if (event || !spec.sizes.includes(current)) size.value = spec.default_size;
     n.max = spec.n_max;
     if (+n.value > spec.n_max) n.value = spec.n_max;
     form.elements.prompt.maxLength = spec.prompt_max;
@@ -71,5 +73,5 @@
   });
   form.elements.seed.addEventListener("input", () => { form.querySelector("[data-testid=seed-fixed]").checked = true; });
   form.elements.api_key.addEventListener("input", () => { form.querySelector("[data-testid=key-typed]").checked = true; });
-  applyModel();
+  applyModel(null);
 })();

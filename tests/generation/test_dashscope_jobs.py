@@ -37,10 +37,13 @@ def test_success_n2_stores_both_images_with_their_parameters(user, fake_dashscop
     assert [i.metadata["seed"] for i in items] == [1234, 1235]
     assert items[0].metadata["actual_prompt"] == "一只青铜神鸟，展翅，细节丰富，光影柔和"
     assert items[0].metadata["image_count"] == 2 and items[0].metadata["task_id"] == job.result["task_id"]
-    assert items[1].metadata["params"] == {
+    # the seed is recorded once, as chosen (fixed here); "generate again" repeats this very picture
+    assert items[1].metadata["seed_mode"] == "fixed" and "params" not in items[1].metadata
+    from generation.selectors import generation_item_params
+
+    assert generation_item_params(owner=user, item_id=items[1].id) == {
         "model": "wanx2.1-t2i-turbo", "prompt": "一只青铜神鸟，展翅", "negative_prompt": "模糊", "size": "512*512",
-        "width": 512, "height": 512, "n": 1, "seed": 1235, "seed_mode": "fixed", "template": "", "subject": "",
-        "prompt_extend": True, "watermark": False,
+        "n": 1, "seed": 1235, "seed_mode": "fixed", "prompt_extend": True, "watermark": False,
     }
     assert job.result["image_count"] == 2 and job.result["actual_prompt"].endswith("光影柔和")
     # the two images differ (seed 1234 vs 1235) and are, byte for byte, the files the service sent
@@ -158,8 +161,8 @@ def test_cancel_while_running_cancels_the_remote_task(user, fake_dashscope, monk
     polls = []
     real_progress = services.job_progress
 
-    def progress(*, job_id, progress):  # the user presses Cancel after the first poll
-        real_progress(job_id=job_id, progress=progress)
+    def progress(*, job_id, progress, **step):  # the user presses Cancel after the first poll
+        real_progress(job_id=job_id, progress=progress, **step)
         polls.append(progress)
         if len(polls) == 1:
             gen_services.generation_job_cancel(job=Job.objects.get(id=job_id))

@@ -27,7 +27,7 @@ def test_local_job_reports_progress_per_step_and_stores_images(user, local_model
 
     seen = []
     real = runner.job_progress
-    monkeypatch.setattr(runner, "job_progress", lambda *, job_id, progress: (seen.append(progress), real(job_id=job_id, progress=progress)))
+    monkeypatch.setattr(runner, "job_progress", lambda *, job_id, progress, **step: (seen.append(progress), real(job_id=job_id, progress=progress, **step)))
     with run_jobs():
         job = generation_job_create(user=user, params={
             "model": "local", "prompt": "a bronze bird", "negative_prompt": "blurry", "size": "64*64",
@@ -37,7 +37,7 @@ def test_local_job_reports_progress_per_step_and_stores_images(user, local_model
     assert job.kind == "generation.local" and job.engine == "local"
     assert job.result["steps"] == 3 and len(job.result["step_seconds"]) == 3 and job.result["device"] == "cpu"
     # one report per denoising step (34, 66, 98 of the 2..98 band), rising
-    assert seen == sorted(seen) and len([p for p in seen if p > 2]) == 3
+    assert seen == sorted(seen) and len([p for p in seen if 2 < p < 99]) == 3  # 99: saving the outputs
     items = list(GalleryItem.objects.filter(job=job).order_by("metadata__index"))
     assert [(i.width, i.height) for i in items] == [(64, 64), (64, 64)]
     assert [i.metadata["seed"] for i in items] == [7, 8]
@@ -63,8 +63,8 @@ def test_cancel_between_steps(user, local_model, monkeypatch):
     reports = []
     real = runner.job_progress
 
-    def progress(*, job_id, progress):
-        real(job_id=job_id, progress=progress)
+    def progress(*, job_id, progress, **step):
+        real(job_id=job_id, progress=progress, **step)
         reports.append(progress)
         if len(reports) == 2:  # 1: started; 2: after the first denoising step
             generation_job_cancel(job=Job.objects.get(id=job_id))

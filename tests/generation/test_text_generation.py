@@ -202,8 +202,8 @@ def test_cancel_while_the_picture_is_painted_cancels_the_remote_task(user, fake_
     polls = []
     real_progress = services.job_progress
 
-    def progress(*, job_id, progress):  # the user presses Cancel after the first poll
-        real_progress(job_id=job_id, progress=progress)
+    def progress(*, job_id, progress, **step):  # the user presses Cancel after the first poll
+        real_progress(job_id=job_id, progress=progress, **step)
         polls.append(progress)
         if len(polls) == 1:
             gen_services.generation_job_cancel(job=Job.objects.get(id=job_id))

@@ -260,8 +260,8 @@ def test_cancel_while_generating_cancels_the_remote_task(user, user_client, user
                                                                      "model": WAN})  # not run: no on_commit
     real_progress = services.job_progress
 
-    def progress(*, job_id, progress):  # the user presses Cancel on the result page after the first poll
-        real_progress(job_id=job_id, progress=progress)
+    def progress(*, job_id, progress, **step):  # the user presses Cancel on the result page after the first poll
+        real_progress(job_id=job_id, progress=progress, **step)
         if progress > 1 and Job.objects.get(id=job_id).status == Job.Status.RUNNING:
             if via == "page":
                 assert user_client.post(reverse("matting:cancel", args=[job_id])).status_code == 302
@@ -287,9 +287,9 @@ def test_local_model_background_runs_as_its_own_kind(user, run_jobs, cutout, set
             "mode": "generated", "model": "local", "prompt": "a red wall", "steps": 2, "seed": 3, "format": "PNG"})
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED, job.error_message
-    assert job.kind == BACKGROUND_LOCAL_KIND and job.engine == "local" and job.params["size"] == "88*64"
+    assert job.kind == BACKGROUND_LOCAL_KIND and job.engine == "local" and job.params["size"] == "128*96"  # about the local default area (128*128), 4:3
     generated, composite = (GalleryItem.objects.get(id=i) for i in job.result["outputs"])
-    assert (generated.width, generated.height) == (88, 64) and (composite.width, composite.height) == SIZE
+    assert (generated.width, generated.height) == (128, 96) and (composite.width, composite.height) == SIZE
     rgb = pixels(composite).astype(np.int16)
     assert (rgb[:, :40] == PERSON).all()
     # random weights make pixel noise, where crop-then-scale and scale-then-crop differ a little: compare
