@@ -116,7 +116,9 @@ def test_missing_local_folder_fails_the_job_with_a_clear_message(user, settings,
         job = generation_job_create(user=user, params={"model": "local", "prompt": "x", "size": "64*64"})
     job.refresh_from_db()
     assert (job.status, job.error_code) == (Job.Status.FAILED, "model_unavailable")
-    assert "The local model cannot be loaded" in job.error_message and "hub downloads are off" in job.error_message
+    message = job.error_message
+    assert "The local model cannot be loaded" in message and "downloads are turned off" in message
+    assert str(tmp_path) not in message  # users get the folder's name, not the server path
 
 
 def test_local_jobs_go_to_their_own_cluster_when_configured(user, settings, monkeypatch, django_capture_on_commit_callbacks):
