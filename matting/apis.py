@@ -99,7 +99,8 @@ class BatchBackgroundJobCreateApi(JobCreateApi):
         class Meta:
             ref_name = "BatchBackgroundJobInput"
 
-    @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
+    @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer},
+                   operation_id="matting_batch_background_create")
     def post(self, request, job_id):
         job = matting_job_get(owner=request.user, job_id=job_id, kinds=(services.CUTOUT_KIND,))
         s = self.InputSerializer(data=request.data)
