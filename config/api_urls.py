@@ -44,6 +44,8 @@ urlpatterns = [
     path("matting/engines/", matting.MattingEnginesApi.as_view(), name="matting-engines"),
     path("matting/<uuid:job_id>/zip/", matting.CutoutZipApi.as_view(), name="matting-zip"),
     path("matting/<uuid:job_id>/cancel/", matting.MattingJobCancelApi.as_view(), name="matting-cancel"),
+    path("matting/<uuid:job_id>/background/", matting.BatchBackgroundJobCreateApi.as_view(),
+         name="matting-batch-background"),
     path("generation/", generation.GenerationJobCreateApi.as_view(), name="generation-create"),
     path("generation/models/", generation.GenerationCatalogApi.as_view(), name="generation-models"),
     path("generation/text/", generation.TextGenerationJobCreateApi.as_view(), name="generation-text"),

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from config.favicon import favicon
 from config.health import healthz
 from gallery.views import admin_thumbnail, home
 
@@ -11,6 +12,7 @@ admin.site.site_title = _("Image Studio admin")
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("allauth.urls")),
     path("settings/", include("accounts.urls")),
     path("gallery/", include("gallery.urls")),

@@ -89,6 +89,37 @@ class BackgroundJobCreateApi(JobCreateApi):
         return job_accepted(job, request)
 
 
+class BatchBackgroundJobCreateApi(JobCreateApi):
+    """"New background for all": one background job for every cutout of a finished cutout job."""
+
+    class InputSerializer(BackgroundJobCreateApi.InputSerializer):
+        sources = None  # the job's cutouts
+        files = None
+
+        class Meta:
+            ref_name = "BatchBackgroundJobInput"
+
+    @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer},
+                   operation_id="matting_batch_background_create")
+    def post(self, request, job_id):
+        job = matting_job_get(owner=request.user, job_id=job_id, kinds=(services.CUTOUT_KIND,))
+        s = self.InputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = dict(s.validated_data)
+        background_id = data.pop("background", None)
+        background = selectors.gallery_item_get(owner=request.user, item_id=background_id) if background_id else None
+        data.pop("background_file", None)
+        typed_key, save_key = key_params(data, data)
+        data.pop("api_key", None)
+        data.pop("save_key", None)
+        new_job = services.batch_background_job_create(
+            user=request.user, job=job, params={k: v for k, v in data.items() if v is not None},
+            background=background, background_upload=request.FILES.get("background_file"), typed_key=typed_key,
+            save_key=save_key,
+        )
+        return job_accepted(new_job, request)
+
+
 class TouchupJobCreateApi(JobCreateApi):
     parser_classes = [MultiPartParser, FormParser]
 

@@ -189,3 +189,23 @@ def touchup_job_create(*, user, source: GalleryItem, matte_upload) -> Job:
                   "format": source.format if source.kind == GalleryItem.Kind.CUTOUT and source.format == "WEBP"
                   else "PNG"}
         return job_create(owner=user, kind=TOUCHUP_KIND, params=params, inputs=[photo, matte_item])
+
+
+def batch_background_job_create(*, user, job: Job, params, background: GalleryItem | None = None,
+                                background_upload=None, typed_key: str = "", save_key: bool = False) -> Job:
+    """"New background for all": one background job for every cutout of a finished batch, made by the
+    same rules as one cutout's (a colour, an image, the blurred original, a generated picture); its
+    results go to the gallery like any other. Another user's job answers 404; a job that is not a
+    finished cutout job, or has no cutouts left, is refused and nothing is stored."""
+    from matting.selectors import job_cutouts
+
+    if job.owner_id != user.id or job.kind != CUTOUT_KIND:
+        raise ApplicationError(_("Not found."), code="not_found", status=404)
+    if job.status != Job.Status.SUCCEEDED:
+        raise ValidationError(_("This cutout job has not finished, so its cutouts cannot get a new background yet."),
+                              code="job_not_finished")
+    cutouts = job_cutouts(job)
+    if not cutouts:
+        raise ValidationError(_("The cutouts of this job were deleted."), code="no_cutouts")
+    return background_job_create(user=user, params=params, sources=cutouts, background=background,
+                                 background_upload=background_upload, typed_key=typed_key, save_key=save_key)

@@ -118,6 +118,12 @@ def cutout_result(request, job_id):
         response = render(request, "matting/_progress.html", {"job": job})
         response["HX-Refresh"] = "true"
         return response
+    context = _result_context(request, job)
+    template = "matting/_progress.html" if request.htmx else "matting/result.html"
+    return render(request, template, context)
+
+
+def _result_context(request, job, **extra) -> dict:
     context = {"job": job}
     if job.status == job.Status.SUCCEEDED:
         outputs = list(job.outputs.all())
@@ -130,8 +136,12 @@ def cutout_result(request, job_id):
             context["cutouts"] = [{"cutout": c, "photo": c.parent, "matte": by_parent.get(c.parent_id)} for c in cutouts]
             if len(cutouts) == 1:
                 context.update(_cutout_context(request, cutouts[0]))
-    template = "matting/_progress.html" if request.htmx else "matting/result.html"
-    return render(request, template, context)
+            elif cutouts:
+                context.update({"swatches": SWATCHES, "background_formats": BACKGROUND_FORMATS,
+                                "background_items": recent_photos(owner=request.user, limit=12),
+                                "form": {}, "errors": [],
+                                "can_blur": all(c["photo"] for c in context["cutouts"])})
+    return {**context, **extra}
 
 
 @login_required
@@ -145,12 +155,7 @@ def cutout_detail(request, item_id):
 @require_POST
 def background_create(request, item_id):
     cutout = cutout_get(owner=request.user, item_id=item_id)
-    background = None
-    if request.POST.get("mode") == "image" and request.POST.get("background") and not request.FILES.get("background_file"):
-        try:
-            background = selectors.gallery_item_get(owner=request.user, item_id=request.POST["background"])
-        except ValidationError:
-            raise Http404 from None
+    background = _posted_background(request)
     try:
         job = services.background_job_create(
             user=request.user, params=request.POST.dict(), sources=[cutout], background=background,
@@ -161,6 +166,32 @@ def background_create(request, item_id):
         context = _cutout_context(request, cutout, errors=error_messages(exc), form=request.POST)
         return render(request, "matting/detail.html", context, status=400)
     return redirect("matting:result", job_id=job.id)
+
+
+def _posted_background(request) -> GalleryItem | None:
+    """The gallery image chosen as background (mode image), unless a new one was uploaded."""
+    if request.POST.get("mode") == "image" and request.POST.get("background") and not request.FILES.get("background_file"):
+        try:
+            return selectors.gallery_item_get(owner=request.user, item_id=request.POST["background"])
+        except ValidationError:
+            raise Http404 from None
+    return None
+
+
+@login_required
+@require_POST
+def batch_background_create(request, job_id):
+    """"New background for all" on a batch's result page: one job for every cutout of the batch."""
+    job = matting_job_get(owner=request.user, job_id=job_id, kinds=(services.CUTOUT_KIND,))
+    try:
+        new_job = services.batch_background_job_create(
+            user=request.user, job=job, params=request.POST.dict(), background=_posted_background(request),
+            background_upload=request.FILES.get("background_file"),
+        )
+    except (ValidationError, ApplicationError) as exc:
+        context = _result_context(request, job, errors=error_messages(exc), form=request.POST)
+        return render(request, "matting/result.html", context, status=400)
+    return redirect("matting:result", job_id=new_job.id)
 
 
 @login_required

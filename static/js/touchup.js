@@ -14,7 +14,8 @@
   const sizeInput = form.querySelector("[data-size]"), softInput = form.querySelector("[data-softness]");
   const sizeOut = form.querySelector("[data-size-value]"), softOut = form.querySelector("[data-soft-value]");
   const zoomOut = form.querySelector("[data-zoom-value]");
-  const undoButton = form.querySelector("[data-action=undo]"), resetButton = form.querySelector("[data-action=reset]");
+  // undo is in the side panel and, for a thumb on a phone, in the toolbar above the canvas too
+  const undoButtons = Array.from(form.querySelectorAll("[data-action=undo]")), resetButton = form.querySelector("[data-action=reset]");
   const saveButton = form.querySelector("[data-save]"), status = form.querySelector("[data-status]");
 
   const matte = document.createElement("canvas"); matte.width = W; matte.height = H;
@@ -152,7 +153,7 @@
   }
   function changed() {
     dirty = true;
-    undoButton.disabled = !undo.length; resetButton.disabled = false; saveButton.disabled = false;
+    undoButtons.forEach((b) => { b.disabled = !undo.length; }); resetButton.disabled = false; saveButton.disabled = false;
     stage.dataset.strokes = String(Number(stage.dataset.strokes || 0) + 1);
     requestDraw();
   }
@@ -161,7 +162,7 @@
     if (!entry) return;
     mctx.globalCompositeOperation = "source-over";
     mctx.putImageData(entry.data, entry.x, entry.y);
-    undoButton.disabled = !undo.length;
+    undoButtons.forEach((b) => { b.disabled = !undo.length; });
     requestDraw();
   }
   function doReset() {
@@ -242,7 +243,7 @@
   form.querySelector("[data-action=zoom-in]").addEventListener("click", () => zoomCentre(1.5));
   form.querySelector("[data-action=zoom-out]").addEventListener("click", () => zoomCentre(1 / 1.5));
   form.querySelector("[data-action=fit]").addEventListener("click", () => { fit(); draw(); });
-  undoButton.addEventListener("click", doUndo);
+  undoButtons.forEach((b) => b.addEventListener("click", doUndo));
   resetButton.addEventListener("click", doReset);
   function sliders() {
     sizeOut.textContent = sizeInput.value + " px"; softOut.textContent = softInput.value + "%"; requestDraw();
