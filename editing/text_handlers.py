@@ -118,19 +118,14 @@ def text_place_and_check(image: Image.Image, boxes: list[dict], *, report: Progr
     """Places the text of each cleaned box (editing.text_params) exactly, then reads every box back
     with OCR. Returns (image with the text, one check row per box, the reader). Shared by "Add text"
     and "Generate with text" (generation.handlers)."""
-    from ml.text import TextBox, TextError, place_text_detailed
-
-    text_boxes = [TextBox.from_dict(b) for b in boxes]
-    try:
-        out, placements = place_text_detailed(image, text_boxes, font_dirs=text_engine.font_dirs())
-    except TextError as exc:
-        raise text_engine.to_application_error(exc) from exc
+    out, placements = text_engine.place(image, boxes)
     if report is not None:
         report(60)
     reader = _reader()
     rows = text_read_back(out, boxes, reader=reader)
     for row, placement in zip(rows, placements):
-        row.update({"size": placement.size, "color": placement.color, "lines": list(placement.lines)})
+        row.update({"size": placement.size, "color": placement.color, "lines": list(placement.lines),
+                    "outline": placement.outline})
     return out, rows, reader
 
 

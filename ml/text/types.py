@@ -92,13 +92,15 @@ class TextBox:
 
 @dataclass
 class Placement:
-    """How one box was filled: the chosen size, the lines as drawn, the colour used."""
+    """How one box was filled: the chosen size, the lines as drawn, the colour used, and whether an
+    outline was drawn (asked for, or added by automatic contrast on a busy background)."""
 
     box: TextBox
     size: int
     lines: list[str]
     color: str
     font_file: str = ""
+    outline: bool = False
 
 
 @dataclass
