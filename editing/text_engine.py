@@ -21,6 +21,8 @@ FONT_LABELS = {
     "latin-serif": gettext_lazy("Latin serif (DejaVu Serif)"),
     "latin-serif-bold": gettext_lazy("Latin serif, bold"),
     "latin-mono": gettext_lazy("Latin monospace (DejaVu Sans Mono)"),
+    "latin-sans-oblique": gettext_lazy("Latin sans, oblique"),
+    "latin-sans-bold-oblique": gettext_lazy("Latin sans, bold oblique"),
 }
 DEFAULT_FONT = "sans"
 # Fill methods for removing text, in the order offered; "lama" needs its weights (LAMA_FETCH gets them).

@@ -160,7 +160,7 @@ def text_modify_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
         learned = text_engine.learned_fill(method)
         for index, edit in enumerate(edits):
             out = modify_text(out, edit["quad"], edit["text"], font=edit["font"], color=edit["color"],
-                              font_dirs=text_engine.font_dirs(), learned=learned)
+                              font_dirs=text_engine.font_dirs(), learned=learned, old_text=edit.get("old") or None)
             report(10 + int(50 * (index + 1) / len(edits)))
     except TextError as exc:
         raise text_engine.to_application_error(exc) from exc
