@@ -255,7 +255,7 @@
         if (!p) return;
         note.classList.toggle("is-error", !!p.error);
         if (p.error) { note.textContent = p.error; return; }
-        let text = msg.msgPreviewSize.replace("%(size)s", String(p.size)).replace("%(colour)s", p.color);
+        let text = msg.msgPreviewSize.replace("{size}", String(p.size)).replace("{colour}", p.color);
         if (p.outline && !b.outline) text += " " + msg.msgPreviewOutline;
         note.textContent = text;
         const colour = card.querySelector('[data-field="color"]');
