@@ -27,6 +27,11 @@ class CropJobCreateApi(JobCreateApi):
         rotate = serializers.ChoiceField(choices=[0, 90, 180, 270], required=False, default=0)
         flip_horizontal = serializers.BooleanField(required=False, default=False)
         flip_vertical = serializers.BooleanField(required=False, default=False)
+        aspect = serializers.CharField(
+            required=False, default="free", max_length=20,
+            help_text='A preset aspect "W:H" (e.g. "1:1") or "free". With several images, each one gets the '
+                      "largest box of that aspect inside its own box, centred on the same relative point.",
+        )
 
         class Meta:
             ref_name = "CropJobInput"  # both APIs' serializers are called InputSerializer

@@ -52,6 +52,7 @@ def crop_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
         out = operations.crop(
             image, box_percent=(p["left"], p["top"], p["right"], p["bottom"]), rotate=p["rotate"],
             flip_horizontal=p["flip_horizontal"], flip_vertical=p["flip_vertical"],
+            aspect=p.get("aspect", "free"),  # jobs stored before the preset was a parameter have none
         )
         return out, "crop", {"from_size": [image.width, image.height], "size": [out.width, out.height]}
 

@@ -36,11 +36,40 @@ def crop_box_pixels(size: tuple[int, int], box_percent: tuple[float, float, floa
     return x0, y0, x1, y1
 
 
+def aspect_ratio(aspect: str) -> float | None:
+    """"W:H" to W / H; "free" (or nothing) to None. The string was validated by editing.params."""
+    if not aspect or aspect == "free":
+        return None
+    w, h = aspect.split(":")
+    return float(w) / float(h)
+
+
+def box_fit_aspect(box: tuple[int, int, int, int], ratio: float | None) -> tuple[int, int, int, int]:
+    """The largest box of `ratio` (width / height) inside `box`, centred on its centre.
+
+    The percent edges drawn on one image of a batch land on another image of other proportions as a
+    box of other proportions; fitting inside that box keeps the preset aspect, the relative centre the
+    user chose, and stays inside the image. A box that already has the ratio (to the nearest pixel, as
+    the editor rounds it) is kept exactly, so the image the box was drawn on gets what it showed."""
+    x0, y0, x1, y1 = box
+    bw, bh = x1 - x0, y1 - y0
+    if ratio is None or round(bh * ratio) == bw or round(bw / ratio) == bh:
+        return box
+    if bw / bh > ratio:
+        w, h = max(1, min(bw, round(bh * ratio))), bh
+    else:
+        w, h = bw, max(1, min(bh, round(bw / ratio)))
+    nx0 = x0 + (bw - w) // 2
+    ny0 = y0 + (bh - h) // 2
+    return nx0, ny0, nx0 + w, ny0 + h
+
+
 def crop(image: Image.Image, *, box_percent, rotate: int = 0, flip_horizontal: bool = False,
-         flip_vertical: bool = False) -> Image.Image:
-    """Transforms as the user saw it on screen, then crops the box they drew on that view."""
+         flip_vertical: bool = False, aspect: str = "free") -> Image.Image:
+    """Transforms as the user saw it on screen, then crops the box they drew on that view (fitted to
+    the preset aspect, for the other images of a batch)."""
     image = transform(image, rotate=rotate, flip_horizontal=flip_horizontal, flip_vertical=flip_vertical)
-    return image.crop(crop_box_pixels(image.size, box_percent))
+    return image.crop(box_fit_aspect(crop_box_pixels(image.size, box_percent), aspect_ratio(aspect)))
 
 
 def resize_target(size: tuple[int, int], *, width: int | None, height: int | None, percent: float | None,

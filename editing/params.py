@@ -1,6 +1,8 @@
 """Validation of crop and resize parameters. Used by the service, so the page and the API accept
 and refuse exactly the same things."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -43,6 +45,21 @@ def _output(data: dict) -> dict:
     return {"format": fmt, "quality": quality}
 
 
+_ASPECT = re.compile(r"^\s*(\d{1,4}(?:\.\d{1,4})?)\s*:\s*(\d{1,4}(?:\.\d{1,4})?)\s*$")
+
+
+def _aspect(data: dict) -> str:
+    """A preset aspect ("4:3") that every image of a batch keeps, or "free"."""
+    value = data.get("aspect")
+    if value in (None, "", "free"):
+        return "free"
+    match = _ASPECT.match(str(value))
+    if not match or float(match[1]) <= 0 or float(match[2]) <= 0:
+        raise ValidationError({"aspect": _("Give the aspect as width:height, such as 4:3, or “free”.")},
+                              code="invalid")
+    return f"{float(match[1]):g}:{float(match[2]):g}"
+
+
 def crop_params_clean(data: dict) -> dict:
     box = {k: _number(data, k, d) for k, d in (("left", 0.0), ("top", 0.0), ("right", 100.0), ("bottom", 100.0))}
     for key, value in box.items():
@@ -60,6 +77,7 @@ def crop_params_clean(data: dict) -> dict:
         "rotate": rotate,
         "flip_horizontal": _bool(data, "flip_horizontal"),
         "flip_vertical": _bool(data, "flip_vertical"),
+        "aspect": _aspect(data),
         **_output(data),
     }
 

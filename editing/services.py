@@ -1,8 +1,12 @@
+import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from PIL import Image
 
+from editing import text_engine
 from editing.text_engine import fill_check, fonts_check
 from editing.text_params import (
     points_inside_check,
@@ -89,3 +93,47 @@ def text_remove_job_create(*, user, params: dict, sources: Iterable[GalleryItem]
     cleaned = text_remove_params_clean(params)
     fill_check(cleaned["method"])
     return _text_job_create(user=user, kind=TEXT_REMOVE_KIND, cleaned=cleaned, sources=sources, uploads=uploads)
+
+
+PREVIEW_MAX_SIDE = 1600   # px: the longest side of a preview image (a box on a phone or a 4K screen)
+
+
+@dataclass(frozen=True)
+class TextPreview:
+    png: bytes
+    region: tuple[int, int, int, int]   # where the picture lies in the image (x0, y0, x1, y1)
+    size: int                          # the font size the box got
+    color: str                         # the text colour used (the automatic one when none was chosen)
+    outline: bool                      # an outline was drawn (asked for, or added by automatic contrast)
+    lines: list[str]
+
+
+def text_add_preview(*, source: GalleryItem, params: dict, index: int = 0,
+                     max_side: int = PREVIEW_MAX_SIDE) -> TextPreview:
+    """What "Add text" will draw in one box (`params["boxes"]` holds that box alone; `index` is its
+    place on the page), made by the job's own renderer on the region round the box, as a PNG at
+    most `max_side` pixels long. Nothing is stored. The caller has fetched `source` for its owner."""
+    from editing.text_handlers import _open
+
+    cleaned = text_add_params_clean(params, first_number=index + 1)
+    if len(cleaned["boxes"]) != 1:
+        raise ValidationError(_("A preview shows one box at a time."), code="one_box")
+    fonts_check(box["font"] for box in cleaned["boxes"])
+    points_inside_check(cleaned, (source.width, source.height))
+    image = _open(source)
+    region_image, region, placement = text_engine.preview(image, cleaned["boxes"][0], index=index)
+    alpha = image.info.get("alpha")
+    if alpha is not None:
+        region_image = region_image.convert("RGBA")
+        region_image.putalpha(alpha.crop(region))
+    longest = max(region_image.size)
+    side = max(16, min(int(max_side), PREVIEW_MAX_SIDE))
+    if longest > side:
+        scale = side / longest
+        region_image = region_image.resize(
+            (max(1, round(region_image.width * scale)), max(1, round(region_image.height * scale))),
+            Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    region_image.save(buffer, "PNG", compress_level=1)   # speed over bytes: it is redrawn as the user types
+    return TextPreview(png=buffer.getvalue(), region=region, size=placement.size, color=placement.color,
+                       outline=placement.outline, lines=list(placement.lines))

@@ -22,6 +22,8 @@ FONT_LABELS = {
     "latin-serif": gettext_lazy("Latin serif (DejaVu Serif)"),
     "latin-serif-bold": gettext_lazy("Latin serif, bold"),
     "latin-mono": gettext_lazy("Latin monospace (DejaVu Sans Mono)"),
+    "latin-sans-oblique": gettext_lazy("Latin sans, oblique"),
+    "latin-sans-bold-oblique": gettext_lazy("Latin sans, bold oblique"),
 }
 DEFAULT_FONT = "sans"
 # Fill methods for removing text, in the order offered; "lama" needs its weights (LAMA_FETCH gets them).
@@ -118,6 +120,29 @@ def learned_fill(method: str):
               "administrator can fetch it again with: %(command)s") % {"file": LAMA_FILE.filename, "command": LAMA_FETCH},
             code="model_broken", extra={"engine_message": str(exc)[:300]},
         ) from exc
+
+
+def place(image, boxes: list[dict]):
+    """The job's renderer: every cleaned box (editing.text_params) drawn into `image`. Returns (the
+    image, one ml.text Placement per box); an engine error becomes a translated ApplicationError."""
+    from ml.text import TextBox, TextError, place_text_detailed
+
+    try:
+        return place_text_detailed(image, [TextBox.from_dict(b) for b in boxes], font_dirs=font_dirs())
+    except TextError as exc:
+        raise to_application_error(exc) from exc
+
+
+def preview(image, box: dict, *, index: int = 0):
+    """The same renderer for one cleaned box, on a crop round it: (the region's pixels, the region
+    (x0, y0, x1, y1), the Placement). Equal to the pixels `place` gives there."""
+    from ml.text import TextError
+    from ml.text.render import preview_box
+
+    try:
+        return preview_box(image, box, index=index, font_dirs=font_dirs())
+    except TextError as exc:
+        raise to_application_error(exc) from exc
 
 
 def _box_number(extra: dict) -> int | None:

@@ -119,21 +119,16 @@ def text_place_and_check(image: Image.Image, boxes: list[dict], *, report: Progr
     """Places the text of each cleaned box (editing.text_params) exactly, then reads every box back
     with OCR. Returns (image with the text, one check row per box, the reader). Shared by "Add text"
     and "Generate with text" (generation.handlers)."""
-    from ml.text import TextBox, TextError, place_text_detailed
-
-    text_boxes = [TextBox.from_dict(b) for b in boxes]
     if report is not None:
         report(20, "place")
-    try:
-        out, placements = place_text_detailed(image, text_boxes, font_dirs=text_engine.font_dirs())
-    except TextError as exc:
-        raise text_engine.to_application_error(exc) from exc
+    out, placements = text_engine.place(image, boxes)
     if report is not None:
         report(60, "read_back")
     reader = _reader()
     rows = text_read_back(out, boxes, reader=reader)
     for row, placement in zip(rows, placements):
-        row.update({"size": placement.size, "color": placement.color, "lines": list(placement.lines)})
+        row.update({"size": placement.size, "color": placement.color, "lines": list(placement.lines),
+                    "outline": placement.outline})
     return out, rows, reader
 
 
@@ -170,7 +165,7 @@ def text_modify_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
         for index, edit in enumerate(edits):
             report(10 + int(50 * index / len(edits)), "replace", item=index + 1, items=len(edits))
             out = modify_text(out, edit["quad"], edit["text"], font=edit["font"], color=edit["color"],
-                              font_dirs=text_engine.font_dirs(), learned=learned)
+                              font_dirs=text_engine.font_dirs(), learned=learned, old_text=edit.get("old") or None)
     except TextError as exc:
         raise text_engine.to_application_error(exc) from exc
     report(60, "read_back")

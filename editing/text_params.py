@@ -155,12 +155,13 @@ def _count(items: list, *, empty: str, most: int, too_many: str) -> None:
         raise ValidationError(too_many % {"n": most}, code="too_many_boxes")
 
 
-def text_add_params_clean(data) -> dict:
+def text_add_params_clean(data, *, first_number: int = 1) -> dict:
+    """`first_number`: how the first box is named in messages (a preview of box 3 alone says "Box 3")."""
     boxes = _json_list(data, "boxes")
     _count(boxes, empty=_("Draw at least one box and type its text."), most=MAX_BOXES,
            too_many=_("At most %(n)d boxes at once."))
     cleaned = []
-    for number, raw in enumerate(boxes, start=1):
+    for number, raw in enumerate(boxes, start=first_number):
         label = _("Box %(n)d") % {"n": number}
         if not isinstance(raw, dict):
             raise ValidationError(_("%(label)s must be an object with a quad and a text.") % {"label": label}, code="bad_box")

@@ -8,10 +8,10 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from config.exceptions import ApplicationError
 from editing import services, text_engine
@@ -185,3 +185,33 @@ def text_result(request, job_id):
                "width": job.result.get("width"), "height": job.result.get("height")}
     template = "editing/_text_result.html" if request.htmx else "editing/text_result.html"
     return render(request, template, context)
+
+
+@login_required
+@require_POST
+def text_preview(request):
+    """A PNG of what "Add text" will draw in one box (the job's renderer, on the region round the
+    box); the page asks for it, debounced, as the box or its options change. 400 with the
+    translated reason when the box cannot be drawn (its text does not fit, ...)."""
+    try:
+        source = selectors.gallery_item_get(owner=request.user, item_id=request.POST.get("source") or "")
+    except ValidationError:
+        raise Http404 from None
+    try:
+        index = int(request.POST.get("index") or 0)
+        max_side = int(request.POST.get("max_side") or services.PREVIEW_MAX_SIDE)
+    except ValueError:
+        index, max_side = 0, services.PREVIEW_MAX_SIDE
+    try:
+        preview = services.text_add_preview(source=source, params={"boxes": request.POST.get("boxes", "")},
+                                            index=max(0, index), max_side=max_side)
+    except (ValidationError, ApplicationError) as exc:
+        code = getattr(exc, "code", None) or "invalid"
+        return JsonResponse({"error": {"code": code, "message": " ".join(error_messages(exc))}}, status=400)
+    response = HttpResponse(preview.png, content_type="image/png")
+    response["Cache-Control"] = "no-store"
+    response["X-Preview-Region"] = ",".join(str(v) for v in preview.region)
+    response["X-Preview-Size"] = str(preview.size)
+    response["X-Preview-Color"] = preview.color
+    response["X-Preview-Outline"] = "1" if preview.outline else "0"
+    return response

@@ -21,7 +21,7 @@ export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.base}"
 
 # --- Set up (idempotent) -------------------------------------------------------------------------
 # gettext: compilemessages; fonts: the faces Text in images draws with (Noto Sans/Serif CJK, DejaVu).
-debian_packages gettext fonts-noto-cjk fonts-dejavu-core
+debian_packages gettext fonts-noto-cjk fonts-dejavu-core fonts-dejavu-extra
 ensure_venv
 pip_requirements requirements.txt
 PY="$VENV/bin/python"

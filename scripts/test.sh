@@ -12,7 +12,7 @@ cd "$ROOT"
 
 # gettext: compilemessages; chromium: browser tests; fonts-noto-cjk, fonts-dejavu-core: Chinese and
 # Latin text in pages and images (Text in images draws with them).
-debian_packages gettext chromium fonts-noto-cjk fonts-dejavu-core
+debian_packages gettext chromium fonts-noto-cjk fonts-dejavu-core fonts-dejavu-extra
 ensure_venv
 pip_requirements requirements-test.txt
 # Test settings from here on (manage.py included: base settings need a secret key, tests bring one).

@@ -2,11 +2,14 @@
 
 estimate_style looks at the glyph pixels of the line (ml.text.inpaint.glyph_mask): their colour
 (median of the stroke cores), the background around them, the font size that gives their ink
-height, the weight (stroke thickness relative to size) and the slant of the quad. modify_text removes
-the old glyphs (their mask, filled as remove_text does) and draws the new text into the same quad
-with that colour, at most that size, bold when the old line was bold; the perspective warp into the
-quad keeps the slant. Under the new letters the fill is the smooth membrane (texture or copied pieces
-of the photo would compete with the strokes); where the old line was longer, it is the full fill.
+height, the weight (stroke width relative to ink height), the lean of the strokes (italic) and the
+slant of the quad. The weight and the lean are not compared with fixed thresholds: the line's text
+is drawn with each face the studio ships for it (regular and bold; upright and oblique where the
+family has one), measured the same way, and the nearest face wins. modify_text removes the old
+glyphs (their mask, filled as remove_text does) and draws the new text into the same quad with that
+colour, at most that size, in that face; the perspective warp into the quad keeps the slant. Under
+the new letters the fill is the smooth membrane (texture or copied pieces of the photo would compete
+with the strokes); where the old line was longer, it is the full fill.
 """
 
 from __future__ import annotations
@@ -14,17 +17,19 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from ml.text.inpaint import COLOUR_TOL, _palette, fill_layers, glyph_mask_colours, membrane_fill
 from ml.text.readback import rectify
-from ml.text.render import MIN_SIZE, contrast, hex_color, luminance, parse_color, place_text
-from ml.text.types import TextBox, TextError, TextStyle, quad_from
+from ml.text import fonts
+from ml.text.render import MIN_SIZE, contrast, has_cjk, hex_color, luminance, parse_color, place_text
+from ml.text.types import TextBox, TextError, TextStyle, quad_from, quad_from_rect
 
 INK_TO_SIZE = 0.88   # ink height of a typical line / font size (Noto CJK and DejaVu)
 NEW_TEXT_CLEAR = 3   # the fill under the new letters and this many pixels round them is the membrane's alone
 SAME_STYLE_GROW = 3  # pixels of the old line's colours elsewhere, grown by this, are never copied into the fill
-BOLD_RATIO = 0.13    # stroke width (less 1 px of anti-aliasing) / font size above which a line is bold
+SLANTS = np.linspace(-0.5, 0.5, 41)  # leans tried (tan of the angle from vertical): up to about 27°
+SAMPLE_TEXT = "Hamburgefonstiv"     # the text to compare faces with when the line's own is not known
 
 
 def _ink_height(profile: np.ndarray) -> int:
@@ -45,17 +50,94 @@ def _ink_height(profile: np.ndarray) -> int:
     return int(bottom - top + 1)
 
 
-def estimate_style(image: Image.Image, quad) -> TextStyle:
-    return _estimate(image, quad)[0]
+def _slant(flat: np.ndarray) -> float:
+    """The lean of the strokes: the shear that makes the column profile of the glyphs sharpest
+    (upright strokes pile up in few columns). Positive: the tops lean right, as in italics."""
+    ys, xs = np.nonzero(flat)
+    if len(ys) < 8:
+        return 0.0
+    dy = ys - ys.mean()
+    scores = []
+    for t in SLANTS:
+        columns = np.round(xs + t * dy).astype(np.int64)
+        counts = np.bincount(columns - columns.min())
+        scores.append(float(np.dot(counts, counts)))
+    return float(SLANTS[int(np.argmax(scores))])
 
 
-def _estimate(image: Image.Image, quad) -> tuple[TextStyle, np.ndarray]:
+def _measure(flat: np.ndarray) -> tuple[float, float, float]:
+    """(stroke width / ink height, lean, ink height) of a line's glyph mask in its own upright frame."""
+    from scipy import ndimage
+
+    ink_h = _ink_height(flat.mean(axis=1)) or flat.shape[0] * 0.6
+    # the mean stroke width is the ink's area over the length of its strokes, and a stroke's outline
+    # runs along both its sides: width = 2 x area / outline (continuous, unlike a distance map's
+    # steps of whole and diagonal pixels)
+    edge = flat & ~ndimage.binary_erosion(flat)
+    stroke = 2.0 * float(flat.sum()) / max(1.0, float(edge.sum()))
+    return stroke / ink_h, _slant(flat), float(ink_h)
+
+
+def _flat_glyphs(rgb: np.ndarray, quad) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """The glyph mask of the line in `quad` (image frame), its upright copy, and the colours found."""
+    glyphs, colours = glyph_mask_colours(rgb, quad)
+    flat = rectify(glyphs.astype(np.uint8)[..., None].repeat(3, axis=2) * 255, quad)[..., 0] > 127
+    return glyphs, flat, colours
+
+
+def _reference(text: str, face: str, ink_h: float, color, background, font_dirs) -> tuple[float, float]:
+    """(stroke / ink height, lean) of `text` drawn in `face` at the line's ink height, in its colours,
+    measured exactly as the line was."""
+    font_file = fonts.resolve(face, font_dirs)
+    size = max(8, int(round(ink_h / INK_TO_SIZE)))
+    font = fonts.load(font_file, size)
+    left, top, right, bottom = font.getbbox(text)
+    pad = max(8, size // 2)
+    width, height = int(right - left) + 2 * pad, int(bottom - top) + 2 * pad
+    canvas = Image.new("RGB", (width, height), tuple(int(c) for c in background))
+    ImageDraw.Draw(canvas).text((pad - left, pad - top), text, font=font, fill=tuple(int(c) for c in color))
+    margin = pad * 0.6
+    quad = quad_from_rect(pad - margin, pad - margin, width - pad + margin, height - pad + margin)
+    _glyphs, flat, _colours = _flat_glyphs(np.asarray(canvas), quad)
+    weight, slant, _ink = _measure(flat)
+    return weight, slant
+
+
+def _match_face(text: str, weight: float, slant: float, ink_h: float, color, background,
+                font_dirs) -> tuple[str, bool, bool]:
+    """(face, bold, italic): of the faces shipped for `text`'s script, the one whose own weight (and
+    lean, where the family has an oblique face) is nearest to the line's."""
+    cjk = has_cjk(text)
+    upright = fonts.FAMILIES["sans"]
+    references = {bold: _reference(text, upright[(bold, False)], ink_h, color, background, font_dirs)
+                  for bold in (False, True)}
+    bold = abs(weight - references[True][0]) < abs(weight - references[False][0])
+    face, italic = upright[(bold, False)], False
+    leaning = fonts.FAMILIES["latin-sans"]
+    if not cjk:
+        try:
+            straight = _reference(text, leaning[(bold, False)], ink_h, color, background, font_dirs)[1]
+            oblique = _reference(text, leaning[(bold, True)], ink_h, color, background, font_dirs)[1]
+        except TextError:  # no oblique face installed (Debian fonts-dejavu-extra): upright it is
+            return face, bold, False
+        italic = abs(slant - oblique) < abs(slant - straight)
+        if italic:
+            face = leaning[(bold, True)]
+    return face, bold, italic
+
+
+def estimate_style(image: Image.Image, quad, text: str | None = None, *, font_dirs=None) -> TextStyle:
+    """`text`: what the line says (from OCR), to compare faces with; without it, a Latin sample."""
+    return _estimate(image, quad, text=text, font_dirs=font_dirs)[0]
+
+
+def _estimate(image: Image.Image, quad, *, text: str | None = None, font_dirs=None) -> tuple[TextStyle, np.ndarray]:
     """(the style, the glyph mask it was read from: modify_text removes those pixels)."""
     from scipy import ndimage
 
     quad = quad_from(quad)
     rgb = np.asarray(image.convert("RGB"))
-    glyphs, colours = glyph_mask_colours(rgb, quad)
+    glyphs, flat, colours = _flat_glyphs(rgb, quad)
     (x0, y0), (x1, y1) = quad[0], quad[1]
     angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
     if glyphs.sum() < 8:
@@ -94,17 +176,15 @@ def _estimate(image: Image.Image, quad) -> tuple[TextStyle, np.ndarray]:
         color = np.median(crop[core] if core.sum() >= 8 else crop[inked], axis=0)
     ring = ndimage.binary_dilation(inked, iterations=4) & ~ndimage.binary_dilation(inked, iterations=2)
     background = np.median(crop[ring], axis=0) if ring.any() else 255 - color
-    # size from the ink height in the line's own (rectified) frame
-    flat = rectify(glyphs.astype(np.uint8)[..., None].repeat(3, axis=2) * 255, quad)[..., 0] > 127
-    profile = flat.mean(axis=1)
-    ink_h = _ink_height(profile) or flat.shape[0] * 0.6
+    # size, weight and lean from the glyphs in the line's own (rectified) frame
+    weight, slant, ink_h = _measure(flat)
     size = max(6, int(round(ink_h / INK_TO_SIZE)))
-    distance = ndimage.distance_transform_edt(flat)
-    skeleton = distance[(distance >= ndimage.maximum_filter(distance, size=3)) & (distance > 0)]
-    stroke = 2 * float(np.median(skeleton)) if skeleton.size else 1.0
+    sample = (text or "").strip() or SAMPLE_TEXT
+    face, bold, italic = _match_face(sample, weight, slant, ink_h, color, background, font_dirs)
     return TextStyle(color=hex_color(color), background=hex_color(background), size=size,
-                     bold=(stroke - 1) / size > BOLD_RATIO, angle=round(angle, 2),
-                     outline=hex_color(outline) if outline is not None else None), glyphs
+                     bold=bold, angle=round(angle, 2),
+                     outline=hex_color(outline) if outline is not None else None, italic=italic,
+                     weight=round(weight, 4), slant=round(slant, 3), font=face), glyphs
 
 
 def _same_style(rgb: np.ndarray, style: TextStyle, mask: np.ndarray) -> np.ndarray:
@@ -123,16 +203,17 @@ def _same_style(rgb: np.ndarray, style: TextStyle, mask: np.ndarray) -> np.ndarr
 
 def modify_text(image: Image.Image, line_quad, new_text: str, *, font: str | None = None,
                 color: str | None = None, font_dirs=None, style: TextStyle | None = None,
-                learned=None) -> Image.Image:
+                learned=None, old_text: str | None = None) -> Image.Image:
     """The image with the line inside `line_quad` replaced by `new_text` (a new image). `learned`: a
-    network that fills the old line where the new one does not cover it (ml.text.lama)."""
+    network that fills the old line where the new one does not cover it (ml.text.lama). `old_text`:
+    what the line says (from OCR), the text the faces are compared with (else the new text)."""
     if not new_text or not new_text.strip():
         raise TextError("empty_text", "the new text is empty")
     quad = quad_from(line_quad)
     import cv2
 
     if style is None:
-        style, glyphs = _estimate(image, quad)
+        style, glyphs = _estimate(image, quad, text=old_text or new_text, font_dirs=font_dirs)
     else:
         glyphs = glyph_mask_colours(np.asarray(image.convert("RGB")), quad)[0]
     glyphs = glyphs.astype(np.uint8) * 255
@@ -145,7 +226,8 @@ def modify_text(image: Image.Image, line_quad, new_text: str, *, font: str | Non
         smooth = np.clip(membrane_fill(rgb, mask) + 0.5, 0, 255).astype(np.uint8)
     else:
         textured, smooth = fill_layers(rgb, mask, avoid=_same_style(rgb, style, mask))
-    face = font or ("sans-bold" if style.bold else "sans")
+    # (new text with Chinese in it gets the CJK counterpart of a Latin face: ml.text.render)
+    face = font or style.font or ("sans-bold" if style.bold else "sans")
     box = TextBox(quad=quad, text=new_text, font=face, color=color or style.color, align="center",
                   max_size=style.size, outline=style.outline is not None, outline_color=style.outline)
     drawn = np.asarray(place_text(Image.fromarray(smooth), [box], min_size=max(6, min(MIN_SIZE, int(style.size * 0.6))),

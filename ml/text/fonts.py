@@ -25,6 +25,17 @@ FONTS: dict[str, tuple[tuple[str, ...], int, str, bool]] = {
     "latin-serif": (("DejaVuSerif.ttf",), 0, "fonts-dejavu-core", False),
     "latin-serif-bold": (("DejaVuSerif-Bold.ttf",), 0, "fonts-dejavu-core", False),
     "latin-mono": (("DejaVuSansMono.ttf",), 0, "fonts-dejavu-core", False),
+    "latin-sans-oblique": (("DejaVuSans-Oblique.ttf",), 0, "fonts-dejavu-extra", False),
+    "latin-sans-bold-oblique": (("DejaVuSans-BoldOblique.ttf",), 0, "fonts-dejavu-extra", False),
+}
+
+# For matching an existing line (ml.text.edit): the faces of a family by (bold, oblique). Noto CJK
+# has no oblique face; DejaVu Sans has all four.
+FAMILIES: dict[str, dict[tuple[bool, bool], str]] = {
+    "sans": {(False, False): "sans", (True, False): "sans-bold"},
+    "serif": {(False, False): "serif", (True, False): "serif-bold"},
+    "latin-sans": {(False, False): "latin-sans", (True, False): "latin-sans-bold",
+                   (False, True): "latin-sans-oblique", (True, True): "latin-sans-bold-oblique"},
 }
 
 

@@ -434,8 +434,37 @@ def place_text_detailed(image: Image.Image, boxes: list[TextBox], *, min_size: i
         layer = _draw_layer(layout, width, height, fill, box.vertical, box.shadow, stroke_colour)
         base = _composite(base, layer, quad)
         placements.append(Placement(box=box, size=layout.size, lines=list(lines), color=hex_color(fill),
-                                    font_file=font_file.path))
+                                    font_file=font_file.path, outline=layout.stroke > 0))
     return base.convert(mode), placements
+
+
+def preview_box(image: Image.Image, box: TextBox | dict, *, index: int = 0, min_size: int = MIN_SIZE,
+                font_dirs=None) -> tuple[Image.Image, tuple[int, int, int, int], Placement]:
+    """What place_text_detailed(image, [box]) makes of the pixels round one box, computed on a crop
+    of the image round that box alone (a preview has to be quick on a 12-megapixel photo): (the
+    region's pixels with the text, the region (x0, y0, x1, y1) in the image, the placement). Every
+    choice the renderer makes (automatic colour, added outline, size, wrapping) reads only the
+    pixels under the box and its size, so the region is exactly the full render's."""
+    if not isinstance(box, TextBox):
+        box = TextBox.from_dict(box)
+    try:
+        _validate(box, index)
+        quad = check_box(box.quad, image.size, index)
+        xs, ys = [p[0] for p in quad], [p[1] for p in quad]
+        # an even shift: round() ties to even, so the crop's roundings are the full image's
+        x0 = max(0, math.floor(min(xs)) - 2)
+        y0 = max(0, math.floor(min(ys)) - 2)
+        x0, y0 = x0 - x0 % 2, y0 - y0 % 2
+        x1 = min(image.width, math.ceil(max(xs)) + 2)
+        y1 = min(image.height, math.ceil(max(ys)) + 2)
+        shifted = replace(box, quad=tuple((x - x0, y - y0) for x, y in quad))
+        out, placements = place_text_detailed(image.crop((x0, y0, x1, y1)), [shifted], min_size=min_size,
+                                              font_dirs=font_dirs)
+    except TextError as exc:
+        if "index" in exc.extra:
+            exc.extra["index"] = index
+        raise
+    return out, (x0, y0, x1, y1), replace(placements[0], box=box)
 
 
 def place_text(image: Image.Image, boxes: list[TextBox], *, min_size: int = MIN_SIZE, font_dirs=None) -> Image.Image:

@@ -92,13 +92,15 @@ class TextBox:
 
 @dataclass
 class Placement:
-    """How one box was filled: the chosen size, the lines as drawn, the colour used."""
+    """How one box was filled: the chosen size, the lines as drawn, the colour used, and whether an
+    outline was drawn (asked for, or added by automatic contrast on a busy background)."""
 
     box: TextBox
     size: int
     lines: list[str]
     color: str
     font_file: str = ""
+    outline: bool = False
 
 
 @dataclass
@@ -111,6 +113,10 @@ class TextStyle:
     bold: bool
     angle: float            # degrees, counter-clockwise positive as drawn (image y down: the quad's slope)
     outline: str | None = None   # "#rrggbb" of an outline stroke when one is seen
+    italic: bool = False    # the glyphs lean (italic or oblique)
+    weight: float = 0.0     # stroke width / ink height of the line, as measured
+    slant: float = 0.0      # horizontal lean of the strokes per pixel of height (tan of the angle)
+    font: str | None = None  # the face (a name in ml.text.fonts.FONTS) closest to the line's weight and slant
 
 
 @dataclass

@@ -35,7 +35,11 @@
   const qualityRange = form.querySelector("[data-quality-range]");
   const qualityNote = form.querySelector("[data-quality-note]");
   const loadError = form.querySelector("[data-load-error]");
-  const presetButtons = Array.from(form.querySelectorAll("[data-aspect]"));
+  const presetButtons = Array.from(form.querySelectorAll("button[data-aspect]"));
+  const aspectInput = form.querySelector("[data-aspect-input]");
+  const applyAll = form.querySelector('[data-testid="apply-all"]');
+  const batchBoxes = form.querySelector("[data-batch-boxes]");
+  const batchRows = Array.from(form.querySelectorAll("[data-batch-size]"));
   const sliders = {};
   const numbers = {};
   EDGES.forEach((k) => {
@@ -64,6 +68,21 @@
     if (px <= 0) return "0";
     if (px >= size) return "100";
     return String(parseFloat(((px / size) * 100).toFixed(4)));
+  }
+
+  /** editing.operations.box_fit_aspect: the largest box of ratio r inside b, centred on it; a box
+      that already has the ratio to the nearest pixel is kept. */
+  function serverFitAspect(b, r) {
+    const bw = b.x1 - b.x0;
+    const bh = b.y1 - b.y0;
+    if (!r || roundHalfEven(bh * r) === bw || roundHalfEven(bw / r) === bh) return b;
+    let w;
+    let h;
+    if (bw / bh > r) { w = Math.max(1, Math.min(bw, roundHalfEven(bh * r))); h = bh; }
+    else { w = bw; h = Math.max(1, Math.min(bh, roundHalfEven(bw / r))); }
+    const x0 = b.x0 + Math.floor((bw - w) / 2);
+    const y0 = b.y0 + Math.floor((bh - h) / 2);
+    return { x0, y0, x1: x0 + w, y1: y0 + h };
   }
 
   /* ---- state --------------------------------------------------------------------------------- */
@@ -107,6 +126,11 @@
     }
     if (pct.right <= pct.left || pct.bottom <= pct.top) state.box = fullBox();
     else state.box = serverBox(W, H, pct);
+    const preset = presetButtons.find((btn) => btn.dataset.aspect === aspectInput.value);
+    if (preset && ratioOf(preset)) {
+      state.aspect = preset.dataset.aspect;
+      state.ratio = ratioOf(preset);
+    }
   }
 
   /* ---- geometry of the box ------------------------------------------------------------------- */
@@ -335,7 +359,26 @@
       btn.classList.toggle("is-active", on);
       btn.setAttribute("aria-pressed", String(on));
     }
+    aspectInput.value = state.ratio ? state.aspect : "free";
+    updateBatch(pct);
     if (ready) schedulePreview(sb);
+  }
+
+  /** Each image of the batch, as the server will cut it: the same percent edges on its own
+      (rotated) size, fitted to the preset aspect. */
+  function updateBatch(pct) {
+    if (!batchBoxes) return;
+    batchBoxes.hidden = !(applyAll && applyAll.checked);
+    for (const row of batchRows) {
+      const w = parseInt(row.dataset.width, 10);
+      const h = parseInt(row.dataset.height, 10);
+      const [W, H] = state.rotate % 180 ? [h, w] : [w, h];
+      const b = serverFitAspect(serverBox(W, H, pct), state.ratio);
+      const out = row.querySelector("[data-out]");
+      out.textContent = (b.x1 - b.x0) + " × " + (b.y1 - b.y0) + " " + PX;
+      row.dataset.outWidth = String(b.x1 - b.x0);
+      row.dataset.outHeight = String(b.y1 - b.y0);
+    }
   }
 
   // At most one preview redraw per frame: with a big photo, drawing it is the costly part of a drag.
@@ -514,6 +557,7 @@
   }
 
   for (const btn of presetButtons) btn.addEventListener("click", () => setAspect(btn));
+  if (applyAll) applyAll.addEventListener("change", () => update());
 
   form.addEventListener("click", (event) => {
     const button = event.target.closest("[data-action]");

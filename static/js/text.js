@@ -24,6 +24,7 @@
   if (!form) return;
 
   const SVGNS = "http://www.w3.org/2000/svg";
+  const PREVIEW_URL = form.dataset.previewUrl || "";  // add mode: boxes are rendered by the server
   let W = parseInt(form.dataset.width, 10);   // "generate": the canvas follows the chosen size
   let H = parseInt(form.dataset.height, 10);
   const MODE = form.dataset.mode;
@@ -71,6 +72,15 @@
     return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
   };
 
+  /** Automatic colour on: the colour picker gives way to what automatic means here. */
+  function showAuto(card, on) {
+    const colour = card.querySelector('[data-field="color"]');
+    colour.disabled = on;
+    colour.hidden = on;
+    const auto = card.querySelector("[data-auto-colour]");
+    if (auto) auto.hidden = !on;
+  }
+
   /* ---- cards in the side panel ------------------------------------------------------------------ */
   const template = document.querySelector("[data-box-template], [data-edit-template]");
   function makeCard(index, item, labelPrefix, summary) {
@@ -89,8 +99,8 @@
     const auto = card.querySelector('[data-field="auto"]');
     const colour = card.querySelector('[data-field="color"]');
     auto.checked = !item.color;
-    colour.disabled = !item.color;
     if (item.color) colour.value = item.color;
+    showAuto(card, !item.color);
     card.querySelectorAll("[data-align]").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.align === (item.align || "center"))));
     ["vertical", "outline", "shadow", "persp"].forEach((name) => {
       const box = card.querySelector('[data-field="' + name + '"]');
@@ -123,7 +133,15 @@
         g.appendChild(poly);
         g.appendChild(el("polygon", { class: "tx-box-line", points: pointsAttr(b.quad) }));
         const bb = bounds(b.quad);
-        if (b.text) {
+        const shown = PREVIEW_URL ? previewShown(b) : null;
+        if (shown) {
+          // the job's own renderer drew this (editing:text-preview): what is seen is what is made
+          poly.classList.add("has-preview");
+          const [x0, y0, x1, y1] = shown.region;
+          const image = el("image", { class: "tx-preview-img" + (shown.stale ? " is-stale" : ""), href: shown.url, x: x0, y: y0,
+            width: x1 - x0, height: y1 - y0, preserveAspectRatio: "none", "data-testid": "preview-" + (i + 1) });
+          g.insertBefore(image, poly);
+        } else if (b.text && !PREVIEW_URL) {
           const lines = b.text.split("\n");
           const longest = Math.max(...lines.map((l) => l.length), 1);
           const bw = bb.x1 - bb.x0;
@@ -161,6 +179,92 @@
       });
       countEl.textContent = boxes.length + " / " + MAX;
       emptyEl.hidden = boxes.length > 0;
+      if (PREVIEW_URL) schedulePreviews();
+    }
+
+    /* ---- previews: the server renders each box with the job's renderer (add mode) -------------- */
+    const renderKey = (b) => JSON.stringify([b.quad, b.text, b.font, b.color, b.align, b.vertical, b.outline, b.shadow]);
+    const renderParams = (b) => ({ quad: b.quad, text: b.text, font: b.font, color: b.color, align: b.align,
+      vertical: b.vertical, outline: b.outline, shadow: b.shadow });
+    let previewTimer = 0;
+
+    /** The picture to show for a box: its current render, or the last one while the next is on its
+        way if the box has not moved (a stale one is never shown somewhere else). */
+    function previewShown(b) {
+      const p = b.preview;
+      if (!p || !p.url || !b.text.trim()) return null;
+      if (p.key === renderKey(b)) return p;
+      return JSON.stringify(p.quad) === JSON.stringify(b.quad) ? { ...p, stale: true } : null;
+    }
+
+    function schedulePreviews() {
+      clearTimeout(previewTimer);
+      previewTimer = setTimeout(fetchPreviews, 250);
+    }
+
+    function fetchPreviews() {
+      if (drag) { schedulePreviews(); return; }  // while a box is dragged, wait until it is let go
+      const csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+      const k = scale();
+      boxes.forEach((b, i) => {
+        const key = renderKey(b);
+        if (!b.text.trim() || b.pending === key || (b.preview && b.preview.key === key)) return;
+        b.pending = key;
+        const bb = bounds(b.quad);
+        const body = new FormData();
+        body.append("source", form.dataset.sourceId);
+        body.append("index", String(i));
+        body.append("boxes", JSON.stringify([renderParams(b)]));
+        // as many pixels as the box has on this screen, no more
+        const side = Math.max(bb.x1 - bb.x0, bb.y1 - bb.y0) / k * (window.devicePixelRatio || 1);
+        body.append("max_side", String(Math.ceil(side) + 8));
+        fetch(PREVIEW_URL, { method: "POST", body, headers: { "X-CSRFToken": csrf }, credentials: "same-origin" })
+          .then((response) => (response.ok ? response.blob() : response.json().then((data) => { throw data; }))
+            .then((blob) => {
+              if (b.pending !== key) return;
+              if (b.preview && b.preview.url) URL.revokeObjectURL(b.preview.url);
+              const header = (name) => response.headers.get(name) || "";
+              b.preview = { key, quad: JSON.parse(key)[0], url: URL.createObjectURL(blob),
+                region: header("X-Preview-Region").split(",").map(Number), size: parseInt(header("X-Preview-Size"), 10),
+                color: header("X-Preview-Color"), outline: header("X-Preview-Outline") === "1", error: "" };
+            }))
+          .catch((data) => {
+            if (b.pending !== key) return;
+            if (b.preview && b.preview.url) URL.revokeObjectURL(b.preview.url);
+            b.preview = { key, quad: b.quad, url: "", error: (data && data.error && data.error.message) || msg.msgPreviewFailed };
+          })
+          .finally(() => {
+            if (b.pending !== key) return;
+            b.pending = null;
+            draw();
+            previewNotes();
+          });
+      });
+    }
+
+    /** Under each card: the size, colour and outline the renderer chose (or why it cannot draw). */
+    function previewNotes() {
+      if (!PREVIEW_URL) return;
+      boxes.forEach((b, i) => {
+        const card = cardsEl.querySelector('[data-index="' + i + '"]');
+        if (!card) return;
+        const note = card.querySelector("[data-preview-note]");
+        const p = b.preview && b.preview.key === renderKey(b) ? b.preview : null;
+        note.hidden = !p;
+        card.dataset.previewState = p ? (p.error ? "error" : "ok") : "pending";
+        if (!p) return;
+        note.classList.toggle("is-error", !!p.error);
+        if (p.error) { note.textContent = p.error; return; }
+        let text = msg.msgPreviewSize.replace("{size}", String(p.size)).replace("{colour}", p.color);
+        if (p.outline && !b.outline) text += " " + msg.msgPreviewOutline;
+        note.textContent = text;
+        const colour = card.querySelector('[data-field="color"]');
+        if (!b.color && colour) colour.value = p.color;  // unticking "automatic" starts from it
+        const swatch = card.querySelector("[data-auto-swatch]");
+        if (swatch) { swatch.hidden = false; swatch.style.backgroundColor = p.color; }
+        const autoText = card.querySelector("[data-auto-text]");
+        if (autoText) autoText.textContent = p.color;
+      });
     }
 
     function summary(b) { return (b.text || "").replace(/\s+/g, " ").trim(); }
@@ -172,6 +276,7 @@
         card.classList.toggle("is-selected", i === selected);
         cardsEl.appendChild(card);
       });
+      previewNotes();
       if (focus && selected >= 0) {
         const input = cardsEl.querySelector('[data-index="' + selected + '"] [data-field="text"]');
         if (input) input.focus({ preventScroll: true });
@@ -219,9 +324,8 @@
       } else if (field === "font") b.font = e.target.value;
       else if (field === "color") b.color = e.target.value;
       else if (field === "auto") {
-        const colour = card.querySelector('[data-field="color"]');
-        colour.disabled = e.target.checked;
-        b.color = e.target.checked ? null : colour.value;
+        showAuto(card, e.target.checked);
+        b.color = e.target.checked ? null : card.querySelector('[data-field="color"]').value;
       } else if (field === "persp") {
         b.persp = e.target.checked;
         if (!b.persp) { const bb = bounds(b.quad); b.quad = rectQuad(bb.x0, bb.y0, bb.x1, bb.y1); }
@@ -480,9 +584,8 @@
       else if (field === "font") ed.font = e.target.value;
       else if (field === "color") ed.color = e.target.value;
       else if (field === "auto") {
-        const colour = card.querySelector('[data-field="color"]');
-        colour.disabled = e.target.checked;
-        ed.color = e.target.checked ? null : colour.value;
+        showAuto(card, e.target.checked);
+        ed.color = e.target.checked ? null : card.querySelector('[data-field="color"]').value;
       }
     });
   }

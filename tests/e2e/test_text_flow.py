@@ -93,6 +93,13 @@ def test_find_the_lines_click_one_and_change_it(page, live_server, make_user, tm
     page.wait_for_selector("[data-testid=line-1]")
     assert page.inner_text("[data-testid=line-1]").endswith("天路")
     page.click("[data-testid=text-overlay] [data-testid=overlay-line-1]", force=True)
+    # before the job has run the old colour is not known: the card says so, no stand-in swatch
+    card = "[data-testid=edit-cards] [data-card]"
+    assert page.inner_text(f"{card} [data-testid=auto-colour]") == "detected after analysis"
+    assert not page.is_visible(f"{card} [data-field=color]")
+    page.uncheck(f"{card} [data-field=auto]")   # choosing a colour shows the picker
+    assert page.is_visible(f"{card} [data-field=color]") and not page.is_visible(f"{card} [data-testid=auto-colour]")
+    page.check(f"{card} [data-field=auto]")
     page.fill("[data-testid=edit-text-1]", "丝路")
     page.click("[data-testid=text-submit]")
     page.wait_for_selector("[data-testid=text-result][data-status=succeeded]")

@@ -31,7 +31,7 @@ def test_crop_api_with_sources_accepts_then_job_succeeds(user, user_api, make_it
         "status": "queued",
         "progress": 0,
         "params": {"left": 25.0, "top": 0.0, "right": 75.0, "bottom": 50.0, "rotate": 0, "flip_horizontal": False,
-                   "flip_vertical": False, "format": "same", "quality": 92},
+                   "flip_vertical": False, "aspect": "free", "format": "same", "quality": 92},
         "inputs": [str(item.id)],
         "outputs": [],
         "result": {},
@@ -91,6 +91,20 @@ def test_crop_api_multipart_with_files(user, user_api, run_jobs):
     assert GalleryItem.objects.filter(owner=user, kind="upload").count() == 2
 
 
+def test_crop_api_batch_with_a_preset_aspect_gives_that_aspect_for_every_image(user, user_api, make_item, run_jobs):
+    # given: 16:9 drawn full width on a 64x36 image (the whole image), two others of other shapes
+    items = [make_item(user, name=n, size=s) for n, s in (("a.png", (64, 36)), ("b.png", (36, 64)), ("c.png", (50, 50)))]
+    # when
+    with run_jobs():
+        response = user_api.post(CROP, {"sources": [str(i.id) for i in items], "aspect": "16:9"}, format="json")
+    # then
+    assert response.status_code == 202, response.content
+    assert response.json()["params"]["aspect"] == "16:9"
+    done = user_api.get(response["Location"]).json()
+    sizes = sorted((o["name"], o["width"], o["height"]) for o in done["outputs"])
+    assert sizes == [("a-crop", 64, 36), ("b-crop", 36, 20), ("c-crop", 50, 28)]
+
+
 def test_resize_api_accepts_and_runs(user, user_api, make_item, run_jobs):
     item = make_item(user, size=(64, 48))
     with run_jobs():
@@ -127,6 +141,10 @@ def test_resize_api_over_pixel_limit_is_refused(user, user_api, make_item, setti
         (CROP, {"quality": 0}, {
             "code": "invalid", "message": "Ensure this value is greater than or equal to 1.",
             "fields": {"quality": ["Ensure this value is greater than or equal to 1."]},
+        }),
+        (CROP, {"aspect": "wide"}, {
+            "code": "invalid", "message": "Give the aspect as width:height, such as 4:3, or “free”.",
+            "fields": {"aspect": ["Give the aspect as width:height, such as 4:3, or “free”."]},
         }),
         (RESIZE, {}, {"code": "no_size", "message": "Enter a width, a height or a percentage."}),
         (RESIZE, {"width": 0}, {

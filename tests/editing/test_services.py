@@ -39,7 +39,8 @@ def test_crop_job_create_crops_an_upload(user, run_jobs, settings):
     assert job.error_code == "" and job.error_message == ""
     assert job.started_at and job.finished_at and job.heartbeat_at
     assert job.params == {"left": 25.0, "top": 0.0, "right": 75.0, "bottom": 50.0, "rotate": 0,
-                          "flip_horizontal": False, "flip_vertical": False, "format": "same", "quality": 92}
+                          "flip_horizontal": False, "flip_vertical": False, "aspect": "free", "format": "same",
+                          "quality": 92}
     # the upload became the input, the output points back at it
     source = job.inputs.get()
     assert source.kind == GalleryItem.Kind.UPLOAD and source.name == "holiday.png"
@@ -138,6 +139,53 @@ def test_crop_job_create_batch_makes_one_output_per_input(user, make_item, run_j
     assert len(job.result["outputs"]) == 3
 
 
+def test_crop_job_create_batch_keeps_the_preset_aspect_for_every_image(user, make_item, run_jobs):
+    # given: the box drawn on the first image turned right (48x64): 1:1, full width, centred
+    # (y 8..56 = 12.5..87.5 %); the other two images have other proportions
+    items = [make_item(user, name=f"p{i}.png", size=size) for i, size in enumerate([(64, 48), (30, 90), (100, 40)])]
+    params = {"rotate": 90, "aspect": "1:1", "left": 0, "right": 100, "top": 12.5, "bottom": 87.5}
+    # when
+    with run_jobs():
+        job = crop_job_create(user=user, sources=items, params=params)
+    # then: every result is square, the largest square inside its own percent box (rotated 90x30:
+    # box 90x22; rotated 40x100: box 40x76), and the first one is exactly the box that was drawn
+    job = _succeeded(job)
+    assert job.params["aspect"] == "1:1"
+    sizes = sorted((o.name, o.width, o.height) for o in job.outputs.all())
+    assert sizes == [("p0-crop", 48, 48), ("p1-crop", 22, 22), ("p2-crop", 40, 40)]
+    for out in job.outputs.all():
+        assert imaging.open_stored(out.file).size == (out.width, out.height)
+
+
+def test_crop_job_create_batch_aspect_box_is_centred_on_the_same_point(user, make_item, run_jobs):
+    # given: 4:3 drawn on the right half of a 80x30 image (x 40..80 = 40x30); the second image,
+    # 60x60, is red on its left half and blue on its right, with a green band at x 44..46
+    first = make_item(user, name="wide.png", size=(80, 30))
+    second_image = imaging.two_colour((60, 60))
+    second_image.paste((0, 200, 0), (44, 0, 46, 60))
+    second = make_item(user, name="square.png", image=second_image)
+    # when
+    with run_jobs():
+        job = crop_job_create(user=user, sources=[first, second],
+                              params={"aspect": "4:3", "left": 50, "right": 100})
+    # then: the second image's percent box (x 30..60, y 0..60) holds a 30x22 box of 4:3 centred
+    # on the same point, (45, 30): the green band lies in its middle
+    outs = {o.name: o for o in _succeeded(job).outputs.all()}
+    assert (outs["wide-crop"].width, outs["wide-crop"].height) == (40, 30)
+    assert (outs["square-crop"].width, outs["square-crop"].height) == (30, 22)
+    image = imaging.open_stored(outs["square-crop"].file).convert("RGB")
+    assert image.getpixel((14, 11)) == (0, 200, 0) and image.getpixel((15, 11)) == (0, 200, 0)
+    assert image.getpixel((2, 2)) == BLUE and image.getpixel((2, 20)) == BLUE
+
+
+def test_crop_job_create_free_aspect_keeps_the_percent_box(user, make_item, run_jobs):
+    items = [make_item(user, name="a.png", size=(40, 40)), make_item(user, name="b.png", size=(80, 20))]
+    with run_jobs():
+        job = crop_job_create(user=user, sources=items, params={"aspect": "free", "right": 50})
+    assert sorted((o.name, o.width, o.height) for o in _succeeded(job).outputs.all()) == [
+        ("a-crop", 20, 40), ("b-crop", 40, 20)]
+
+
 @pytest.mark.parametrize(
     ("fmt", "mode", "extension"),
     [("JPEG", "RGB", "jpg"), ("WEBP", "RGBA", "webp"), ("PNG", "RGBA", "png")],
@@ -172,6 +220,8 @@ def test_crop_job_create_converts_format(user, make_item, run_jobs, fmt, mode, e
         ({"left": -1}, "left", "Must be between 0 and 100 percent."),
         ({"left": "abc"}, "left", "Enter a number."),
         ({"format": "GIF"}, "format", "Choose PNG, JPEG or WebP."),
+        ({"aspect": "square"}, "aspect", "Give the aspect as width:height, such as 4:3, or “free”."),
+        ({"aspect": "0:1"}, "aspect", "Give the aspect as width:height, such as 4:3, or “free”."),
     ],
 )
 def test_crop_job_create_refuses_bad_params(user, make_item, settings, params, field, message):
