@@ -1,0 +1,35 @@
+"""Small things a careful user notices (issue 18, item 8): the site's icon, and how long a job took."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+from django.utils import timezone
+
+from gallery.models import Job
+from matting.services import CUTOUT_KIND
+
+pytestmark = pytest.mark.django_db
+
+
+def test_favicon_at_the_site_root_leads_to_the_shipped_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith(".ico")
+    assert finders.find("favicon.ico"), "static/favicon.ico is missing"
+    with open(finders.find("favicon.ico"), "rb") as f:
+        assert f.read(4) == b"\x00\x00\x01\x00"  # an ICO file
+
+
+def test_base_page_links_the_icon(client):
+    assert 'rel="icon"' in client.get(reverse("account_login")).content.decode()
+
+
+@pytest.mark.parametrize("kind, url_name", [(CUTOUT_KIND, "matting:result")])
+def test_result_page_says_how_long_the_job_waited_and_ran(user_client, user, kind, url_name):
+    queued = timezone.now() - timedelta(seconds=30)
+    job = Job.objects.create(owner=user, kind=kind, status=Job.Status.SUCCEEDED, params={})
+    Job.objects.filter(id=job.id).update(queued_at=queued, started_at=queued + timedelta(seconds=1.5),
+                                         finished_at=queued + timedelta(seconds=4.7))  # queued_at is auto_now_add
+    page = user_client.get(reverse(url_name, args=[job.id])).content.decode()
+    assert 'data-testid="job-timing"' in page and "waited 1.5 s" in page and "took 3.2 s" in page
