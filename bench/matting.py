@@ -72,12 +72,28 @@ def load_gt(path: Path) -> np.ndarray:
     return np.asarray(Image.open(path).convert("L"), np.float32) / 255.0
 
 
-def score(results: dict[str, list[tuple[float, float, float]]]) -> dict:
+def gradient_error(a: np.ndarray, gt: np.ndarray, sigma: float = 1.4) -> float:
+    """Rhemann et al.'s gradient error: sum of (|grad a| - |grad gt|)^2 on Gaussian-derivative gradients
+    (sigma 1.4), / 1000 like SAD."""
+    from scipy.ndimage import gaussian_gradient_magnitude
+
+    ga = gaussian_gradient_magnitude(a.astype(np.float64), sigma)
+    gg = gaussian_gradient_magnitude(gt.astype(np.float64), sigma)
+    return float(((ga - gg) ** 2).sum() / 1000)
+
+
+def metrics(a: np.ndarray, gt: np.ndarray, secs: float) -> tuple[float, float, float, float]:
+    """(SAD, MSE, seconds, gradient error) of one matte."""
+    return float(np.abs(a - gt).sum() / 1000), float(((a - gt) ** 2).mean()), secs, gradient_error(a, gt)
+
+
+def score(results: dict[str, list[tuple[float, float, float, float]]]) -> dict:
     table = {}
     for key, rows in results.items():
         sad = [r[0] for r in rows]
         table[key] = {"sad_mean": round(statistics.fmean(sad), 2), "sad_median": round(statistics.median(sad), 2),
                       "mse_mean": round(statistics.fmean(r[1] for r in rows), 4),
+                      "grad_mean": round(statistics.fmean(r[3] for r in rows), 2),
                       "over_40": sum(s > 40 for s in sad),
                       "seconds_median": round(statistics.median(r[2] for r in rows), 3)}
     return table
@@ -106,6 +122,8 @@ def run_quality(data: Path, engines: dict, refines, include_default: bool, verbo
     if include_default:
         configs["default"] = dict(pipeline.DEFAULT_U2NETP_OPTIONS)
     results: dict[str, list] = {}
+    per_image: dict[str, dict[str, float]] = {}
+    choices: dict[str, str] = {}
     if include_modnet or modnet is not None:
         configs["modnet"] = None
     if include_default:
@@ -124,13 +142,17 @@ def run_quality(data: Path, engines: dict, refines, include_default: bool, verbo
                 t0 = time.perf_counter()
                 a = pipeline.matte(matter, image)
                 secs = time.perf_counter() - t0
-                sad = float(np.abs(a - gt).sum() / 1000)
-                results.setdefault(name, []).append((sad, float(((a - gt) ** 2).mean()), secs))
+                row = metrics(a, gt, secs)
+                sad = row[0]
+                results.setdefault(name, []).append(row)
+                per_image.setdefault(name, {})[stem] = round(sad, 2)
                 if verbose:
                     from ml.matting.auto import choose
 
                     chose = f" chose {choose(image, matter.objects.predict_alpha(image))}" if name == "auto" else ""
                     print(f"{name:40s} {stem:12s} SAD {sad:7.2f}{chose}", file=sys.stderr)
+                    if name == "auto":
+                        choices[stem] = chose.strip()
                 continue
             t0 = time.perf_counter()
             alpha = matter.predict_alpha(image)
@@ -141,11 +163,18 @@ def run_quality(data: Path, engines: dict, refines, include_default: bool, verbo
                 a = refine_alpha(pixels, alpha, method=ref)
                 secs = model_s + time.perf_counter() - t1
                 key = "default" if name == "default" else f"{name} / {ref}"
-                sad = float(np.abs(a - gt).sum() / 1000)
-                results.setdefault(key, []).append((sad, float(((a - gt) ** 2).mean()), secs))
+                row = metrics(a, gt, secs)
+                sad = row[0]
+                results.setdefault(key, []).append(row)
+                per_image.setdefault(key, {})[stem] = round(sad, 2)
                 if verbose:
                     print(f"{key:40s} {stem:12s} SAD {sad:7.2f}", file=sys.stderr)
-    return score(results)
+    table = score(results)
+    for key in table:
+        table[key]["per_image"] = per_image[key]
+    if choices:
+        table["auto"]["chose"] = choices
+    return table
 
 
 def run_grid(data: Path, verbose: bool) -> dict:
@@ -224,10 +253,10 @@ def run_fusion(data: Path, verbose: bool) -> dict:
 
 
 def print_table(table: dict) -> None:
-    print(f"| engine / refinement | SAD mean | SAD median | MSE | over 40 | s median |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print(f"| engine / refinement | SAD mean | SAD median | MSE | gradient | over 40 | s median |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for key, r in table.items():
-        print(f"| {key} | {r['sad_mean']:.1f} | {r['sad_median']:.1f} | {r['mse_mean']:.4f} | {r['over_40']} | "
+        print(f"| {key} | {r['sad_mean']:.1f} | {r['sad_median']:.1f} | {r['mse_mean']:.4f} | {r['grad_mean']:.1f} | {r['over_40']} | "
               f"{r['seconds_median']:.3f} |")
 
 

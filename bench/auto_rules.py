@@ -1,0 +1,124 @@
+#!/usr/bin/env python
+"""Candidate rules for `auto`, scored on cached mattes (both networks run once per photo). Never part of
+the test run. A rule is chosen on the portrait set's dev split and matting-eval only (leave-one-out where
+it has a choice) and then reported on the held-out split, which plays no part in the choice.
+
+    .venv/bin/python bench/auto_rules.py --data bench/out/portrait-set/dev --data bench/out/portrait-set/heldout \
+        --data ../shared/data/matting-eval
+
+Per photo it caches (bench/out/auto-cache/<set>/<stem>.npz) U^2-Net-p + the default refinement,
+MODNet + sharpen and the frontal faces found, then prints SAD mean / median / over 40 per rule and set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from matting import load_gt, modnet_matter, pairs  # noqa: E402  (bench/matting.py)
+from ml.matting import auto, pipeline  # noqa: E402
+from ml.matting.refine import refine_alpha  # noqa: E402
+from ml.matting.u2net_engine import U2NetpMatter  # noqa: E402
+
+CACHE = ROOT / "bench" / "out" / "auto-cache"
+
+
+def cached(data: Path) -> list[dict]:
+    u2 = mn = None
+    rows = []
+    for stem, ip, ap in pairs(data):
+        f = CACHE / f"{data.parent.name}-{data.name}" / f"{stem}.npz"
+        if not f.is_file():
+            if u2 is None:
+                u2, mn = U2NetpMatter(**pipeline.DEFAULT_U2NETP_OPTIONS), modnet_matter()
+            image = Image.open(ip).convert("RGB")
+            pixels = np.asarray(image)
+            raw = u2.predict_alpha(image)
+            faces = auto.detect_faces(image)
+            f.parent.mkdir(parents=True, exist_ok=True)
+            np.savez_compressed(f, raw=raw.astype(np.float16),
+                                objects=refine_alpha(pixels, raw, method=pipeline.DEFAULT_REFINE).astype(np.float16),
+                                portrait=refine_alpha(pixels, mn.predict_alpha(image),
+                                                      method=pipeline.AUTO_PORTRAIT_REFINE).astype(np.float16),
+                                faces=np.array(faces, np.float32).reshape(-1, 3))
+        z = np.load(f)
+        rows.append({"stem": stem, "gt": load_gt(ap), **{k: z[k].astype(np.float32) for k in z.files}})
+    return rows
+
+
+def face_on_subject(r) -> bool:
+    h, w = r["raw"].shape
+    return any(r["raw"][min(h - 1, int(y)), min(w - 1, int(x))] > 0.5 for x, y, _ in r["faces"])
+
+
+def rule_current(r):
+    return r["portrait"] if face_on_subject(r) else auto.fuse(r["objects"], r["portrait"])
+
+
+def rule_modnet(r):
+    return r["portrait"]
+
+
+def rule_u2(r):
+    return r["objects"]
+
+
+def keep_touching(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a's solid pieces that touch b's solid region (or all of a where b has none), with their soft edges."""
+    import cv2
+
+    solid_b = b > 0.5
+    if not solid_b.any():
+        return a
+    _, labels = cv2.connectedComponents((a > 0.5).astype(np.uint8), connectivity=8)
+    touching = np.unique(labels[solid_b & (labels > 0)])
+    keep = (np.isin(labels, touching[touching > 0]) | solid_b).astype(np.uint8)
+    r = max(4, int(0.01 * np.hypot(*a.shape)))
+    near = cv2.dilate(keep, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))) > 0
+    return np.where(near, a, 0).astype(np.float32)
+
+
+def fuse_symmetric(objects, portrait):
+    """Neither network adds a piece the other does not touch (U^2-Net-p's pieces apart from MODNet's
+    subject are dropped too, where MODNet found one)."""
+    return np.maximum(keep_touching(objects, portrait), keep_touching(portrait, objects))
+
+
+def rule_symmetric(r):
+    return r["portrait"] if face_on_subject(r) else fuse_symmetric(r["objects"], r["portrait"])
+
+
+RULES = {"u2netp / default": rule_u2, "modnet / sharpen": rule_modnet, "auto (committed)": rule_current,
+         "R1 symmetric fuse": rule_symmetric}
+
+
+def report(sets: dict[str, list[dict]], rules: dict) -> None:
+    print("| rule | " + " | ".join(f"{s} SAD mean / median / over 40" for s in sets) + " |")
+    print("|---|" + "---:|" * len(sets))
+    for name, rule in rules.items():
+        cells = []
+        for rows in sets.values():
+            sad = [float(np.abs(rule(r) - r["gt"]).sum() / 1000) for r in rows]
+            cells.append(f"{statistics.fmean(sad):.1f} / {statistics.median(sad):.1f} / {sum(s > 40 for s in sad)}")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, action="append", required=True)
+    args = parser.parse_args(argv)
+    sets = {f"{d.parent.name}/{d.name}" if d.parent.name == "portrait-set" else d.name: cached(d) for d in args.data}
+    report(sets, RULES)
+
+
+if __name__ == "__main__":
+    main()
