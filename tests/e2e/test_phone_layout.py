@@ -28,6 +28,7 @@ PASSWORD = "narrow-screen-2026"
 # Routes that are not pages a person opens: files, downloads, JSON, POST-only actions, fragments.
 NOT_PAGES = {
     "healthz": "JSON health check",
+    "editing:text-preview": "POST: a PNG of one text box, drawn by the job's renderer (shown inside editing:text)",
     "favicon": "the icon (a redirect to the static file)",
     "admin-thumbnail": "an image file for the admin site",
     "set_language": "POST: switches the language",

@@ -30,6 +30,7 @@ def test_crop_api_with_sources_accepts_then_job_succeeds(user, user_api, make_it
         "kind": "editing.crop",
         "status": "queued",
         "progress": 0,
+        "step": None,
         "params": {"left": 25.0, "top": 0.0, "right": 75.0, "bottom": 50.0, "rotate": 0, "flip_horizontal": False,
                    "flip_vertical": False, "aspect": "free", "format": "same", "quality": 92},
         "inputs": [str(item.id)],
