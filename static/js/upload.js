@@ -74,6 +74,16 @@
           const rest = Array.from(input.files).filter((_, i) => i !== index);
           setFiles(rest);
         });
+        // A file named like an image that the browser cannot decode: say so at once, not a broken icon.
+        thumb.addEventListener("error", () => {
+          const mark = document.createElement("span");
+          mark.className = "upload-thumb upload-thumb-bad";
+          mark.textContent = "!";
+          thumb.replaceWith(mark);
+          li.classList.add("is-not-image");
+          li.dataset.testid = "upload-not-image";
+          size.textContent = msg("NotImage");
+        }, { once: true });
         li.append(thumb, text, size, remove);
         list.append(li);
       });
