@@ -33,3 +33,11 @@ def test_result_page_says_how_long_the_job_waited_and_ran(user_client, user, kin
                                          finished_at=queued + timedelta(seconds=4.7))  # queued_at is auto_now_add
     page = user_client.get(reverse(url_name, args=[job.id])).content.decode()
     assert 'data-testid="job-timing"' in page and "waited 1.5 s" in page and "took 3.2 s" in page
+
+
+def test_text_box_cards_are_called_text_boxes_in_chinese(user_client, user, make_item, settings):
+    """The box card's aria-label came from the resampling filter's "Box" (盒式, a cassette-type box)."""
+    source = make_item(user, name="card.png")
+    user_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = user_client.get(f"{reverse('editing:text')}?source={source.id}&mode=add").content.decode()
+    assert 'data-msg-box="文本框"' in page and "盒式" not in page
