@@ -308,3 +308,27 @@ def test_paint_the_matte_with_a_finger(browser, live_server, studio):
     # and untouched elsewhere (the top rows)
     assert abs(edited[: h // 8].mean() - before[: h // 8].mean()) < 8
     context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_every_page_at_desktop_size(browser, live_server, studio, language):
+    """The same walk at 1440x900: nothing sticks out there either, and SCREENSHOT_DIR keeps every page
+    (the desktop half of the screenshots a release is looked at by)."""
+    problems: list[str] = []
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1440, "height": 900},
+                                  locale="en-US" if language == "en" else "zh-CN")
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    for name, urls in SIGNED_OUT_PAGES.items():
+        for i, url in enumerate(urls):
+            check(page, url, 1440, problems, f"1440px {language} {name}")
+            shot(page, f"desktop-{language}-{name.replace(':', '-')}-{i}")
+    login(page, "mei", PASSWORD)
+    for name, urls in signed_in_pages(studio).items():
+        for i, url in enumerate(urls):
+            check(page, url, 1440, problems, f"1440px {language} {name}")
+            shot(page, f"desktop-{language}-{name.replace(':', '-')}-{i}")
+    context.close()
+    assert not problems, "\n".join(problems)
