@@ -19,6 +19,7 @@ FIELD_LABELS = {
     "height": _("Height"),
     "percent": _("Scale"),
     "keep_aspect": _("Keep aspect ratio"),
+    "aspect": _("Aspect ratio"),
     "filter": _("Resampling filter"),
     "operation": _("Operation"),
     "source_name": _("Made from"),
@@ -48,6 +49,7 @@ FIELD_LABELS = {
 
 VALUE_LABELS = {
     "same": _("Same as source"),
+    "free": _("Free"),
     "lanczos": "Lanczos",
     "bicubic": _("Bicubic"),
     "bilinear": _("Bilinear"),

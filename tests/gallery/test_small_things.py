@@ -41,3 +41,14 @@ def test_text_box_cards_are_called_text_boxes_in_chinese(user_client, user, make
     user_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     page = user_client.get(f"{reverse('editing:text')}?source={source.id}&mode=add").content.decode()
     assert 'data-msg-box="文本框"' in page and "盒式" not in page
+
+
+def test_a_crops_aspect_is_labelled_on_the_item_page(user_client, user, make_item, settings):
+    from editing.services import crop_job_create
+
+    source = make_item(user, name="card.png")
+    job = crop_job_create(user=user, params={"left": 0, "top": 0, "right": 50, "bottom": 100}, sources=[source])
+    item = make_item(user, name="card-crop", kind="edited", parent=source, job=job)
+    user_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = user_client.get(reverse("gallery:item-detail", args=[item.id])).content.decode()
+    assert "宽高比" in page and ">Aspect<" not in page and ">free<" not in page
