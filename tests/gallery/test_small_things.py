@@ -25,8 +25,18 @@ def test_base_page_links_the_icon(client):
     assert 'rel="icon"' in client.get(reverse("account_login")).content.decode()
 
 
-@pytest.mark.parametrize("kind, url_name", [(CUTOUT_KIND, "matting:result")])
+RESULT_PAGES = [
+    (CUTOUT_KIND, "matting:result"),
+    ("ocr.read", "ocr:result"),
+    ("editing.text_remove", "editing:text-result"),
+    ("generation.local", "generation:result"),
+    ("editing.crop", "gallery:job-detail"),  # crop and resize have no page of their own
+]
+
+
+@pytest.mark.parametrize("kind, url_name", RESULT_PAGES)
 def test_result_page_says_how_long_the_job_waited_and_ran(user_client, user, kind, url_name):
+    """Every result page, even for a job whose params hold nothing (the OCR page used to crash on that)."""
     queued = timezone.now() - timedelta(seconds=30)
     job = Job.objects.create(owner=user, kind=kind, status=Job.Status.SUCCEEDED, params={})
     Job.objects.filter(id=job.id).update(queued_at=queued, started_at=queued + timedelta(seconds=1.5),
