@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class EditingConfig(AppConfig):
     name = "editing"
     verbose_name = _("Editing")
+
+    def ready(self):
+        from editing import labels
+        from gallery.labels import register
+
+        register(fields=labels.FIELDS, values=labels.VALUES)

@@ -6,3 +6,9 @@ class GenerationConfig(AppConfig):
     name = "generation"
     verbose_name = _("Text to image")
     # Nothing is loaded here: backends are built lazily in the worker (ml.registry).
+
+    def ready(self):
+        from generation import labels
+        from gallery.labels import register
+
+        register(fields=labels.FIELDS, values=labels.VALUES)

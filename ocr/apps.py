@@ -6,3 +6,9 @@ class OcrConfig(AppConfig):
     name = "ocr"
     verbose_name = _("Read text")
     # Nothing is loaded here: engines are built lazily in the worker (ml.registry).
+
+    def ready(self):
+        from ocr import labels
+        from gallery.labels import register
+
+        register(fields=labels.FIELDS, values=labels.VALUES)
