@@ -127,19 +127,38 @@ class AutoMatter:
     def __init__(self, *, objects, portraits) -> None:
         self.objects, self.portraits = objects, portraits
 
-    def matte(self, rgb: Image.Image, *, refine: str, portrait_refine: str):
-        """(refined matte, Choice, engine label, refinement label)."""
+    def matte(self, rgb: Image.Image, *, refine: str, portrait_refine: str, timings: dict | None = None):
+        """(refined matte, Choice, engine label, refinement label); `timings` gets each stage's seconds."""
+        import time
+
         from .refine import refine_alpha
+
+        t = timings if timings is not None else {}
+        clock = time.perf_counter()
+
+        def lap(stage: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            t[stage] = t.get(stage, 0.0) + now - clock
+            clock = now
 
         pixels = np.asarray(rgb)
         raw = self.objects.predict_alpha(rgb)
+        lap("u2netp")
         choice = choose(rgb, raw)
-        portrait = refine_alpha(pixels, self.portraits.predict_alpha(rgb), method=portrait_refine)
+        lap("faces")
+        portrait = self.portraits.predict_alpha(rgb)
+        lap("modnet")
+        portrait = refine_alpha(pixels, portrait, method=portrait_refine)
+        lap("refine")
         if choice.chose == "modnet":
             return portrait, choice, self.portraits.name, portrait_refine
         objects = refine_alpha(pixels, raw, method=refine)
+        lap("refine")
+        fused = fuse(objects, portrait)
+        lap("fuse")
         label = f"{self.objects.name}+{self.portraits.name}"
-        return fuse(objects, portrait), choice, label, f"{refine} | {portrait_refine}"
+        return fused, choice, label, f"{refine} | {portrait_refine}"
 
     def engine_named(self, chose: str):
         return self.portraits if chose == "modnet" else self
