@@ -382,9 +382,10 @@ def timing(repeats: int = 5) -> dict:
             # CPU seconds (all threads): a check on the wall times when other processes share the cores
             out[key]["cpu"] = round(statistics.median(cpu), 3)
             out[key]["size"] = f"{image.width}x{image.height}"
+            out[key]["load"] = round(os.getloadavg()[0], 2)  # 1-minute load average just after the runs
             chose = f" [{first.engine}, {first.refine}]"
             print(f"{key} ({image.width}x{image.height}){chose}: " + ", ".join(
-                f"{k} {v}" for k, v in out[key].items() if k != "size"))
+                f"{k} {v}" for k, v in out[key].items() if k not in ("size", "load")) + f"; load {out[key]['load']}")
     print(f"load average while timing: {os.getloadavg()[0]:.2f} (2 cores; above 2 means contention)")
     return out
 

@@ -48,7 +48,15 @@ PEOPLE = {
     "baby": ("heldout", "ld_baby.png"),
     "bench": ("heldout", "dl_bench.png"),
     "posed": ("heldout", "dl_posed.png"),
+    # the clean held-out split (made after the rule was chosen): two people never seen before ...
+    "suit": ("clean", "jn_suit.png"),
+    "sitting": ("clean", "jv_sitting.png"),
 }
+# ... and the held-out people of the first split, in new photos: new backgrounds, scales, mirrored, in pairs
+CLEAN_PEOPLE = ("suit", "sitting", "dancer", "baby", "bench", "posed")
+CLEAN_SCALES = (0.75, 0.45, 0.25)
+CLEAN_PAIRS = (("suit", "dancer"), ("sitting", "bench"), ("baby", "posed"), ("suit", "sitting"))
+CLEAN_PAIR_SCALE = 0.5
 # name: (split, where, file, crop box or None); where = "shared" (../shared/data) or "repo" (bench/data/portraits)
 BACKGROUNDS = {
     "coffee": ("dev", "shared", "text_removal/tr_001_texted.jpg", None),
@@ -65,8 +73,13 @@ BACKGROUNDS = {
     "corridor": ("heldout", "shared", "scenetext/images/img_2.jpg", (0, 0, 620, 720)),
     "sofa": ("heldout", "repo", "backgrounds/hs_sofa.jpg", None),
     "park": ("heldout", "repo", "backgrounds/dl_park.jpg", None),
+    "office": ("clean", "repo", "backgrounds/jv_office.jpg", None),
+    "benchpark": ("clean", "repo", "backgrounds/jv_bench.jpg", None),
+    "road": ("clean", "repo", "backgrounds/jv_road.jpg", None),
+    "walkway": ("clean", "shared", "scenetext/images/img_9.jpg", (0, 0, 740, 720)),  # people at x > 760
+    "gravel": ("clean", "skimage", "gravel.png", None),
 }
-SPLITS = ("dev", "heldout")
+SPLITS = ("dev", "heldout", "clean")
 
 # --extract: (repository snapshot folder under the mirror root, commit, path, output name, crop box or None)
 EXTRACT = [
@@ -96,6 +109,16 @@ EXTRACT = [
      "backgrounds/dl_street.jpg", None),
     ("rootonchair+diffuser_layerdiffuse", "b4150c1ee8e48c2f9dbf1d1083b19a0c5aa83d9d", "assets/bg_cond_forge_sanity.png",
      "backgrounds/dl_park.jpg", None),
+    ("jnkl314+diffusers_LayerDiffuse", "9c5a1132ce8d959dec4d5f53cb1ea84ceddfaa2c", "examples/sdxl_layerdiffuse_00.png",
+     "cutouts/jn_suit.png", None),
+    ("JvJvless+LayerDiffuse_DiffusersCLI_Unofficial", "d0d4e26d0ba3c6b4b7de848473a9e75a13275fdd",
+     "images/joint_sd15_0_transparent.png", "cutouts/jv_sitting.png", None),
+    ("JvJvless+LayerDiffuse_DiffusersCLI_Unofficial", "d0d4e26d0ba3c6b4b7de848473a9e75a13275fdd",
+     "images/joint_sd15_1_transparent.png", "backgrounds/jv_office.jpg", None),  # the joint run's background layer
+    ("JvJvless+LayerDiffuse_DiffusersCLI_Unofficial", "d0d4e26d0ba3c6b4b7de848473a9e75a13275fdd", "images/bg1.png",
+     "backgrounds/jv_bench.jpg", None),
+    ("JvJvless+LayerDiffuse_DiffusersCLI_Unofficial", "d0d4e26d0ba3c6b4b7de848473a9e75a13275fdd", "images/bg2.png",
+     "backgrounds/jv_road.jpg", None),
 ]
 CUTOUT_SIDE = 800  # longer side the cut-outs are kept at: the photos are 800 px, a person at most 0.9 of that
 
@@ -107,6 +130,9 @@ def extract(mirrors: Path) -> None:
 
     for repo, commit, path, out, box in EXTRACT:
         git = mirrors / repo / "repo"
+        if not git.is_dir():
+            print(f"{out}: kept as committed ({repo.replace('+', '/')} is not under {mirrors})")
+            continue
         data = subprocess.run(["git", "-C", str(git), "show", f"{commit}:{path}"], check=True,
                               capture_output=True).stdout
         image = Image.open(io.BytesIO(data))
@@ -143,25 +169,36 @@ def _premultiplied(image: Image.Image, size: tuple[int, int]) -> tuple[np.ndarra
     return np.minimum(pm, alpha[..., None]), alpha
 
 
+def _where(where: str) -> Path:
+    if where == "skimage":  # scikit-image's bundled photos (gravel: CC0)
+        import skimage.data
+
+        return Path(skimage.data.__file__).parent
+    return SHARED if where == "shared" else DATA
+
+
 def background(name: str) -> Image.Image:
     _, where, file, box = BACKGROUNDS[name]
-    image = Image.open((SHARED if where == "shared" else DATA) / file).convert("RGB")
+    image = Image.open(_where(where) / file).convert("RGB")
     if box:
         image = image.crop(box)
     scale = LONG_SIDE / max(image.size)
     return image.resize((round(image.width * scale), round(image.height * scale)), Image.LANCZOS)
 
 
-def composite(person: Image.Image, bg: Image.Image, scale: float, rng: random.Random) -> tuple[Image.Image, np.ndarray]:
+def composite(person: Image.Image, bg: Image.Image, scale: float, rng: random.Random,
+              x_range: tuple[float, float] = (0.0, 1.0)) -> tuple[Image.Image, np.ndarray]:
     """The person at `scale` of the photo's height (narrower than 95 % of its width), on `bg`. A cut-out
     that ends at its bottom edge (a half-length portrait) stands on the photo's bottom edge; a whole
-    figure stands somewhere in the lower part of the photo."""
+    figure stands somewhere in the lower part of the photo. `x_range`: the part of the width (fractions)
+    the person is placed in (a pair: one in each half)."""
     W, H = bg.size
-    s = min(scale * H / person.height, 0.95 * W / person.width)
+    lo, hi = round(x_range[0] * W), round(x_range[1] * W)
+    s = min(scale * H / person.height, 0.95 * (hi - lo) / person.width)
     w, h = max(1, round(person.width * s)), max(1, round(person.height * s))
     fg, a = _premultiplied(person, (w, h))
     cut_at_bottom = float((np.asarray(person.getchannel("A"))[-1] > 128).mean()) > 0.02
-    x = rng.randint(0, W - w)
+    x = rng.randint(lo, hi - w)
     y = H - h if cut_at_bottom else rng.randint(max(0, H - h - int(0.15 * H)), H - h)
     alpha = np.zeros((H, W), np.float32)
     alpha[y:y + h, x:x + w] = a
@@ -172,16 +209,61 @@ def composite(person: Image.Image, bg: Image.Image, scale: float, rng: random.Ra
     return Image.fromarray(np.uint8(np.clip(out * 255 + 0.5, 0, 255))), alpha
 
 
+def _person(name: str, mirrored: bool = False) -> Image.Image:
+    image = Image.open(DATA / "cutouts" / PEOPLE[name][1]).convert("RGBA")
+    return image.transpose(Image.FLIP_LEFT_RIGHT) if mirrored else image
+
+
+def _save(out: Path, split: str, stem: str, image: Image.Image, alpha: np.ndarray) -> None:
+    image.save(out / split / "images" / f"{stem}.jpg", quality=92)
+    Image.fromarray(np.uint8(np.clip(alpha * 255 + 0.5, 0, 255))).save(out / split / "alphas" / f"{stem}.png")
+
+
+def build_clean(out: Path, manifest: dict) -> None:
+    """The clean held-out split: made after `auto`'s rule was chosen on dev, scored once. Each person at
+    three new scales on two of the new backgrounds (mirrored on the second), and four pairs side by side;
+    the matte of a pair is the union of the two (I = a2*F2 + (1 - a2)*(a1*F1 + (1 - a1)*B))."""
+    split = "clean"
+    rng = random.Random(f"{SEED}-{split}")
+    bgs = [b for b, (sp, *_) in BACKGROUNDS.items() if sp == split]
+    (out / split / "images").mkdir(parents=True, exist_ok=True)
+    (out / split / "alphas").mkdir(parents=True, exist_ok=True)
+    turn = 0
+    for name in CLEAN_PEOPLE:
+        for scale in CLEAN_SCALES:
+            for mirrored in (False, True):
+                bg_name = bgs[turn % len(bgs)]
+                turn += 1
+                image, alpha = composite(_person(name, mirrored), background(bg_name), scale, rng)
+                stem = f"{name}-{int(scale * 100):02d}-{bg_name}{'-m' if mirrored else ''}"
+                _save(out, split, stem, image, alpha)
+                manifest[f"{split}/{stem}"] = {"person": name, "scale": scale, "background": bg_name,
+                                               "mirrored": mirrored, "size": list(image.size)}
+    for left, right in CLEAN_PAIRS:
+        for _ in range(2):
+            bg_name = bgs[turn % len(bgs)]
+            turn += 1
+            first, a1 = composite(_person(left), background(bg_name), CLEAN_PAIR_SCALE, rng, (0.0, 0.5))
+            image, a2 = composite(_person(right), first, CLEAN_PAIR_SCALE, rng, (0.5, 1.0))
+            alpha = 1.0 - (1.0 - a1) * (1.0 - a2)
+            stem = f"{left}+{right}-{int(CLEAN_PAIR_SCALE * 100):02d}-{bg_name}"
+            _save(out, split, stem, image, alpha)
+            manifest[f"{split}/{stem}"] = {"person": f"{left}+{right}", "scale": CLEAN_PAIR_SCALE,
+                                           "background": bg_name, "size": list(image.size)}
+    print(f"{split}: {sum(k.startswith(split + '/') for k in manifest)} photos, people {', '.join(CLEAN_PEOPLE)} "
+          f"(new: suit, sitting); backgrounds {', '.join(bgs)}")
+
+
 def missing() -> str:
     need = [DATA / "cutouts" / f for _, f in PEOPLE.values()] + [
-        (SHARED if where == "shared" else DATA) / file for _, where, file, _ in BACKGROUNDS.values()]
+        _where(where) / file for _, where, file, _ in BACKGROUNDS.values()]
     gone = [str(p) for p in need if not p.is_file()]
     return ", ".join(gone[:3]) + (f" and {len(gone) - 3} more" if len(gone) > 3 else "")
 
 
 def build(out: Path) -> dict:
     manifest = {}
-    for split in SPLITS:
+    for split in ("dev", "heldout"):
         rng = random.Random(f"{SEED}-{split}")
         people = [p for p, (sp, _) in PEOPLE.items() if sp == split]
         bgs = [b for b, (sp, *_) in BACKGROUNDS.items() if sp == split]
@@ -189,19 +271,19 @@ def build(out: Path) -> dict:
         (out / split / "alphas").mkdir(parents=True, exist_ok=True)
         turn = 0
         for name in people:
-            person = Image.open(DATA / "cutouts" / PEOPLE[name][1]).convert("RGBA")
+            person = _person(name)
             for scale in SCALES:
                 for _ in range(2):  # two backgrounds each, in turn through the split's list
                     bg_name = bgs[turn % len(bgs)]
                     turn += 1
                     image, alpha = composite(person, background(bg_name), scale, rng)
                     stem = f"{name}-{int(scale * 100):02d}-{bg_name}"
-                    image.save(out / split / "images" / f"{stem}.jpg", quality=92)
-                    Image.fromarray(np.uint8(np.clip(alpha * 255 + 0.5, 0, 255))).save(out / split / "alphas" / f"{stem}.png")
+                    _save(out, split, stem, image, alpha)
                     manifest[f"{split}/{stem}"] = {"person": name, "scale": scale, "background": bg_name,
                                                    "size": list(image.size)}
         print(f"{split}: {sum(k.startswith(split + '/') for k in manifest)} photos, people {', '.join(people)}; "
               f"backgrounds {', '.join(bgs)}")
+    build_clean(out, manifest)
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     return manifest
 

@@ -1,8 +1,10 @@
 """`auto`: per photo. MODNet (a portrait matting network) alone where the photo is a portrait; elsewhere
-the fusion of both mattes: the pixelwise maximum of U^2-Net-p's (GrabCut-refined) and MODNet's
-(sharpened), so that what either network finds on the subject is kept (``fuse``); each misses different parts (U^2-Net-p the
-half-transparent parts of objects, MODNet non-human parts and blurred faces), and GrabCut's nearly binary
-matte adds no haze. Measured in bench/RESULTS-matting.md (matting-eval and people/).
+the fusion of both mattes (``fuse``): the pixelwise maximum of U^2-Net-p's (GrabCut-refined) and MODNet's
+(sharpened), so that what either network finds on the subject is kept, but neither may add a piece the
+other does not touch. Each misses different parts (U^2-Net-p the half-transparent parts of objects,
+MODNet non-human parts and blurred faces), and GrabCut's nearly binary matte adds no haze. Chosen among
+candidate rules on the portrait set's dev split and matting-eval, scored once on a clean held-out split
+(bench/auto_rules.py, bench/RESULTS-matting.md).
 
 The portrait test is one general rule, not fitted to a benchmark: a frontal face found by the LBP
 frontal-face cascade that ships offline with scikit-image (OpenCV's ``lbpcascade_frontalface``; the
@@ -42,9 +44,25 @@ def _cascade():
     return Cascade(data.lbp_frontal_face_cascade_filename())
 
 
-def detect_faces(rgb: Image.Image) -> list[tuple[float, float, float]]:
-    """Frontal faces as (centre x, centre y, width) in the photo's own pixels."""
+def subject_box(alpha: np.ndarray) -> tuple[int, int, int, int] | None:
+    """The box round a matte's solid part (alpha > 0.5), widened by a tenth of its size on each side so
+    that a face at its edge keeps some context; None when nothing is solid."""
+    rows, cols = np.nonzero((alpha > 0.5).any(axis=1))[0], np.nonzero((alpha > 0.5).any(axis=0))[0]
+    if not len(rows):
+        return None
+    h, w = alpha.shape
+    top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+    py, px = (bottom - top) // 10, (right - left) // 10
+    return int(max(0, left - px)), int(max(0, top - py)), int(min(w, right + px)), int(min(h, bottom + py))
+
+
+def detect_faces(rgb: Image.Image, box: tuple[int, int, int, int] | None = None) -> list[tuple[float, float, float]]:
+    """Frontal faces as (centre x, centre y, width) in the photo's own pixels; with `box`, only inside it
+    (the detector then sees that part at up to DETECT_SIDE px, so a small person's face is larger to it)."""
     grey = rgb.convert("L")
+    x0, y0 = (box[0], box[1]) if box else (0, 0)
+    if box:
+        grey = grey.crop(box)
     scale = min(1.0, DETECT_SIDE / max(grey.size))
     if scale < 1.0:
         grey = grey.resize((max(1, round(grey.width * scale)), max(1, round(grey.height * scale))), Image.BILINEAR)
@@ -54,7 +72,7 @@ def detect_faces(rgb: Image.Image) -> list[tuple[float, float, float]]:
     found = _cascade().detect_multi_scale(np.asarray(grey, np.float32) / 255.0, scale_factor=1.2, step_ratio=1,
                                           min_size=(MIN_FACE, MIN_FACE), max_size=(side, side),
                                           min_neighbor_number=MIN_NEIGHBOURS)
-    return [((d["c"] + d["width"] / 2) / scale, (d["r"] + d["height"] / 2) / scale, d["width"] / scale)
+    return [(x0 + (d["c"] + d["width"] / 2) / scale, y0 + (d["r"] + d["height"] / 2) / scale, d["width"] / scale)
             for d in found]
 
 
@@ -73,19 +91,32 @@ def choose(rgb: Image.Image, object_alpha: np.ndarray) -> Choice:
     return Choice("fusion", "face_not_subject", len(faces))
 
 
-def fuse(objects: np.ndarray, portrait: np.ndarray) -> np.ndarray:
-    """The pixelwise maximum of the two mattes, where MODNet may extend U^2-Net-p's subject but not add
-    pieces of its own: its solid pieces (alpha > 0.5) that touch nothing U^2-Net-p holds solid are
-    dropped, with their soft edges (pixels farther than 1 % of the diagonal from what is kept)."""
+def _touching(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """`a` less its solid pieces (alpha > 0.5) that touch nothing `b` holds solid, and less their soft edges
+    (pixels farther than 1 % of the diagonal from what is kept). All of `a` where `b` holds nothing solid or
+    where no piece of `a` touches `b`: the two networks then disagree on what the subject is, and dropping
+    both would leave nothing."""
     import cv2
 
-    solid = objects > 0.5
-    _, labels = cv2.connectedComponents((portrait > 0.5).astype(np.uint8), connectivity=8)
-    touching = np.unique(labels[solid & (labels > 0)])
-    keep = (np.isin(labels, touching[touching > 0]) | solid).astype(np.uint8)
-    r = max(4, int(0.01 * np.hypot(*objects.shape)))
+    solid_b = b > 0.5
+    if not solid_b.any():
+        return a
+    _, labels = cv2.connectedComponents((a > 0.5).astype(np.uint8), connectivity=8)
+    touching = np.unique(labels[solid_b & (labels > 0)])
+    if not (touching > 0).any():
+        return a
+    keep = (np.isin(labels, touching[touching > 0]) | solid_b).astype(np.uint8)
+    r = max(4, int(0.01 * np.hypot(*a.shape)))
     near = cv2.dilate(keep, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))) > 0
-    return np.maximum(objects, np.where(near, portrait, 0)).astype(np.float32)
+    return np.where(near, a, 0)
+
+
+def fuse(objects: np.ndarray, portrait: np.ndarray) -> np.ndarray:
+    """The pixelwise maximum of the two mattes, where each network may extend the subject the other holds
+    but neither adds a piece of its own: a solid piece of one that touches nothing the other holds solid is
+    dropped. Symmetric since the portrait set (bench/RESULTS-matting.md): where the face test misses a small
+    face, U^2-Net-p's pieces of background (a sign, a cup beside the person) were kept by the one-sided rule."""
+    return np.maximum(_touching(objects, portrait), _touching(portrait, objects)).astype(np.float32)
 
 
 class AutoMatter:
@@ -96,19 +127,38 @@ class AutoMatter:
     def __init__(self, *, objects, portraits) -> None:
         self.objects, self.portraits = objects, portraits
 
-    def matte(self, rgb: Image.Image, *, refine: str, portrait_refine: str):
-        """(refined matte, Choice, engine label, refinement label)."""
+    def matte(self, rgb: Image.Image, *, refine: str, portrait_refine: str, timings: dict | None = None):
+        """(refined matte, Choice, engine label, refinement label); `timings` gets each stage's seconds."""
+        import time
+
         from .refine import refine_alpha
+
+        t = timings if timings is not None else {}
+        clock = time.perf_counter()
+
+        def lap(stage: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            t[stage] = t.get(stage, 0.0) + now - clock
+            clock = now
 
         pixels = np.asarray(rgb)
         raw = self.objects.predict_alpha(rgb)
+        lap("u2netp")
         choice = choose(rgb, raw)
-        portrait = refine_alpha(pixels, self.portraits.predict_alpha(rgb), method=portrait_refine)
+        lap("faces")
+        portrait = self.portraits.predict_alpha(rgb)
+        lap("modnet")
+        portrait = refine_alpha(pixels, portrait, method=portrait_refine)
+        lap("refine")
         if choice.chose == "modnet":
             return portrait, choice, self.portraits.name, portrait_refine
         objects = refine_alpha(pixels, raw, method=refine)
+        lap("refine")
+        fused = fuse(objects, portrait)
+        lap("fuse")
         label = f"{self.objects.name}+{self.portraits.name}"
-        return fuse(objects, portrait), choice, label, f"{refine} | {portrait_refine}"
+        return fused, choice, label, f"{refine} | {portrait_refine}"
 
     def engine_named(self, chose: str):
         return self.portraits if chose == "modnet" else self

@@ -88,10 +88,14 @@ def _matte(matter, rgb: Image.Image, refine: str) -> tuple[np.ndarray, np.ndarra
 
     t0 = time.perf_counter()
     pixels = np.asarray(rgb)
-    if isinstance(matter, AutoMatter):  # chooses, runs and refines per photo; timings: all in "model"
-        alpha, choice, engine, refine = matter.matte(rgb, refine=refine, portrait_refine=portrait_refine(refine))
-        t1 = t2 = time.perf_counter()
-        return alpha, pixels, {"model": t1 - t0, "refine": 0.0}, refine, {"engine": engine, "auto": choice.as_dict()}
+    if isinstance(matter, AutoMatter):  # chooses, runs and refines per photo; "model": all but the refinement
+        stages: dict = {}
+        alpha, choice, engine, refine = matter.matte(rgb, refine=refine, portrait_refine=portrait_refine(refine),
+                                                     timings=stages)
+        total = time.perf_counter() - t0
+        timings = {"model": total - stages.get("refine", 0.0), "refine": stages.get("refine", 0.0),
+                   **{f"auto_{k}": v for k, v in stages.items() if k != "refine"}}
+        return alpha, pixels, timings, refine, {"engine": engine, "auto": choice.as_dict()}
     alpha = matter.predict_alpha(rgb)
     t1 = time.perf_counter()
     alpha = refine_alpha(pixels, alpha, method=refine)
