@@ -1,5 +1,5 @@
 # Shortcuts; the scripts are the real entry points (see README.md).
-.PHONY: run test bench bench-quick
+.PHONY: run test bench bench-quick textsets
 
 run:
 	bash scripts/run.sh
@@ -12,3 +12,7 @@ bench:
 
 bench-quick:
 	.venv/bin/python bench/foundation.py --quick
+
+textsets:
+	.venv/bin/python bench/textsets/make_datasets.py --split dev --out bench/out/textsets/dev
+	.venv/bin/python bench/textsets/make_datasets.py --split untouched --out bench/out/textsets/untouched
