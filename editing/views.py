@@ -3,7 +3,6 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,28 +12,18 @@ from editing import services
 from editing.operations import FILTERS
 from editing.params import FORMAT_CHOICES
 from gallery import selectors
-from gallery.views import error_messages
+from gallery.views import error_messages, page_selection
 
 ASPECT_PRESETS = (("free", None), ("1:1", 1.0), ("4:3", 4 / 3), ("3:4", 3 / 4), ("16:9", 16 / 9), ("9:16", 9 / 16))
 
 
 def _selection(request):
-    """The image being edited (?source=) and the batch it came with (?batch=a,b,c)."""
-    source_id = request.GET.get("source") or request.POST.get("source")
-    if not source_id:
+    """The image being edited (?source=) and the batch it came with (?batch=a,b,c; empty when it came
+    alone). A batch without a source is not an editor's selection."""
+    source, items = page_selection(request)
+    if source is None:
         return None, []
-    try:
-        source = selectors.gallery_item_get(owner=request.user, item_id=source_id)
-    except ValidationError:
-        raise Http404 from None
-    batch_ids = [i for i in (request.GET.get("batch") or request.POST.get("batch") or "").split(",") if i]
-    try:
-        batch = list(selectors.gallery_items_by_ids(owner=request.user, ids=batch_ids).order_by("created_at"))
-    except ValidationError:
-        batch = []
-    if source not in batch:
-        batch = [source, *batch] if batch else []
-    return source, batch
+    return source, items if (request.GET.get("batch") or request.POST.get("batch")) else []
 
 
 def _editor(request, *, template: str, create, extra: dict, checkboxes: tuple[str, ...] = ()):

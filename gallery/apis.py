@@ -158,6 +158,6 @@ class JobCancelApi(APIView):
 
 
 def source_items(request, ids) -> list[GalleryItem]:
-    """Resolves source ids for a job API; an unknown or foreign id answers 404."""
-    return [selectors.gallery_item_get(owner=request.user, item_id=i) for i in ids]
+    """Resolves source ids for a job API; an unknown or foreign id answers 404 (the pages' rule)."""
+    return selectors.gallery_items_owned(owner=request.user, ids=ids)
 

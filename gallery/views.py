@@ -22,6 +22,17 @@ from gallery import files, selectors, services
 from gallery.models import GalleryItem, Job
 
 
+def page_selection(request) -> tuple[GalleryItem | None, list[GalleryItem]]:
+    """The images a tool page works on, from the query string or its form: ?source= (the one shown)
+    and ?batch=a,b,c (the ones it came with). Returns (source or None, every selected item, oldest
+    first). One behaviour for every tool: an id that is not the user's answers 404."""
+    source_id = request.GET.get("source") or request.POST.get("source") or ""
+    batch_ids = [i for i in (request.GET.get("batch") or request.POST.get("batch") or "").split(",") if i]
+    items = selectors.gallery_items_owned(owner=request.user, ids=[source_id, *batch_ids] if source_id else batch_ids)
+    source = items[0] if source_id else None
+    return source, sorted(items, key=lambda item: item.created_at)
+
+
 def error_messages(exc: Exception) -> list[str]:
     if isinstance(exc, ApplicationError):
         return [exc.message]
@@ -106,11 +117,8 @@ def gallery_item_delete(request, item_id):
 @login_required
 @require_POST
 def gallery_bulk(request):
-    ids = request.POST.getlist("ids")
-    try:
-        items = list(selectors.gallery_items_by_ids(owner=request.user, ids=ids)) if ids else []
-    except ValidationError:
-        items = []
+    # another user's id (or a deleted one) answers 404, as on every page that takes a selection
+    items = selectors.gallery_items_owned(owner=request.user, ids=request.POST.getlist("ids"))
     if not items:
         messages.error(request, _("Select at least one image first."))
         return redirect(_safe_next(request, reverse("gallery:list")))

@@ -14,7 +14,7 @@ from config.exceptions import ApplicationError
 from gallery import selectors
 from gallery.models import GalleryItem
 from gallery.services import job_check_liveness
-from gallery.views import error_messages
+from gallery.views import error_messages, page_selection
 from matting import engines, services
 from matting.files import cutouts_zip_response
 from matting.params import BACKGROUND_FORMATS, default_refine
@@ -24,39 +24,14 @@ SWATCHES = ("#ffffff", "#f3f4f6", "#111827", "#2563eb", "#0ea5e9", "#16a34a", "#
             "#db2777", "#7c3aed", "#c8a27a")
 
 
-def _ids(value: str) -> list[str]:
-    return [i for i in (value or "").split(",") if i]
-
-
-def _selection(request) -> list[GalleryItem]:
-    ids = _ids(request.GET.get("batch") or request.POST.get("batch"))
-    source_id = request.GET.get("source") or request.POST.get("source")
-    if source_id and source_id not in ids:
-        ids.insert(0, source_id)
-    if not ids:
-        return []
-    try:
-        items = list(selectors.gallery_items_by_ids(owner=request.user, ids=ids).order_by("created_at"))
-    except ValidationError:
-        raise Http404 from None
-    if len(items) != len(set(ids)):  # another user's id, or a deleted one
-        raise Http404
-    return items
-
-
 @login_required
 def cutout_view(request):
-    batch = _selection(request)
+    _source, batch = page_selection(request)
     errors: list[str] = []
     posted = request.POST if request.method == "POST" else None
     if posted is not None and batch:
         chosen = posted.getlist("items")
-        try:
-            extra = list(selectors.gallery_items_by_ids(owner=request.user, ids=chosen).order_by("created_at"))
-        except ValidationError:
-            raise Http404 from None
-        if len(extra) != len(set(chosen)):  # another user's id slipped into the form
-            raise Http404
+        extra = sorted(selectors.gallery_items_owned(owner=request.user, ids=chosen), key=lambda i: i.created_at)
         # the form says it sent its checkboxes: none ticked means none chosen (the service refuses)
         sources = extra if (chosen or posted.get("items_sent")) else batch
         params = posted.dict()

@@ -12,31 +12,19 @@ from django.views.decorators.http import require_GET
 from config.exceptions import ApplicationError
 from gallery import selectors
 from gallery.services import job_check_liveness
-from gallery.views import error_messages
+from gallery.views import error_messages, page_selection
 from ocr import engines, exports, services
 from ocr.selectors import ocr_job_get
 
 
-def _selection(request):
-    ids = [i for i in (request.GET.get("batch") or request.POST.get("batch") or "").split(",") if i]
-    source_id = request.GET.get("source") or request.POST.get("source")
-    if source_id and source_id not in ids:
-        ids.insert(0, source_id)
-    if not ids:
-        return []
-    try:
-        return list(selectors.gallery_items_by_ids(owner=request.user, ids=ids).order_by("created_at"))
-    except ValidationError:
-        raise Http404 from None
-
-
 @login_required
 def ocr_view(request):
-    batch = _selection(request)
+    _source, batch = page_selection(request)
     errors: list[str] = []
     if request.method == "POST" and batch:
-        chosen = set(request.POST.getlist("items")) or {str(b.id) for b in batch}
-        sources = [b for b in batch if str(b.id) in chosen]
+        # the ticked images, read in the batch's order; a ticked id that is not the user's answers 404
+        chosen = {i.id for i in selectors.gallery_items_owned(owner=request.user, ids=request.POST.getlist("items"))}
+        sources = [b for b in batch if b.id in chosen] if chosen else batch
         try:
             job = services.ocr_job_create(user=request.user, params=request.POST, sources=sources)
         except (ValidationError, ApplicationError) as exc:

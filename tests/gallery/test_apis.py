@@ -366,10 +366,20 @@ def test_gallery_bulk_delete_removes_rows_and_files(user, user_client, make_item
     assert remaining == {keep.file.name, keep.thumbnail.name}
 
 
-def test_gallery_bulk_without_valid_ids_says_so(user_client):
+def test_gallery_bulk_without_ids_says_so(user_client):
     from django.contrib.messages import get_messages
     from django.urls import reverse
 
-    response = user_client.post(reverse("gallery:bulk"), {"ids": ["not-a-uuid"], "action": "delete"})
+    response = user_client.post(reverse("gallery:bulk"), {"action": "delete"})
     assert response.status_code == 302
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["Select at least one image first."]
+
+
+def test_gallery_bulk_with_a_malformed_id_is_404(user, user_client, make_item):
+    # no browser sends it; like every selection, an id that is not one of the user's images is 404
+    from django.urls import reverse
+
+    mine = make_item(user)
+    response = user_client.post(reverse("gallery:bulk"), {"ids": [mine.id, "not-a-uuid"], "action": "delete"})
+    assert response.status_code == 404
+    assert GalleryItem.objects.filter(id=mine.id).exists()

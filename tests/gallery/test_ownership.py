@@ -212,15 +212,91 @@ def test_other_user_editor_with_foreign_source_is_404(alice_world, other_client,
     assert Job.objects.exclude(owner=alice_world["upload"].owner).count() == 0
 
 
-@pytest.mark.parametrize("page", ["editing:crop", "editing:resize"])
-def test_other_user_editor_ignores_foreign_batch(alice_world, other_user, other_client, make_item, page):
-    # Bob's own source with Alice's ids slipped into the batch: they are dropped, not processed.
-    mine = make_item(other_user)
-    url = f"{reverse(page)}?source={mine.id}&batch={mine.id},{alice_world['upload'].id}"
-    response = other_client.post(url, {"apply_all": "1", "right": 50, "width": 10})
-    assert response.status_code == 302
-    job = Job.objects.get(owner=other_user)
-    assert list(job.inputs.values_list("id", flat=True)) == [mine.id]
+# --- selections: every page and API that takes several ids answers 404 for any id not the user's ---
+# (one selector, gallery.selectors.gallery_items_owned; OCR and the editors' batch used to drop such ids
+# silently and run the job on the rest)
+
+SELECTION_PAGES = ["matting:cutout", "ocr:read", "editing:crop", "editing:resize"]
+# what each page's form posts to start its job (enough for the job to start on Bob's own image)
+PAGE_FORMS = {"matting:cutout": {}, "ocr:read": {"engine": "fake"}, "editing:crop": {"apply_all": "1", "right": 50},
+              "editing:resize": {"apply_all": "1", "width": 10}}
+
+
+@pytest.fixture
+def alice_photo(user, make_item):
+    return make_item(user, name="alice.png")
+
+
+def _foreign_selections(mine, foreign) -> dict[str, str]:
+    """Query strings that slip a foreign (or deleted, or malformed) id into Bob's selection."""
+    return {
+        "foreign in batch": f"?source={mine.id}&batch={mine.id},{foreign.id}",
+        "foreign source": f"?source={foreign.id}&batch={mine.id},{foreign.id}",
+        "foreign batch alone": f"?batch={foreign.id}",
+        "deleted id": f"?source={mine.id}&batch={mine.id},00000000-0000-0000-0000-000000000000",
+        "malformed id": f"?source={mine.id}&batch={mine.id},not-an-id",
+    }
+
+
+@pytest.mark.parametrize("page", SELECTION_PAGES)
+def test_other_user_id_in_a_page_selection_is_404_and_starts_no_job(alice_photo, other_user, other_client,
+                                                                     make_item, settings, page):
+    settings.OCR_ALLOW_FAKE = True
+    mine = make_item(other_user, name="bob.png")
+    url = reverse(page)
+    for case, query in _foreign_selections(mine, alice_photo).items():
+        assert other_client.get(url + query).status_code == 404, case
+        assert other_client.post(url + query, PAGE_FORMS[page]).status_code == 404, case
+    assert not Job.objects.exists()
+    # the same page and form on Bob's own selection start his job (the 404s above are about the id)
+    response = other_client.post(f"{url}?source={mine.id}&batch={mine.id}", PAGE_FORMS[page])
+    assert response.status_code == 302, response.content[:300]
+    assert list(Job.objects.get(owner=other_user).inputs.all()) == [mine]
+
+
+@pytest.mark.parametrize("page", ["matting:cutout", "ocr:read"])
+def test_other_user_id_among_ticked_images_is_404(alice_photo, other_user, other_client, make_item, settings, page):
+    # The pages that let Bob tick images of his selection: a foreign id among the ticks answers 404 too.
+    settings.OCR_ALLOW_FAKE = True
+    mine = make_item(other_user, name="bob.png")
+    form = {**PAGE_FORMS[page], "items": [str(mine.id), str(alice_photo.id)], "items_sent": "1"}
+    response = other_client.post(f"{reverse(page)}?source={mine.id}&batch={mine.id}", form)
+    assert response.status_code == 404
+    assert not Job.objects.exists()
+
+
+SELECTION_APIS = {
+    "/api/v1/matting/cutout/": {}, "/api/v1/matting/background/": {"mode": "color", "color": "#ffffff"},
+    "/api/v1/ocr/": {"engine": "fake"}, "/api/v1/editing/crop/": {"right": 50},
+    "/api/v1/editing/resize/": {"width": 10},
+}
+QUAD = [[2, 2], [30, 2], [30, 12], [2, 12]]
+ONE_IMAGE_APIS = {"/api/v1/editing/text/lines/": {},
+                  "/api/v1/editing/text/add/": {"boxes": [{"quad": QUAD, "text": "hi"}]},
+                  "/api/v1/editing/text/modify/": {"edits": [{"quad": QUAD, "text": "hi"}]},
+                  "/api/v1/editing/text/remove/": {}}
+
+
+@pytest.mark.parametrize("api", sorted(SELECTION_APIS) + sorted(ONE_IMAGE_APIS))
+def test_other_user_id_in_an_api_selection_is_404_and_starts_no_job(alice_photo, other_user, make_item, settings,
+                                                                    api):
+    settings.OCR_ALLOW_FAKE = True
+    _token, secret = api_token_create(user=other_user, name="bob")
+    bob = APIClient(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_ACCEPT_LANGUAGE="en")
+    mine = make_item(other_user, name="bob.png")
+    params = {**SELECTION_APIS, **ONE_IMAGE_APIS}[api]
+    selections = [[str(alice_photo.id)], ["00000000-0000-0000-0000-000000000000"]]
+    if api in SELECTION_APIS:
+        selections += [[str(mine.id), str(alice_photo.id)], [str(alice_photo.id), str(mine.id)]]
+    for sources in selections:
+        response = bob.post(api, {"sources": sources, **params}, format="json")
+        assert response.status_code == 404, (sources, response.content[:300])
+        assert response.json() == NOT_FOUND
+    assert not Job.objects.exists()
+    # Bob's own image alone is accepted by the same call (the 404s above are about the id)
+    response = bob.post(api, {"sources": [str(mine.id)], **params}, format="json")
+    assert response.status_code == 202, response.content[:300]
+    assert list(Job.objects.get(owner=other_user).inputs.all()) == [mine]
 
 
 @pytest.mark.parametrize("api", ["/api/v1/editing/crop/", "/api/v1/editing/resize/"])
@@ -241,23 +317,17 @@ def test_other_user_job_api_with_foreign_source_is_404(alice_world, other_user, 
 
 
 @pytest.mark.parametrize("action", ["zip", "delete"])
-def test_other_user_bulk_with_foreign_ids_does_nothing(alice_world, other_client, run_jobs, settings, action):
-    ids = [alice_world["upload"].id, alice_world["edited"].id]
+@pytest.mark.parametrize("mixed", [False, True], ids=["only foreign", "own and foreign"])
+def test_other_user_bulk_with_foreign_ids_is_404_and_does_nothing(alice_world, other_user, other_client, make_item,
+                                                                  run_jobs, settings, action, mixed):
+    # The gallery's bulk zip / delete takes a selection like the tools: any foreign id answers 404, and
+    # nothing of the selection is zipped or deleted (not even Bob's own image).
+    mine = make_item(other_user, name="bob.png")
+    ids = [alice_world["upload"].id, alice_world["edited"].id] + ([mine.id] if mixed else [])
     with run_jobs():
         response = other_client.post(reverse("gallery:bulk"), {"ids": ids, "action": action})
-    assert response.status_code == 302  # "Select at least one image first.", no zip of Alice's files
-    assert response["Content-Type"] != "application/zip"
-    _assert_alice_untouched(alice_world, settings)
-
-
-def test_other_user_bulk_mixed_ids_touches_only_own(alice_world, other_user, other_client, make_item, run_jobs,
-                                                    settings):
-    mine = make_item(other_user, name="bob.png")
-    with run_jobs():
-        response = other_client.post(reverse("gallery:bulk"),
-                                     {"ids": [mine.id, alice_world["upload"].id], "action": "delete"})
-    assert response.status_code == 302
-    assert not GalleryItem.objects.filter(id=mine.id).exists()
+    assert response.status_code == 404
+    assert GalleryItem.objects.filter(id=mine.id).exists()
     _assert_alice_untouched(alice_world, settings)
 
 
