@@ -11,9 +11,10 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from gallery.models import GalleryItem, Job
-from tests.generation.conftest import _fake_server, fake_dashscope, tiny_pipeline_dir  # noqa: F401
-from tests.gallery.test_job_progress import CHINESE_QUAD, ENGLISH_QUAD, signed_photo
+from gallery.models import Job
+from tests.gallery.test_job_progress import (  # noqa: F401  (fixtures: the same weights and local model)
+    CHINESE_QUAD, ENGLISH_QUAD, _weights_dir, local_model, signed_photo)
+from tests.generation.conftest import tiny_pipeline_dir  # noqa: F401
 from tests.matting.helpers import figure, half_cutout, upload
 from tests.ocr_images import ENGLISH_PARAGRAPH, render_lines
 
@@ -22,11 +23,6 @@ pytestmark = pytest.mark.django_db
 CJK = re.compile(r"[\u3400-\u9fff]")
 # Names that are the same in every language (models, formats, filters named after people)
 PROPER = {"Lanczos", "Hamming", "PNG", "JPEG", "WebP", "DashScope", "U²-Net-p", "MODNet", "OCR"}
-
-
-@pytest.fixture(autouse=True)
-def _weights_dir(settings, tmp_path):
-    settings.ML_WEIGHTS_DIR = tmp_path / "weights"  # empty: the engines shipped with the packages
 
 
 class _Labels(HTMLParser):
@@ -114,7 +110,7 @@ def pages_of(job, client) -> dict[str, str]:
     return pages
 
 
-def run(user, make_item, run_jobs, settings, kind):
+def run(user, make_item, run_jobs, kind):
     from editing import services as editing
     from matting import services as matting
     from ocr.services import ocr_job_create
@@ -158,21 +154,17 @@ KINDS = ["cutout", "background", "touchup", "ocr", "crop", "resize", "text_add",
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_key_and_value_reads_in_chinese(user, user_client, make_item, run_jobs, settings, kind):
-    job = run(user, make_item, run_jobs, settings, kind)
+def test_every_key_and_value_reads_in_chinese(user, user_client, make_item, run_jobs, kind):
+    job = run(user, make_item, run_jobs, kind)
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED, job.error_message
     assert_all_translated(pages_of(job, user_client))
     assert_codes_translated(job)
 
 
-def test_local_generation_reads_in_chinese(user, user_client, run_jobs, settings, tiny_pipeline_dir):  # noqa: F811
+def test_local_generation_reads_in_chinese(user, user_client, run_jobs, local_model):  # noqa: F811
     from generation.services import generation_job_create
 
-    settings.GENERATION_LOCAL_MODEL = str(tiny_pipeline_dir)
-    settings.GENERATION_LOCAL_DEVICE = "cpu"
-    settings.GENERATION_LOCAL_MAX_SIDE = 128
-    settings.JOB_CLUSTERS = {}
     with run_jobs():
         job = generation_job_create(user=user, params={"model": "local", "prompt": "a red wall", "size": "64*64",
                                                        "steps": 1, "seed": 3})
