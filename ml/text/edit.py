@@ -1,11 +1,12 @@
 """Replacing one line of text in a matching style.
 
 estimate_style looks at the glyph pixels of the line (ml.text.inpaint.glyph_mask): their colour
-(median of the stroke cores), the background around them, the font size that gives their ink
-height, the weight (stroke width relative to ink height), the lean of the strokes (italic) and the
-slant of the quad. The weight and the lean are not compared with fixed thresholds: the line's text
-is drawn with each face the studio ships for it (regular and bold; upright and oblique where the
-family has one), measured the same way, and the nearest face wins. modify_text removes the old
+(median of the stroke cores), the background around them, the ink height, the weight (stroke
+width relative to ink height) and the slant of the quad. Nothing is compared with fixed thresholds:
+the line's own text is drawn in each face the studio ships for its script, and the face whose
+drawing looks most like the line gives the family (serif or sans) and the lean; within that family,
+regular or bold is the one whose stroke weight, measured the same way, is nearer; the size is the
+one at which that face draws the text with the line's ink height. modify_text removes the old
 glyphs (their mask, filled as remove_text does) and draws the new text into the same quad with that
 colour, at most that size, in that face; the perspective warp into the quad keeps the slant. Under
 the new letters the fill is the smooth membrane (texture or copied pieces of the photo would compete
@@ -25,7 +26,7 @@ from ml.text import fonts
 from ml.text.render import MIN_SIZE, contrast, has_cjk, hex_color, luminance, parse_color, place_text
 from ml.text.types import TextBox, TextError, TextStyle, quad_from, quad_from_rect
 
-INK_TO_SIZE = 0.88   # ink height of a typical line / font size (Noto CJK and DejaVu)
+INK_TO_SIZE = 0.88   # first guess of ink height / font size (a CJK line); the face then gives the true one
 NEW_TEXT_CLEAR = 3   # the fill under the new letters and this many pixels round them is the membrane's alone
 SAME_STYLE_GROW = 3  # pixels of the old line's colours elsewhere, grown by this, are never copied into the fill
 SLANTS = np.linspace(-0.5, 0.5, 41)  # leans tried (tan of the angle from vertical): up to about 27°
@@ -85,12 +86,49 @@ def _flat_glyphs(rgb: np.ndarray, quad) -> tuple[np.ndarray, np.ndarray, list[np
     return glyphs, flat, colours
 
 
-def _reference(text: str, face: str, ink_h: float, color, background, font_dirs) -> tuple[float, float]:
-    """(stroke / ink height, lean) of `text` drawn in `face` at the line's ink height, in its colours,
-    measured exactly as the line was."""
-    font_file = fonts.resolve(face, font_dirs)
+SHAPE_HEIGHT = 32  # rows the line and each face's drawing are scaled to before their shapes are compared
+
+
+def _draw_flat(text: str, face: str, ink_h: float, font_dirs) -> np.ndarray:
+    """The ink of `text` drawn in `face` at the line's ink height (the drawing's own coverage, half
+    covered or more: the line's glyph mask holds its anti-aliased edge about that far)."""
     size = max(8, int(round(ink_h / INK_TO_SIZE)))
-    font = fonts.load(font_file, size)
+    font = fonts.load(fonts.resolve(face, font_dirs), size)
+    left, top, right, bottom = font.getbbox(text)
+    canvas = Image.new("L", (int(right - left) + 4, int(bottom - top) + 4), 0)
+    ImageDraw.Draw(canvas).text((2 - left, 2 - top), text, font=font, fill=255)
+    return np.asarray(canvas) > 127
+
+
+def _shape(flat: np.ndarray, width: int | None = None) -> np.ndarray:
+    """The ink of a glyph mask cropped to its box, scaled to SHAPE_HEIGHT rows (and `width` columns
+    when given) and softened, zero mean and unit norm: what two drawings of one text are compared by."""
+    import cv2
+
+    ys, xs = np.nonzero(flat)
+    if len(ys) == 0:
+        return np.zeros((SHAPE_HEIGHT, width or SHAPE_HEIGHT))
+    crop = flat[ys.min():ys.max() + 1, xs.min():xs.max() + 1].astype(np.float32)
+    if width is None:
+        width = max(1, int(round(crop.shape[1] * SHAPE_HEIGHT / crop.shape[0])))
+    scaled = cv2.resize(crop, (width, SHAPE_HEIGHT), interpolation=cv2.INTER_AREA)
+    scaled = cv2.GaussianBlur(scaled, (3, 3), 0).astype(np.float64)
+    scaled -= scaled.mean()
+    return scaled / (np.linalg.norm(scaled) or 1.0)
+
+
+def _faces_for(text: str) -> list[str]:
+    """The faces a line in `text`'s script may be in: every face of the families for that script."""
+    names = ("sans", "serif") if has_cjk(text) else ("latin-sans", "latin-serif")
+    return [face for name in names for face in fonts.FAMILIES[name].values()]
+
+
+def _reference_weight(text: str, face: str, ink_h: float, color, background, font_dirs) -> float:
+    """Stroke width / ink height of `text` drawn in `face` at the line's ink height, in its colours,
+    with its glyph mask found and measured exactly as the line's was (at small sizes the mask's edge
+    decides the weight, so the drawing's own coverage would not do)."""
+    size = max(8, int(round(ink_h / INK_TO_SIZE)))
+    font = fonts.load(fonts.resolve(face, font_dirs), size)
     left, top, right, bottom = font.getbbox(text)
     pad = max(8, size // 2)
     width, height = int(right - left) + 2 * pad, int(bottom - top) + 2 * pad
@@ -98,32 +136,41 @@ def _reference(text: str, face: str, ink_h: float, color, background, font_dirs)
     ImageDraw.Draw(canvas).text((pad - left, pad - top), text, font=font, fill=tuple(int(c) for c in color))
     margin = pad * 0.6
     quad = quad_from_rect(pad - margin, pad - margin, width - pad + margin, height - pad + margin)
-    _glyphs, flat, _colours = _flat_glyphs(np.asarray(canvas), quad)
-    weight, slant, _ink = _measure(flat)
-    return weight, slant
+    return _measure(_flat_glyphs(np.asarray(canvas), quad)[1])[0]
 
 
-def _match_face(text: str, weight: float, slant: float, ink_h: float, color, background,
+def _size_for(text: str, face: str, ink_h: float, font_dirs) -> int:
+    """The font size at which `face` draws `text` with the line's ink height (a Latin face's
+    capitals fill less of its size than a CJK face's characters)."""
+    trial = max(8, int(round(ink_h / INK_TO_SIZE)))
+    drawn = _ink_height(_draw_flat(text, face, ink_h, font_dirs).mean(axis=1))
+    return max(6, int(round(trial * ink_h / drawn))) if drawn else max(6, trial)
+
+
+def _match_face(text: str, flat: np.ndarray, weight: float, ink_h: float, color, background,
                 font_dirs) -> tuple[str, bool, bool]:
-    """(face, bold, italic): of the faces shipped for `text`'s script, the one whose own weight (and
-    lean, where the family has an oblique face) is nearest to the line's."""
-    cjk = has_cjk(text)
-    upright = fonts.FAMILIES["sans"]
-    references = {bold: _reference(text, upright[(bold, False)], ink_h, color, background, font_dirs)
-                  for bold in (False, True)}
-    bold = abs(weight - references[True][0]) < abs(weight - references[False][0])
-    face, italic = upright[(bold, False)], False
-    leaning = fonts.FAMILIES["latin-sans"]
-    if not cjk:
+    """(face, bold, italic) of the faces shipped for `text`'s script. The family and the lean are
+    those of the face whose drawing of the same text looks most like the line; regular or bold is
+    the one of that family and lean whose stroke weight, measured as the line's, is nearer."""
+    line = _shape(flat)
+    best, best_score = None, -2.0
+    for face in _faces_for(text):
         try:
-            straight = _reference(text, leaning[(bold, False)], ink_h, color, background, font_dirs)[1]
-            oblique = _reference(text, leaning[(bold, True)], ink_h, color, background, font_dirs)[1]
-        except TextError:  # no oblique face installed (Debian fonts-dejavu-extra): upright it is
-            return face, bold, False
-        italic = abs(slant - oblique) < abs(slant - straight)
-        if italic:
-            face = leaning[(bold, True)]
-    return face, bold, italic
+            drawn = _draw_flat(text, face, ink_h, font_dirs)
+        except TextError:  # a face that is not installed (an oblique without fonts-dejavu-extra)
+            continue
+        score = float((line * _shape(drawn, line.shape[1])).sum())
+        if score > best_score:
+            best, best_score = face, score
+    if best is None:
+        best = "sans" if has_cjk(text) else "latin-sans"
+    family = next(f for f in fonts.FAMILIES.values() if best in f.values())
+    italic = "oblique" in best
+    faces = {bold: family[(bold, italic)] for bold in (False, True) if (bold, italic) in family}
+    if len(faces) == 2:
+        regular, heavy = (_reference_weight(text, faces[b], ink_h, color, background, font_dirs) for b in (False, True))
+        best = faces[abs(weight - heavy) < abs(weight - regular)]
+    return best, "bold" in best, italic
 
 
 def estimate_style(image: Image.Image, quad, text: str | None = None, *, font_dirs=None) -> TextStyle:
@@ -178,9 +225,9 @@ def _estimate(image: Image.Image, quad, *, text: str | None = None, font_dirs=No
     background = np.median(crop[ring], axis=0) if ring.any() else 255 - color
     # size, weight and lean from the glyphs in the line's own (rectified) frame
     weight, slant, ink_h = _measure(flat)
-    size = max(6, int(round(ink_h / INK_TO_SIZE)))
     sample = (text or "").strip() or SAMPLE_TEXT
-    face, bold, italic = _match_face(sample, weight, slant, ink_h, color, background, font_dirs)
+    face, bold, italic = _match_face(sample, flat, weight, ink_h, color, background, font_dirs)
+    size = _size_for(sample, face, ink_h, font_dirs)
     return TextStyle(color=hex_color(color), background=hex_color(background), size=size,
                      bold=bold, angle=round(angle, 2),
                      outline=hex_color(outline) if outline is not None else None, italic=italic,

@@ -36,6 +36,7 @@ FAMILIES: dict[str, dict[tuple[bool, bool], str]] = {
     "serif": {(False, False): "serif", (True, False): "serif-bold"},
     "latin-sans": {(False, False): "latin-sans", (True, False): "latin-sans-bold",
                    (False, True): "latin-sans-oblique", (True, True): "latin-sans-bold-oblique"},
+    "latin-serif": {(False, False): "latin-serif", (True, False): "latin-serif-bold"},
 }
 
 

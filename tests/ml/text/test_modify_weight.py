@@ -48,3 +48,23 @@ def test_modify_keeps_an_oblique_line_oblique():
     assert after.italic and not after.bold
     upright, upright_quad = _line("Fresh Coffee Daily", "latin-sans", 40)
     assert not estimate_style(upright, upright_quad, "Fresh Coffee Daily").italic
+
+
+@pytest.mark.parametrize(("old", "new", "face", "size"), [
+    ("今日咖啡半价", "明日奶茶特价", "serif", 40),       # the issue: a serif line came back sans
+    ("今日咖啡半价", "明日奶茶特价", "serif-bold", 52),
+    ("Fresh Coffee Daily", "Green Tea Today", "latin-serif", 40),
+    ("Fresh Coffee Daily", "Green Tea Today", "latin-sans-bold", 32),
+    ("今日咖啡半价", "明日奶茶特价", "sans", 28),
+])
+def test_modify_keeps_the_family_and_the_size(old, new, face, size):
+    # (new text no longer than the old, so it fits the line at the old size)
+    image, quad = _line(old, face, size)
+    before = estimate_style(image, quad, old)
+    assert before.font == face, before
+    assert abs(before.size - size) <= max(1, 0.05 * size), before
+    out = modify_text(image, quad, new, old_text=old)
+    after = estimate_style(out, quad, new)
+    serif = "serif" in face
+    assert ("serif" in after.font) is serif, after
+    assert abs(after.size - size) <= max(1, 0.1 * size), after  # (read back through the redrawn line)
