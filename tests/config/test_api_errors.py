@@ -57,7 +57,7 @@ def test_api_follows_accept_language(token):
 
 
 def test_api_without_accept_language_answers_in_simplified_chinese(token):
-    """Documented in the README: no Accept-Language (and no language cookie) means the studio's default,
+    """Documented in docs/api.md: no Accept-Language (and no language cookie) means the studio's default,
     Simplified Chinese, for the API as for the pages."""
     unknown = _error(Client().get("/api/v1/nothing-here/", HTTP_AUTHORIZATION=f"Bearer {token}"), 404)
     assert "未找到" in unknown["message"]

@@ -1,5 +1,5 @@
 """Settings a deployment depends on, checked in fresh processes (settings are read at import):
-no start without a secret key, `check --deploy` clean under the README's production settings,
+no start without a secret key, `check --deploy` clean under the documented production settings (docs/operations.md),
 and the security headers on pages."""
 
 import os
@@ -38,7 +38,7 @@ def test_starts_with_a_key_a_key_file_or_in_debug(tmp_path):
 
 
 def test_check_deploy_passes_with_the_readme_production_settings(tmp_path):
-    # given: the README's production settings
+    # given: the production settings of docs/operations.md ("A real deployment") and README.md
     env = {"DJANGO_SECRET_KEY": KEY, "DJANGO_ALLOWED_HOSTS": "studio.example.com", "DJANGO_HTTPS": "true",
            "DJANGO_CSRF_TRUSTED_ORIGINS": "https://studio.example.com"}
     # when
