@@ -1,4 +1,4 @@
-"""`manage.py fetch_models modnet` against a real HTTP server on 127.0.0.1."""
+"""`manage.py fetch_models modnet` (address from MODNET_URL) against a real HTTP server on 127.0.0.1."""
 
 import functools
 import hashlib
@@ -34,7 +34,7 @@ def test_fetch_models_modnet_downloads_and_verifies(server, settings, tmp_path, 
     settings.MODNET_SHA256 = sha
     call_command("fetch_models", "modnet")
     assert [p.name for p in settings.ML_WEIGHTS_DIR.iterdir()] == ["modnet_photographic_portrait_matting.ckpt"]
-    assert "verified and saved" in capsys.readouterr().out
+    assert "modnet: modnet_photographic_portrait_matting.ckpt downloaded and verified" in capsys.readouterr().out
 
     from ml.matting.pipeline import make_matter
 

@@ -1,4 +1,5 @@
-"""fetch_checkpoint against a real HTTP server on 127.0.0.1."""
+"""Fetching the MODNet checkpoint (the catalogue's entry "modnet": no pinned checksum, its tensor manifest
+checked instead) against a real HTTP server on 127.0.0.1."""
 
 import functools
 import hashlib
@@ -9,8 +10,13 @@ import pytest
 
 pytest.importorskip("torch")
 
-from ml.matting.fetch import FetchError, fetch_checkpoint  # noqa: E402
 from ml.matting.modnet_engine import CheckpointMismatchError, load_modnet  # noqa: E402
+from ml.weights import CATALOGUE, FetchError, fetch  # noqa: E402
+
+
+def fetch_checkpoint(url, dest, *, sha256=None):
+    (name, _how), = fetch(CATALOGUE["modnet"], dest, url=url, sha256=sha256)
+    return dest / name
 
 
 @pytest.fixture
@@ -69,5 +75,5 @@ def test_a_good_file_already_there_survives_a_failed_fetch(server, tmp_path):
     good = fetch_checkpoint(f"{base}/modnet_photographic_portrait_matting.ckpt", dest, sha256=sha)
     before = good.read_bytes()
     with pytest.raises(CheckpointMismatchError):
-        fetch_checkpoint(f"{base}/corrupt.ckpt", dest, filename=good.name)
+        fetch_checkpoint(f"{base}/corrupt.ckpt", dest)
     assert good.read_bytes() == before
