@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import http.client
 import importlib.util
-import io
 import os
 import shutil
 import tempfile
@@ -116,7 +115,8 @@ class Model:
         return folder / (filename or self.files[0].filename) if folder else None
 
     def state(self, weights_dir, *, verify: bool = False) -> str:
-        """"shipped", "installed", "differs" (present, a checksum differs from the catalogue; only with `verify`) or "missing"."""
+        """"shipped", "installed", "missing", or (only with `verify`) "differs": present, but a checksum is
+        not the catalogue's."""
         folder = self.locate(weights_dir)
         if folder is None:
             return "missing"
