@@ -4,30 +4,14 @@ fetching only on request, verified by checksum. Downloads go to a local http.ser
 
 import dataclasses
 import hashlib
-import http.server
 import io
 import threading
 import zipfile
-from functools import partial
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from ml import weights
-
-
-@pytest.fixture
-def file_server(tmp_path):
-    root = tmp_path / "served"
-    root.mkdir()
-    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *a, **k: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield root, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 def zipped(name: str, data: bytes) -> bytes:

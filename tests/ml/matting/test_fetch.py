@@ -1,10 +1,7 @@
 """Fetching the MODNet checkpoint (the catalogue's entry "modnet": no pinned checksum, its tensor manifest
 checked instead) against a real HTTP server on 127.0.0.1."""
 
-import functools
 import hashlib
-import http.server
-import threading
 
 import pytest
 
@@ -20,21 +17,12 @@ def fetch_checkpoint(url, dest, *, sha256=None):
 
 
 @pytest.fixture
-def server(tmp_path, parity_ckpt):
-    root = tmp_path / "www"
-    root.mkdir()
-    (root / "modnet_photographic_portrait_matting.ckpt").write_bytes(parity_ckpt.read_bytes())
+def server(file_server, parity_ckpt):
+    root, url = file_server
     data = parity_ckpt.read_bytes()
+    (root / "modnet_photographic_portrait_matting.ckpt").write_bytes(data)
     (root / "corrupt.ckpt").write_bytes(data[: len(data) // 2] + b"\0" * 1000)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *a: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", hashlib.sha256(data).hexdigest()
-    httpd.shutdown()
-    httpd.server_close()
-
+    return url, hashlib.sha256(data).hexdigest()
 
 def test_fetch_verifies_and_moves_into_place(server, tmp_path):
     base, sha = server
