@@ -27,6 +27,24 @@ def upload(name: str = "red.png", data: bytes | None = None, content_type: str =
 
 
 @pytest.fixture
+def file_server(tmp_path):
+    """(folder, base URL): an http.server on 127.0.0.1 serving the folder, for every download test."""
+    import functools
+    import http.server
+    import threading
+
+    root = tmp_path / "served"
+    root.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *a, **k: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield root, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
 def make_user(django_user_model):
     def make(username: str = "alice", password: str = "correct-horse-battery", **extra):
         return django_user_model.objects.create_user(username=username, password=password, **extra)

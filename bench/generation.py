@@ -4,7 +4,7 @@ Never part of the test run.
 
     .venv/bin/python bench/generation.py [--jobs 10] [--json OUT]
 
-Part 1, DashScope path against the fake DashScope server (ml/generation/fake_dashscope.py, real SDK,
+Part 1, DashScope path against the fake DashScope server (testkit/fake_dashscope.py, real SDK,
 real HTTP on 127.0.0.1): each job goes through the whole path the page and the API use
 (generation_job_create -> validation -> Job row -> enqueue -> runner -> handler -> backend -> gallery
 items), jobs run inline (django-q2 sync mode) on a fresh SQLite database. For each job:
@@ -15,7 +15,7 @@ items), jobs run inline (django-q2 sync mode) on a fresh SQLite database. For ea
 "CPU ms" is the overhead in CPU seconds of this process (the fake server runs in its own process),
 which contention from other processes does not inflate. Target: overhead <= 150 ms per job. Median and p90 of --jobs jobs per case, after one warm-up job.
 
-Part 2, the tiny random-weight diffusers pipeline (ml/generation/tiny.py) on the CPU: seconds per
+Part 2, the tiny random-weight diffusers pipeline (testkit/tiny_pipeline.py) on the CPU: seconds per
 denoising step (median over steps 2..N of --jobs runs) and per job, at 64*64 and 128*128.
 """
 
@@ -175,7 +175,7 @@ def bench_dashscope(jobs: int) -> list[dict]:
 
 def bench_local(jobs: int, tmp: Path) -> list[dict]:
     from ml.generation.diffusers_backend import DiffusersBackend
-    from ml.generation.tiny import build_tiny_pipeline
+    from testkit.tiny_pipeline import build_tiny_pipeline
     from ml.generation.types import GenerationRequest
 
     folder = build_tiny_pipeline(tmp / "tiny-sd")

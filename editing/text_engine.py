@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from config.availability import reason_text
 from config.exceptions import ApplicationError
+from ml import weights
 
 # Names users pick from (keys of ml.text.fonts.FONTS), in the order offered, with their labels.
 FONT_LABELS = {
@@ -33,7 +34,7 @@ FILL_LABELS = {
     "telea": gettext_lazy("OpenCV Telea (fast, may smear)"),
     "ns": gettext_lazy("OpenCV Navier-Stokes (fast, may smear)"),
 }
-LAMA_FETCH = "python manage.py fetch_models lama"
+LAMA_FETCH = weights.fetch_command("lama")
 OCR_LANGUAGES = ["ch_sim", "en"]
 
 

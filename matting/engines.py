@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from config.availability import reason_text
 from config.exceptions import ApplicationError
-from ml import registry
+from ml import registry, weights
 from ml.matting import modnet_engine
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ ENGINE_LABELS = {
 }
 ENGINE_NAMES = {"u2netp": "U²-Net-p", "modnet": "MODNet", "modnet-onnx": "MODNet (ONNX)", "touch-up": "touch-up",
                 "u2netp+modnet": "U²-Net-p + MODNet"}
-FETCH_COMMAND = "python manage.py fetch_models modnet"
+FETCH_COMMAND = weights.fetch_command("modnet")
 
 
 def config() -> dict:

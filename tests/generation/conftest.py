@@ -3,7 +3,7 @@ by the real dashscope SDK) and a tiny random-weight diffusers pipeline saved to 
 
 import pytest
 
-from ml.generation.fake_dashscope import FakeDashScope
+from testkit.fake_dashscope import FakeDashScope
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +30,6 @@ def fake_dashscope(_fake_server, settings):
 @pytest.fixture(scope="session")
 def tiny_pipeline_dir(tmp_path_factory):
     pytest.importorskip("diffusers")
-    from ml.generation.tiny import build_tiny_pipeline
+    from testkit.tiny_pipeline import build_tiny_pipeline
 
     return build_tiny_pipeline(tmp_path_factory.mktemp("tiny-sd") / "pipeline")

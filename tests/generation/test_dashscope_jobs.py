@@ -47,7 +47,7 @@ def test_success_n2_stores_both_images_with_their_parameters(user, fake_dashscop
     }
     assert job.result["image_count"] == 2 and job.result["actual_prompt"].endswith("光影柔和")
     # the two images differ (seed 1234 vs 1235) and are, byte for byte, the files the service sent
-    from ml.generation.fake_dashscope import render_image
+    from testkit.fake_dashscope import render_image
 
     assert items[0].sha256 != items[1].sha256
     for item in items:

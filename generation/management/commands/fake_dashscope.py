@@ -1,10 +1,10 @@
-"""Runs the fake DashScope service (ml.generation.fake_dashscope) until interrupted, so the whole
+"""Runs the fake DashScope service (testkit.fake_dashscope) until interrupted, so the whole
 studio can be tried offline: start it, then run the studio with
 DASHSCOPE_BASE_URL=http://127.0.0.1:PORT/api/v1 and DASHSCOPE_API_KEY=sk-anything."""
 
 from django.core.management.base import BaseCommand
 
-from ml.generation.fake_dashscope import KINDS, FakeDashScope
+from testkit.fake_dashscope import KINDS, FakeDashScope
 
 
 class Command(BaseCommand):

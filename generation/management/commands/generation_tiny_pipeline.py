@@ -1,4 +1,4 @@
-"""Writes a tiny random-weight diffusers pipeline to a folder (ml.generation.tiny), so the local
+"""Writes a tiny random-weight diffusers pipeline to a folder (testkit.tiny_pipeline), so the local
 backend can be tried end to end offline: GENERATION_LOCAL_MODEL=<folder>. Its pictures are noise."""
 
 from django.core.management.base import BaseCommand
@@ -11,7 +11,7 @@ class Command(BaseCommand):
         parser.add_argument("folder")
 
     def handle(self, *args, folder, **options):
-        from ml.generation.tiny import build_tiny_pipeline
+        from testkit.tiny_pipeline import build_tiny_pipeline
 
         path = build_tiny_pipeline(folder)
         self.stdout.write(f"Wrote {path}. Run the studio with GENERATION_LOCAL_MODEL={path.resolve()}")

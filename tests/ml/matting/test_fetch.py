@@ -1,34 +1,28 @@
-"""fetch_checkpoint against a real HTTP server on 127.0.0.1."""
+"""Fetching the MODNet checkpoint (the catalogue's entry "modnet": no pinned checksum, its tensor manifest
+checked instead) against a real HTTP server on 127.0.0.1."""
 
-import functools
 import hashlib
-import http.server
-import threading
 
 import pytest
 
 pytest.importorskip("torch")
 
-from ml.matting.fetch import FetchError, fetch_checkpoint  # noqa: E402
 from ml.matting.modnet_engine import CheckpointMismatchError, load_modnet  # noqa: E402
+from ml.weights import CATALOGUE, FetchError, fetch  # noqa: E402
+
+
+def fetch_checkpoint(url, dest, *, sha256=None):
+    (name, _how), = fetch(CATALOGUE["modnet"], dest, url=url, sha256=sha256)
+    return dest / name
 
 
 @pytest.fixture
-def server(tmp_path, parity_ckpt):
-    root = tmp_path / "www"
-    root.mkdir()
-    (root / "modnet_photographic_portrait_matting.ckpt").write_bytes(parity_ckpt.read_bytes())
+def server(file_server, parity_ckpt):
+    root, url = file_server
     data = parity_ckpt.read_bytes()
+    (root / "modnet_photographic_portrait_matting.ckpt").write_bytes(data)
     (root / "corrupt.ckpt").write_bytes(data[: len(data) // 2] + b"\0" * 1000)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *a: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", hashlib.sha256(data).hexdigest()
-    httpd.shutdown()
-    httpd.server_close()
-
+    return url, hashlib.sha256(data).hexdigest()
 
 def test_fetch_verifies_and_moves_into_place(server, tmp_path):
     base, sha = server
@@ -69,5 +63,5 @@ def test_a_good_file_already_there_survives_a_failed_fetch(server, tmp_path):
     good = fetch_checkpoint(f"{base}/modnet_photographic_portrait_matting.ckpt", dest, sha256=sha)
     before = good.read_bytes()
     with pytest.raises(CheckpointMismatchError):
-        fetch_checkpoint(f"{base}/corrupt.ckpt", dest, filename=good.name)
+        fetch_checkpoint(f"{base}/corrupt.ckpt", dest)
     assert good.read_bytes() == before
