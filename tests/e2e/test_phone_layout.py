@@ -186,6 +186,22 @@ OVERFLOW_JS = """(vw) => {
       (el.dataset.testid ? `[${el.dataset.testid}]` : '');
     out.push(`${name} right=${Math.round(r.right)}`);
   }
+  // a button cut off by a card that hides its overflow does not scroll the page, but cannot be read
+  // or reached either (the job page's "Use as input for" row lost its third button so)
+  // (a colour input is cropped on purpose by its swatch-shaped label)
+  for (const el of document.body.querySelectorAll('a.button, button, .button, input:not([type=color]), select')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    if (!el.checkVisibility({visibilityProperty: true, opacityProperty: true})) continue;
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      const ox = getComputedStyle(a).overflowX;
+      if (ox === 'auto' || ox === 'scroll') break;
+      if ((ox === 'hidden' || ox === 'clip') && r.right > a.getBoundingClientRect().right + 1) {
+        out.push(`${el.tagName.toLowerCase()} "${(el.innerText || el.value || '').trim().slice(0, 20)}" cut off at right=${Math.round(a.getBoundingClientRect().right)} (ends at ${Math.round(r.right)})`);
+        break;
+      }
+    }
+  }
   return {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, out: out.slice(0, 8)};
 }"""
 
