@@ -102,6 +102,21 @@ def _generated_output(job: Job, request, result, index: int, generated, *, name:
                      kind=GalleryItem.Kind.GENERATED, metadata=meta, encoded=generated.data if keep else None)
 
 
+def generate_for_job(job: Job, report: ProgressReporter, *, share: float, suffix: str, metadata: dict):
+    """One picture for another feature's job (a cutout's generated background): the job's params are
+    a generation request, run on the same backends with the same key, cancel and error rules as Text
+    to image. Returns (the picture, the backend's whole result, its job output named after the
+    prompt + `suffix`)."""
+    request = request_from_params(job.params)
+    result = _generate(job, request, report, share=share)
+    if not result.images:
+        raise backends.error_to_application(GenerationError("no_images", "0 images"))
+    generated = result.images[0]
+    output = _generated_output(job, request, result, 0, generated, name=f"{_name(request.prompt, 0, 1)}{suffix}",
+                               metadata=metadata)
+    return generated, result, output
+
+
 def _job_result(job: Job, request, result, images: list[dict]) -> dict:
     backend_name = job.params.get("backend", "dashscope")
     return {"backend": backend_name, "model": result.model, "task_id": result.task_id,

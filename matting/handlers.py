@@ -109,21 +109,13 @@ def _generated_background(job: Job, report: ProgressReporter) -> tuple[Image.Ima
     """The picture generated for a "generated" background (generation.handlers: the same backends,
     key, cancel and error rules as Text to image), its job output (kind generated, stored first) and
     the provenance each composite carries."""
-    from generation import backends
-    from generation.handlers import _generate, _generated_output, _name
-    from generation.params import request_from_params
-    from ml.generation.types import GenerationError
+    from generation.handlers import generate_for_job
 
     p = job.params
-    request = request_from_params(p)
-    result = _generate(job, request, report, share=GENERATED_SHARE)
-    if not result.images:
-        raise backends.error_to_application(GenerationError("no_images", "0 images"))
-    generated = result.images[0]
-    output = _generated_output(job, request, result, 0, generated, name=f"{_name(request.prompt, 0, 1)}-background",
-                               metadata={"operation": job.kind, "role": "background"})
+    generated, result, output = generate_for_job(job, report, share=GENERATED_SHARE, suffix="-background",
+                                                 metadata={"operation": job.kind, "role": "background"})
     provenance = {
-        "prompt": request.prompt, "actual_prompt": generated.actual_prompt, "model": request.model,
+        "prompt": p.get("prompt"), "actual_prompt": generated.actual_prompt, "model": output.metadata.get("model"),
         "backend": p.get("backend", "dashscope"), "seed": generated.seed,
         "generated_size": f"{generated.image.width}*{generated.image.height}", "task_id": result.task_id,
         "background_output": 0,  # this job's first output (result["outputs"][0]) is the generated picture
