@@ -35,25 +35,6 @@ FEATURES: tuple[Feature, ...] = (
     Feature("resize", _("Resize"), _("Change pixel size, format and quality."), "resize", "editing:resize"),
 )
 
-# Human names of job kinds (keys of settings.JOB_HANDLERS).
-JOB_KIND_LABELS = {
-    "editing.crop": _("Crop"),
-    "editing.resize": _("Resize"),
-    "ocr.read": _("Read text"),
-    "editing.text_lines": _("Find text lines"),
-    "editing.text_add": _("Add text"),
-    "editing.text_modify": _("Modify text"),
-    "editing.text_remove": _("Remove text"),
-    "matting.cutout": _("Portrait cutout"),
-    "matting.background": _("New background"),
-    "matting.background_local": _("New background (local model)"),
-    "matting.touchup": _("Cutout touch-up"),
-    "generation.dashscope": _("Text to image (DashScope)"),
-    "generation.local": _("Text to image (local model)"),
-    "generation.text": _("Generate with text"),
-    "generation.text_local": _("Generate with text (local model)"),
-}
-
 # Feature keys a gallery item can be sent to ("use as input for ...").
 INPUT_FEATURES = tuple(f for f in FEATURES if f.available and f.takes_input)
 

@@ -7,7 +7,9 @@ class EditingConfig(AppConfig):
     verbose_name = _("Editing")
 
     def ready(self):
-        from editing import labels
+        from editing import kinds, labels
+        from gallery import kinds as job_kinds
         from gallery.labels import register
 
         register(fields=labels.FIELDS, values=labels.VALUES)
+        job_kinds.register(*kinds.KINDS)

@@ -1,4 +1,4 @@
-"""Job handlers for editing.* kinds (registered in settings.JOB_HANDLERS). They run in a worker."""
+"""Job handlers for editing.* kinds (declared in editing/kinds.py). They run in a worker."""
 
 from pathlib import PurePath
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from editing import text_engine
+from editing import kinds, text_engine
 from editing.text_engine import fill_check, fonts_check
 from editing.text_params import (
     points_inside_check,
@@ -20,8 +20,8 @@ from gallery.services import job_create_for_sources
 from editing.operations import resize_target
 from editing.params import crop_params_clean, resize_params_clean, resize_target_check
 
-CROP_KIND = "editing.crop"
-RESIZE_KIND = "editing.resize"
+CROP_KIND = kinds.CROP.name
+RESIZE_KIND = kinds.RESIZE.name
 
 
 def crop_job_create(*, user, params: dict, sources: Iterable[GalleryItem] = (), uploads: Iterable = ()) -> Job:
@@ -49,10 +49,10 @@ def resize_target_for(params: dict, size: tuple[int, int]) -> tuple[int, int]:
 
 # --- Text in images --------------------------------------------------------------------------------
 
-TEXT_LINES_KIND = "editing.text_lines"
-TEXT_ADD_KIND = "editing.text_add"
-TEXT_MODIFY_KIND = "editing.text_modify"
-TEXT_REMOVE_KIND = "editing.text_remove"
+TEXT_LINES_KIND = kinds.TEXT_LINES.name
+TEXT_ADD_KIND = kinds.TEXT_ADD.name
+TEXT_MODIFY_KIND = kinds.TEXT_MODIFY.name
+TEXT_REMOVE_KIND = kinds.TEXT_REMOVE.name
 TEXT_KINDS = (TEXT_LINES_KIND, TEXT_ADD_KIND, TEXT_MODIFY_KIND, TEXT_REMOVE_KIND)
 
 

@@ -1,4 +1,4 @@
-"""Job handlers of "Text in images" (registered in settings.JOB_HANDLERS); they run in a worker.
+"""Job handlers of "Text in images" (declared in editing/kinds.py); they run in a worker.
 Every result is read back by OCR inside each box and marked ok or not, in job.result and in the
 output's metadata, so the page can show ✓ or ✗ per line."""
 

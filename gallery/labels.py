@@ -8,8 +8,6 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
 
-from config.navigation import JOB_KIND_LABELS
-
 _FIELDS: dict[str, str] = {
     "operation": _("Operation"),
     "source_name": _("Made from"),
@@ -36,7 +34,7 @@ _VALUES: dict[str, dict[str, str]] = {ANY_FIELD: {
     "none": _("None"),
     "default": _("Default"),
     "WEBP": "WebP",
-}, "operation": dict(JOB_KIND_LABELS)}
+}}
 
 
 def register(*, fields: Mapping[str, str] | None = None, values: Mapping[str, Mapping[str, str]] | None = None):
@@ -57,6 +55,11 @@ def value_label(value, key: str | None = None):
     """The label of a stored string, looked up for its field first, then for any field."""
     if not isinstance(value, str):
         return value
+    if key == "operation":  # a job kind (gallery.kinds)
+        from gallery import kinds
+
+        if kinds.get(value):
+            return kinds.get(value).label
     for table in (_VALUES.get(key) or {}, _VALUES[ANY_FIELD]):
         if value in table:
             return table[value]

@@ -119,9 +119,16 @@ class Job(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from config.navigation import JOB_KIND_LABELS
+        from gallery import kinds
 
-        return str(JOB_KIND_LABELS.get(self.kind, self.kind))
+        return kinds.label(self.kind)
+
+    @property
+    def kind_info(self):
+        """This job's kind as declared by its app (gallery.kinds.JobKind), None for an unknown one."""
+        from gallery import kinds
+
+        return kinds.get(self.kind)
 
     @property
     def step_label(self) -> str:

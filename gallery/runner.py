@@ -18,6 +18,7 @@ from django_q.exceptions import TimeoutException
 from PIL import Image
 
 from config.exceptions import ApplicationError
+from gallery import kinds
 from gallery.models import GalleryItem, Job, WorkerBeat
 from gallery.services import (
     files_removed_on_error,
@@ -99,7 +100,7 @@ def job_run(*, job_id) -> str:
 def _run_claimed(job: Job) -> str:
     started = time.perf_counter()
     try:
-        handler = import_string(settings.JOB_HANDLERS[job.kind])
+        handler = import_string(kinds.handler_path(job.kind))
         outcome: JobOutcome = handler(job=job, report=_reporter(job.id))
         compute_seconds = time.perf_counter() - started
         # encoding and thumbnailing every output is the last step of a batch (seconds for large images)

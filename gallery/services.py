@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from PIL import Image
 
 from config.exceptions import ApplicationError
+from gallery import kinds
 from gallery.images import (
     STORED_FORMAT,
     extension_for,
@@ -208,7 +209,7 @@ def gallery_expired_delete(*, now=None) -> int:
 
 def job_create(*, owner, kind: str, params: dict, inputs: list[GalleryItem]) -> Job:
     """Creates a queued job and enqueues it when the surrounding transaction commits."""
-    if kind not in settings.JOB_HANDLERS:
+    if kinds.handler_path(kind) is None:
         raise ApplicationError(_("Unknown job kind."), code="unknown_kind")
     active = Job.objects.filter(owner=owner, status__in=Job.ACTIVE).count()
     if active >= settings.JOB_MAX_ACTIVE_PER_USER:
@@ -250,10 +251,10 @@ def _job_send(job_id) -> str:
     from django_q.tasks import async_task
 
     options = {}
-    if settings.JOB_CLUSTERS:  # some kinds run on their own cluster (e.g. local generation on a GPU machine)
+    if settings.JOB_CLUSTERS or settings.GENERATION_LOCAL_CLUSTER:  # some kinds run on their own cluster
         kind = Job.objects.filter(id=job_id).values_list("kind", flat=True).first()
-        if settings.JOB_CLUSTERS.get(kind):
-            options["cluster"] = settings.JOB_CLUSTERS[kind]
+        if cluster := kinds.cluster_for(kind):
+            options["cluster"] = cluster
     return async_task(
         "gallery.tasks.job_run_task", str(job_id), task_name=f"job-{job_id}",
         hook="gallery.tasks.job_task_hook", group="studio-jobs", **options,

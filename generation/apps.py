@@ -8,7 +8,9 @@ class GenerationConfig(AppConfig):
     # Nothing is loaded here: backends are built lazily in the worker (ml.registry).
 
     def ready(self):
-        from generation import labels
+        from generation import kinds, labels
+        from gallery import kinds as job_kinds
         from gallery.labels import register
 
         register(fields=labels.FIELDS, values=labels.VALUES)
+        job_kinds.register(*kinds.KINDS)

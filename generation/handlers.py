@@ -1,4 +1,4 @@
-"""Job handler for generation.dashscope and generation.local (settings.JOB_HANDLERS). Runs in a
+"""Job handler for generation.dashscope and generation.local (declared in generation/kinds.py). Runs in a
 worker: the backend is built once per worker process (ml.registry) and reused by every job. Every
 image becomes a gallery item carrying all the parameters it was made with."""
 

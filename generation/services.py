@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from config.exceptions import ApplicationError
 from gallery.models import Job
 from gallery.services import job_cancel, job_create
-from generation import keys
+from generation import keys, kinds
 from generation.params import generation_params_clean
 
-KINDS = {"dashscope": "generation.dashscope", "local": "generation.local"}
+KINDS = {"dashscope": kinds.DASHSCOPE.name, "local": kinds.LOCAL.name}
 # "Generate with text": a picture from either backend, then the text placed (one kind per backend, so a
-# local one can run on the GPU cluster: settings.JOB_CLUSTERS)
-TEXT_KINDS = {"dashscope": "generation.text", "local": "generation.text_local"}
+# local one can run on the GPU cluster: generation.kinds)
+TEXT_KINDS = {"dashscope": kinds.TEXT.name, "local": kinds.TEXT_LOCAL.name}
 TEXT_KIND = TEXT_KINDS["dashscope"]
 ALL_KINDS = (*KINDS.values(), *TEXT_KINDS.values())
 

@@ -7,7 +7,9 @@ class MattingConfig(AppConfig):
     verbose_name = _("Portrait cutout")
 
     def ready(self):
-        from matting import labels
+        from matting import kinds, labels
+        from gallery import kinds as job_kinds
         from gallery.labels import register
 
         register(fields=labels.FIELDS, values=labels.VALUES)
+        job_kinds.register(*kinds.KINDS)

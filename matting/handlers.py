@@ -1,4 +1,4 @@
-"""Job handlers of the portrait cutout (registered in settings.JOB_HANDLERS). They run in a worker;
+"""Job handlers of the portrait cutout (declared in matting/kinds.py). They run in a worker;
 the engine is built once per worker process by ml.registry and reused by every job. Model code is
 called only through ml.matting.pipeline and ml.matting.compose."""
 

@@ -99,7 +99,8 @@ def cutout_result(request, job_id):
 
 
 def _result_context(request, job, **extra) -> dict:
-    context = {"job": job}
+    context = {"job": job, "is_background": job.kind in services.BACKGROUND_KINDS,
+               "is_touchup": job.kind == services.TOUCHUP_KIND, "is_cutout": job.kind == services.CUTOUT_KIND}
     if job.status == job.Status.SUCCEEDED:
         outputs = list(job.outputs.all())
         if job.kind in services.BACKGROUND_KINDS:

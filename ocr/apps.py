@@ -8,7 +8,9 @@ class OcrConfig(AppConfig):
     # Nothing is loaded here: engines are built lazily in the worker (ml.registry).
 
     def ready(self):
-        from ocr import labels
+        from ocr import kinds, labels
+        from gallery import kinds as job_kinds
         from gallery.labels import register
 
         register(fields=labels.FIELDS, values=labels.VALUES)
+        job_kinds.register(*kinds.KINDS)

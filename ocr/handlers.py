@@ -1,4 +1,4 @@
-"""Job handler for ocr.read (registered in settings.JOB_HANDLERS). Runs in a worker; the engine is
+"""Job handler for ocr.read (declared in ocr/kinds.py). Runs in a worker; the engine is
 built once per worker process by ml.registry and reused by every job."""
 
 from pathlib import PurePath

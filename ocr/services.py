@@ -2,10 +2,11 @@ from collections.abc import Iterable
 
 from gallery.models import GalleryItem, Job
 from gallery.services import job_create_for_sources
+from ocr import kinds
 from ocr.engines import engine_resolve
 from ocr.params import ocr_params_clean
 
-OCR_KIND = "ocr.read"
+OCR_KIND = kinds.READ.name
 
 
 def ocr_job_create(*, user, params, sources: Iterable[GalleryItem] = (), uploads: Iterable = ()) -> Job:

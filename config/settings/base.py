@@ -177,29 +177,13 @@ else:
     Q_CLUSTER["orm"] = "default"
 
 # Job kinds and the function that runs each one (explicit, no import-time discovery).
-JOB_HANDLERS = {
-    "editing.crop": "editing.handlers.crop_handle",
-    "editing.resize": "editing.handlers.resize_handle",
-    "ocr.read": "ocr.handlers.ocr_handle",
-    "editing.text_lines": "editing.text_handlers.text_lines_handle",
-    "editing.text_add": "editing.text_handlers.text_add_handle",
-    "editing.text_modify": "editing.text_handlers.text_modify_handle",
-    "editing.text_remove": "editing.text_handlers.text_remove_handle",
-    "matting.cutout": "matting.handlers.cutout_handle",
-    "matting.background": "matting.handlers.background_handle",
-    "matting.background_local": "matting.handlers.background_handle",
-    "matting.touchup": "matting.handlers.touchup_handle",
-    "generation.dashscope": "generation.handlers.generation_handle",
-    "generation.local": "generation.handlers.generation_handle",
-    "generation.text": "generation.handlers.text_generation_handle",
-    "generation.text_local": "generation.handlers.text_generation_handle",
-}
-# Job kind -> django-q2 cluster name, for kinds that must run elsewhere (a GPU machine runs
+# Job kinds are declared in each app's kinds.py (gallery.kinds). JOB_HANDLERS adds or replaces handlers
+# by kind (tests register their own kinds here); JOB_CLUSTERS sends a kind to a named django-q2 cluster.
+JOB_HANDLERS: dict[str, str] = {}
+JOB_CLUSTERS: dict[str, str] = {}
+# The cluster of the kinds that run a local model (a GPU machine runs
 # `Q_CLUSTER_NAME=gpu python manage.py qcluster`). Empty: every job goes to the default cluster.
 GENERATION_LOCAL_CLUSTER = env_str("GENERATION_LOCAL_CLUSTER", "")
-JOB_CLUSTERS = ({kind: GENERATION_LOCAL_CLUSTER
-                 for kind in ("generation.local", "generation.text_local", "matting.background_local")}
-                if GENERATION_LOCAL_CLUSTER else {})
 
 # --- Files ---------------------------------------------------------------------------------------
 # Private: never served by URL; gallery.views streams files after an ownership check.

@@ -1,0 +1,65 @@
+"""Job kinds: each is declared once, in its app's `kinds.py` (its name, handler, label, whether it runs a
+local model, the page that shows its result), and registered here from the app's AppConfig.ready().
+The runner, job creation, the cluster routing and the pages all read this one registry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class JobKind:
+    name: str
+    handler: str  # dotted path of the handler (gallery.runner: handler(job=, report=) -> JobOutcome)
+    label: str  # lazy, for people
+    # runs a local model (diffusers): GENERATION_LOCAL_CLUSTER can send it to a GPU machine's worker
+    local_model: bool = False
+    # the page that shows its result (an URL name taking job_id), and the job page's link to it
+    result_page: str = ""
+    result_link: str = ""
+    result_icon: str = ""
+
+
+_KINDS: dict[str, JobKind] = {}
+
+
+def register(*kinds: JobKind) -> None:
+    for kind in kinds:
+        if _KINDS.get(kind.name, kind) != kind:
+            raise ValueError(f"job kind {kind.name!r} is declared twice")
+        _KINDS[kind.name] = kind
+
+
+def get(name: str) -> JobKind | None:
+    return _KINDS.get(name)
+
+
+def names() -> list[str]:
+    return list(_KINDS)
+
+
+def handler_path(name: str) -> str | None:
+    """The dotted path of the kind's handler. settings.JOB_HANDLERS adds or replaces handlers (tests
+    register their own kinds there); otherwise the declared one."""
+    extra = getattr(settings, "JOB_HANDLERS", {}) or {}
+    if name in extra:
+        return extra[name]
+    kind = _KINDS.get(name)
+    return kind.handler if kind else None
+
+
+def cluster_for(name: str) -> str:
+    """The django-q2 cluster the kind's jobs are sent to ("" = the default one): settings.JOB_CLUSTERS
+    names a cluster per kind; else a local-model kind follows GENERATION_LOCAL_CLUSTER."""
+    explicit = getattr(settings, "JOB_CLUSTERS", {}) or {}
+    if name in explicit:
+        return explicit[name] or ""
+    kind = _KINDS.get(name)
+    return settings.GENERATION_LOCAL_CLUSTER if kind and kind.local_model else ""
+
+
+def label(name: str) -> str:
+    kind = _KINDS.get(name)
+    return str(kind.label) if kind else name
