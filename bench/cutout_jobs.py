@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -31,21 +30,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import machine, machine_line  # noqa: E402
+
 PORTRAIT = ROOT.parent / "shared" / "data" / "people" / "p3m_p_22fc0130.jpg"
 SIZES = {"1 MP": 1_000_000, "4 MP": 4_000_000}
 LOAD_BEFORE = os.getloadavg()
-
-
-def machine() -> str:
-    cpu = platform.processor() or "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
 
 
 def photo(pixels: int):
@@ -94,7 +84,7 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
     load = os.getloadavg()
     print(f"\nLoad average before the run: {LOAD_BEFORE[0]:.2f} {LOAD_BEFORE[1]:.2f} {LOAD_BEFORE[2]:.2f}")
-    print(f"Machine: {machine()}")
+    print(f"Machine: {machine_line()}")
     print(f"Load average after the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; runs per size: {args.runs}; "
           f"photo: {'p3m_p_22fc0130.jpg' if PORTRAIT.is_file() else 'drawn figure'}\n")
     print("| size | cutout job total | its CPU time | model | refine | compose | store | background job | touch-up job |")

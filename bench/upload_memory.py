@@ -16,7 +16,6 @@ The upload is N copies of a 7000×7000 single-colour PNG (49 MP, about 143 KB): 
 import argparse
 import json
 import os
-import platform
 import secrets
 import shutil
 import signal
@@ -32,6 +31,10 @@ from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import machine_line  # noqa: E402
+
 PYTHON = Path(sys.executable)
 URL = "/api/v1/gallery/items/"
 MB = 1024 * 1024
@@ -173,18 +176,6 @@ def measure(count: int, png: bytes, extra_env: dict, threads: int) -> dict:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def machine() -> str:
-    from importlib.metadata import version
-
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.machine())
-    ram = next(int(line.split()[1]) / 1024 / 1024 for line in Path("/proc/meminfo").read_text().splitlines()
-               if line.startswith("MemTotal"))
-    return (f"{cpu}, {len(os.sched_getaffinity(0))} cores, {ram:.1f} GiB RAM, {platform.platform()}; "
-            f"Python {platform.python_version()}, Pillow {version('pillow')}, Django {version('Django')}, "
-            f"gunicorn {version('gunicorn')}; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--counts", default="1,10,20", help="file counts, one request each (default 1,10,20)")
@@ -200,7 +191,7 @@ def main() -> None:
     for count in (int(c) for c in args.counts.split(",")):
         rows.append(measure(count, png, extra_env, args.threads))
         log(f"{count} files: {rows[-1]}")
-    print(f"Machine: {machine()}\n\nServer: 1 gunicorn worker, {args.threads} thread(s); env {extra_env or '(defaults)'}\n")
+    print(f"Machine: {machine_line()}\n\nServer: 1 gunicorn worker, {args.threads} thread(s); env {extra_env or '(defaults)'}\n")
     print("| files | status | idle MB | peak MB | peak above idle MB | RSS after MB | seconds |")
     print("|---:|---|---:|---:|---:|---:|---:|")
     for r in rows:

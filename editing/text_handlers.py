@@ -197,31 +197,8 @@ def _region_mask(size: tuple[int, int], strokes: list[dict]) -> tuple[Image.Imag
     return mask, [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
 
 
-def _bbox(points) -> tuple[float, float, float, float]:
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    return min(xs), min(ys), max(xs), max(ys)
-
-
-def _mostly_inside(inner, outer) -> bool:
-    """Whether more than half of `inner`'s bounding box lies in `outer`'s."""
-    x0, y0, x1, y1 = _bbox(outer)
-    a0, b0, a1, b1 = _bbox(inner)
-    inter = max(0.0, min(x1, a1) - max(x0, a0)) * max(0.0, min(y1, b1) - max(y0, b0))
-    return inter > 0.5 * max(1.0, (a1 - a0) * (b1 - b0))
-
-
-def _mark_leftovers(rows: list[dict], lines_left) -> None:
-    """A removed area is not clean when OCR of the whole result still finds a line mostly inside it
-    (a piece of a word the mask missed can be too small to read within the box alone)."""
-    for row in rows:
-        for line in lines_left:
-            if _mostly_inside(line.quad, row["quad"]):
-                row["ok"] = False
-                row["read"] = " ".join(t for t in (row["read"], line.text) if t)
-
-
 def text_remove_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
-    from ml.text import TextError, remove_lines, remove_text
+    from ml.text import TextError, mark_leftovers, mostly_inside, remove_lines, remove_text
     from ml.text.readback import looks_like_texture
 
     p = job.params
@@ -272,8 +249,8 @@ def text_remove_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     skipped = [line["quad"] for line in metadata.get("skipped", [])]
     report(85, "check")
     left = [line for line in _detect(reader, out).lines if not looks_like_texture(line.text, line.score)
-            and not any(_mostly_inside(line.quad, quad) for quad in skipped)]
-    _mark_leftovers(rows, left)
+            and not any(mostly_inside(line.quad, quad) for quad in skipped)]
+    mark_leftovers(rows, left)
     remaining = len(left)
     return _outcome(job, item, _with_alpha(out, image), suffix="no-text", rows=rows, extra={"mode": "remove", "target": mode,
                                                                          "lines_left_in_image": remaining},

@@ -51,7 +51,7 @@ _MODELS: dict[str, dict[str, type]] = {
     "ocr": {cls.name: cls for cls in (PpOcrEngine, EasyOcrEngine, FakeOcrEngine)},
     "matting": {name: _Matter(name) for name in ("u2netp", "modnet", "modnet-onnx")},
     "generation": {cls.name: cls for cls in (DashScopeBackend, DiffusersBackend)},
-    # learned fills for removing text or objects; the studio's own fill (ml.text.inpaint) needs no weights
+    # learned fills for removing text or objects; the studio's own fill (ml.text.fill) needs no weights
     "inpaint": {cls.name: cls for cls in (LamaInpainter,)},
 }
 

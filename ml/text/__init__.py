@@ -15,9 +15,13 @@ Public interface (import from `ml.text`):
 - `text_mask(image, quads, *, dilate=2) -> PIL.Image` ("L", 255 = text): the glyph pixels inside
   each quad (not the whole box) with their outline and drop shadow, dilated a little.
 - `remove_text(image, mask, *, method="default") -> PIL.Image`: fills the masked pixels from their
-  surroundings. Methods: "default" (ours: membrane fill plus shifted texture, see ml/text/inpaint.py),
-  "telea" and "ns" (OpenCV, the baselines).
+  surroundings. Methods: "default" (ours: lines continued, membrane fill, shifted or synthesised
+  texture; see ml/text/fill/), "lama" (with its weights), "telea" and "ns" (OpenCV, the baselines).
+  The mask is ml/text/mask.py's.
 - `remove_lines(image, quads, *, method="default") -> PIL.Image`: text_mask + remove_text.
+- `mostly_inside(inner, outer) -> bool` (quads: more than half of `inner`'s bounding box in
+  `outer`'s) and `mark_leftovers(rows, lines_left)`: a removed area whose whole-image OCR still finds
+  a line mostly inside it is marked not ok, with what was read.
 - `estimate_style(image, quad) -> TextStyle`: colour, size, weight, slant of an existing line.
 - `modify_text(image, line_quad, new_text, *, font=None, color=None) -> PIL.Image`: removes the old
   line and draws `new_text` in its place in the estimated style (same slant).
@@ -34,14 +38,17 @@ Public interface (import from `ml.text`):
 
 from ml.text.edit import estimate_style, modify_text
 from ml.text.fonts import FONTS, available_fonts
-from ml.text.inpaint import METHODS as REMOVAL_METHODS
-from ml.text.inpaint import remove_lines, remove_text, text_mask
-from ml.text.readback import read_back
+from ml.text.fill import METHODS as REMOVAL_METHODS
+from ml.text.fill import remove_text
+from ml.text.geometry import mostly_inside
+from ml.text.inpaint import remove_lines
+from ml.text.mask import text_mask
+from ml.text.readback import mark_leftovers, read_back
 from ml.text.render import MIN_SIZE, place_text, place_text_detailed
 from ml.text.types import ALIGNS, Placement, ReadBack, TextBox, TextError, TextStyle, quad_from_rect
 
 __all__ = [
     "ALIGNS", "FONTS", "MIN_SIZE", "REMOVAL_METHODS", "Placement", "ReadBack", "TextBox", "TextError", "TextStyle",
-    "available_fonts", "estimate_style", "modify_text", "place_text", "place_text_detailed", "quad_from_rect",
-    "read_back", "remove_lines", "remove_text", "text_mask",
+    "available_fonts", "estimate_style", "mark_leftovers", "modify_text", "mostly_inside", "place_text",
+    "place_text_detailed", "quad_from_rect", "read_back", "remove_lines", "remove_text", "text_mask",
 ]

@@ -1,6 +1,6 @@
 """Replacing one line of text in a matching style.
 
-estimate_style looks at the glyph pixels of the line (ml.text.inpaint.glyph_mask): their colour
+estimate_style looks at the glyph pixels of the line (ml.text.mask.glyph_mask): their colour
 (median of the stroke cores), the background around them, the ink height, the weight (stroke
 width relative to ink height) and the slant of the quad. Nothing is compared with fixed thresholds:
 the line's own text is drawn in each face the studio ships for its script, and the face whose
@@ -20,7 +20,8 @@ import math
 import numpy as np
 from PIL import Image, ImageDraw
 
-from ml.text.inpaint import COLOUR_TOL, _palette, fill_layers, glyph_mask_colours, membrane_fill
+from ml.text.fill import fill_layers, membrane_fill
+from ml.text.mask import COLOUR_TOL, glyph_mask_colours, palette
 from ml.text.readback import rectify
 from ml.text import fonts
 from ml.text.render import MIN_SIZE, contrast, has_cjk, hex_color, luminance, parse_color, place_text
@@ -196,7 +197,7 @@ def _estimate(image: Image.Image, quad, *, text: str | None = None, font_dirs=No
     pixels = crop.astype(np.float64)
     # candidate colours: those the mask found, and the dominant colours of the glyph pixels (a
     # neighbouring line of the same colour can hide the text colour from the mask's rim test)
-    colours = list(colours) + _palette(crop[inked].astype(np.float64), 3)
+    colours = list(colours) + palette(crop[inked].astype(np.float64), 3)
     depth = ndimage.distance_transform_edt(inked)
     color, outline, best_depth = None, None, -1.0
     # of the glyph colours, the fill is the one deepest inside the strokes; another is an outline

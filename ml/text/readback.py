@@ -13,6 +13,7 @@ import math
 import numpy as np
 from PIL import Image
 
+from ml.text.geometry import mostly_inside
 from ml.text.types import ReadBack, TextBox, quad_from
 
 
@@ -53,6 +54,17 @@ def looks_like_texture(text: str, score: float) -> bool:
         run = run + 1 if ch == before else 1
         longest = max(longest, run)
     return longest >= 3 or (len(chars) >= 5 and len(set(chars)) <= len(chars) / 2)
+
+
+def mark_leftovers(rows: list[dict], lines_left) -> None:
+    """A removed area is not clean when OCR of the whole result still finds a line mostly inside it
+    (a piece of a word the mask missed can be too small to read within the box alone). `rows`: dicts
+    with "quad", "ok" and "read", updated in place; `lines_left`: OCR lines (with .quad and .text)."""
+    for row in rows:
+        for line in lines_left:
+            if mostly_inside(line.quad, row["quad"]):
+                row["ok"] = False
+                row["read"] = " ".join(t for t in (row["read"], line.text) if t)
 
 
 def rectify(image: np.ndarray, quad, *, pad: float = 0.0, scale: float = 1.0) -> np.ndarray:

@@ -206,12 +206,13 @@ def test_a_thin_pole_crossing_the_text_continues_through_it():
 def test_no_line_is_drawn_where_it_ends_under_the_text():
     # a pole that stops under the text, and another that starts there 40 px aside: neither is carried
     # across (the photo across each where it would come out does not match); the aligned pole is
-    from ml.text.inpaint import _continue_lines, membrane_fill
+    from ml.text.fill import membrane_fill
+    from ml.text.fill.lines import continue_lines
 
     def band(clean, m):
         texted = clean.copy()
         texted[m] = (250, 230, 170)
-        return _continue_lines(texted.astype(np.float64), m, membrane_fill(texted, m))[0]
+        return continue_lines(texted.astype(np.float64), m, membrane_fill(texted, m))[0]
 
     clean, m, dist = _pole_photo(0.0)
     assert band(clean, m)[m & (dist <= 2)].mean() > 0.9
