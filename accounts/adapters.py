@@ -7,7 +7,7 @@ from allauth.core import context
 from accounts import lockout
 from accounts.backends import LEFT_ATTR, LOCK_ATTR, attempt_succeeded, login_name
 from accounts.login_errors import locked_error, mismatch_error
-from config.client_ip import client_ip
+from core.client_ip import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):

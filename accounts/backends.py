@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 
 from accounts import lockout
-from config.client_ip import client_ip
+from core.client_ip import client_ip
 
 # Set on the request by the backend, for the forms' messages.
 LOCK_ATTR = "_studio_login_lock"

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, User
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 
 TOKEN_PREFIX = "ist_"
 MAX_TOKENS_PER_USER = 20

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.forms import AccountDeleteForm, ApiTokenForm, LanguageForm
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 
 
 def _with_language_cookie(response, language: str):

@@ -18,7 +18,7 @@ from pathlib import Path
 # gunicorn reads this file before the project is importable (its working directory may be elsewhere)
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from config import log_format  # noqa: E402
+from core import log_format  # noqa: E402
 
 
 def _int(name: str, default: int) -> int:
@@ -53,7 +53,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1,::1"
 accesslog = "-"
 errorlog = "-"
 loglevel = (os.environ.get("LOG_LEVEL") or "info").lower()
-# One format, in UTC, for the master and its workers (config/log_format.py).
+# One format, in UTC, for the master and its workers (core/log_format.py).
 logconfig_dict = log_format.dict_config(loglevel.upper())
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 proc_name = "studio-web"

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from config.favicon import favicon
-from config.health import healthz
+from core.favicon import favicon
+from core.health import healthz
 from gallery.views import admin_thumbnail, home
 
 admin.site.site_header = _("Image Studio administration")
@@ -26,7 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler400 = "config.error_views.bad_request"
-handler403 = "config.error_views.permission_denied"
-handler404 = "config.error_views.page_not_found"
-handler500 = "config.error_views.server_error"
+handler400 = "core.error_views.bad_request"
+handler403 = "core.error_views.permission_denied"
+handler404 = "core.error_views.page_not_found"
+handler500 = "core.error_views.server_error"

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.availability import reason_text
-from config.exceptions import ApplicationError
+from core.availability import reason_text
+from core.exceptions import ApplicationError
 from ml import weights
 
 # Names users pick from (keys of ml.text.fonts.FONTS), in the order offered, with their labels.

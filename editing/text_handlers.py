@@ -9,7 +9,7 @@ from pathlib import PurePath
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from editing import text_engine
 from gallery.models import GalleryItem, Job
 from gallery.runner import JobOutcome, JobOutput, ProgressReporter

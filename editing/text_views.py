@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from editing import services, text_engine
 from editing.params import FORMAT_CHOICES
 from editing.text_params import MAX_BOXES, MODIFY_METHODS, REMOVAL_METHODS

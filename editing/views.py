@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from editing import services
 from editing.operations import FILTERS
 from editing.params import FORMAT_CHOICES

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from config.api import StudioPagination
+from core.api import StudioPagination
 from gallery import files, selectors, services
 from gallery.models import GalleryItem, Job
 from gallery.serializers import GalleryItemOutputSerializer, JobOutputSerializer

@@ -8,7 +8,7 @@ from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from gallery.images import OUTPUT_FORMATS, extension_for, image_encode
 from gallery.models import GalleryItem
 

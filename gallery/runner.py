@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django_q.exceptions import TimeoutException
 from PIL import Image
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from gallery import kinds
 from gallery.models import GalleryItem, Job, WorkerBeat
 from gallery.services import (

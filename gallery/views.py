@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from config.exceptions import ApplicationError
-from config.navigation import FEATURES
+from core.exceptions import ApplicationError
+from core.navigation import FEATURES
 from gallery import files, selectors, services
 from gallery.models import GalleryItem, Job
 

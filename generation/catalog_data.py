@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from config.availability import reason_text
-from config.exceptions import ApplicationError
+from core.availability import reason_text
+from core.exceptions import ApplicationError
 from generation import backends, keys
 from ml.generation import prompts
 

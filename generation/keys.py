@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from generation import crypto
 from generation.models import DashScopeCredential
 

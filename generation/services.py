@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from gallery.models import Job
 from gallery.services import job_cancel, job_create
 from generation import keys, kinds

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from gallery.services import job_check_liveness
 from gallery.views import error_messages
 from generation import backends, catalog_data, keys, services

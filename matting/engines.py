@@ -11,8 +11,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.availability import reason_text
-from config.exceptions import ApplicationError
+from core.availability import reason_text
+from core.exceptions import ApplicationError
 from ml import registry, weights
 from ml.matting import modnet_engine
 

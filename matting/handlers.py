@@ -8,7 +8,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from gallery.models import GalleryItem, Job
 from gallery.runner import JobOutcome, JobOutput, ProgressReporter
 from matting import engines

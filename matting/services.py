@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from gallery.images import image_decode_upload, image_headers_check
 from gallery.models import GalleryItem, Job
 from gallery.services import (

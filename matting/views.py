@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from gallery import selectors
 from gallery.models import GalleryItem
 from gallery.services import job_check_liveness

@@ -6,7 +6,7 @@ from pathlib import PurePath
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from gallery.models import GalleryItem, Job
 from gallery.runner import JobOutcome, JobOutput, ProgressReporter
 from ml.ocr.base import OcrError, ReadOptions

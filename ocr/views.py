@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from gallery import selectors
 from gallery.services import job_check_liveness
 from gallery.views import error_messages, page_selection

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django_q.exceptions import TimeoutException
 from PIL import Image
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from gallery.models import GalleryItem
 from gallery.runner import JobOutcome, JobOutput
 

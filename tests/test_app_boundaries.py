@@ -5,7 +5,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("accounts", "gallery", "generation", "matting", "ocr", "editing")
+APPS = ("accounts", "core", "gallery", "generation", "matting", "ocr", "editing")
 
 
 def _private_imports(app: str, root: Path = ROOT) -> list[str]:

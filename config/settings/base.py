@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "core",
     "accounts",
     # before django_q: its `qcluster` command is the studio's (gallery/management/commands/qcluster.py)
     "gallery",
@@ -81,7 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "config.middleware.HtmxLoginRedirectMiddleware",
+    "core.middleware.HtmxLoginRedirectMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
 
@@ -102,7 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.navigation.sidebar",
+                "core.navigation.sidebar",
             ],
         },
     },
@@ -348,18 +349,18 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.StudioPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.StudioPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
-        "config.throttling.UserThrottle",
-        "config.throttling.AnonThrottle",
+        "core.throttling.UserThrottle",
+        "core.throttling.AnonThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env_str("API_THROTTLE_USER", "6000/hour"),
         "anon": env_str("API_THROTTLE_ANON", "100/hour"),
         "jobs": env_str("API_THROTTLE_JOBS", "600/hour"),
     },
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -395,8 +396,8 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # UTC in every line, whatever TIME_ZONE shows users (config/log_format.py)
-    "formatters": {"utc": {"()": "config.log_format.UtcFormatter"}},
+    # UTC in every line, whatever TIME_ZONE shows users (core/log_format.py)
+    "formatters": {"utc": {"()": "core.log_format.UtcFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "utc"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},

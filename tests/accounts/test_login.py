@@ -254,7 +254,7 @@ def test_trusted_proxy_forwards_the_client_address(user, settings):
 
 
 def test_client_ip_walks_past_trusted_hops_only(rf, settings):
-    from config.client_ip import client_ip
+    from core.client_ip import client_ip
 
     settings.TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/8"]
 
@@ -273,7 +273,7 @@ def test_client_ip_walks_past_trusted_hops_only(rf, settings):
 
 def test_api_throttles_read_the_same_address(rf, settings):
     # DRF's own get_ident() would return the forged header here.
-    from config.throttling import AnonThrottle, UserThrottle
+    from core.throttling import AnonThrottle, UserThrottle
 
     forged = rf.get("/", REMOTE_ADDR="192.0.2.7", HTTP_X_FORWARDED_FOR="1.2.3.4")
     assert AnonThrottle().get_ident(forged) == UserThrottle().get_ident(forged) == "192.0.2.7"

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import ApiToken
 from accounts.services import MAX_TOKENS_PER_USER, api_token_create, user_language_set
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from gallery.models import GalleryItem, Job
 from tests import imaging
 

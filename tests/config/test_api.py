@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from rest_framework import exceptions
 
-from config.api import exception_handler
-from config.exceptions import ApplicationError
+from core.api import exception_handler
+from core.exceptions import ApplicationError
 
 pytestmark = pytest.mark.django_db
 

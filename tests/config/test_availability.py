@@ -6,7 +6,7 @@ import pickle
 import pytest
 from django.utils import translation
 
-from config.availability import reason_text
+from core.availability import reason_text
 from ml import availability, registry
 from ml.availability import Missing
 

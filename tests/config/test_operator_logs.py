@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from config.log_format import UtcFormatter
+from core.log_format import UtcFormatter
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,11 +35,11 @@ def test_log_lines_are_in_utc_even_when_the_process_runs_in_shanghai_time(monkey
 
 
 def test_django_and_gunicorn_both_log_with_the_utc_format():
-    assert settings.LOGGING["formatters"]["utc"]["()"] == "config.log_format.UtcFormatter"
+    assert settings.LOGGING["formatters"]["utc"]["()"] == "core.log_format.UtcFormatter"
     assert settings.LOGGING["handlers"]["console"]["formatter"] == "utc"
     conf = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
     logconfig = conf["logconfig_dict"]
-    assert logconfig["formatters"]["utc"]["()"] == "config.log_format.UtcFormatter"
+    assert logconfig["formatters"]["utc"]["()"] == "core.log_format.UtcFormatter"
     for name in ("gunicorn.error", "gunicorn.access"):
         handler = logconfig["loggers"][name]["handlers"][0]
         assert logconfig["handlers"][handler]["formatter"] == "utc"

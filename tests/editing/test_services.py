@@ -255,7 +255,7 @@ def test_crop_job_create_refuses_bad_upload_and_stores_nothing(user, settings):
 
 
 def test_crop_job_create_refuses_another_users_item(user, other_user, make_item):
-    from config.exceptions import ApplicationError
+    from core.exceptions import ApplicationError
 
     foreign = make_item(other_user)
     with pytest.raises(ApplicationError) as exc_info:

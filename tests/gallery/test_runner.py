@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from django_q.exceptions import TimeoutException
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from editing.services import crop_job_create
 from gallery import runner, services, tasks
 from gallery.models import GalleryItem, Job, WorkerBeat

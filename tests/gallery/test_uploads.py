@@ -289,7 +289,7 @@ def test_gallery_uploads_create_size_message_is_precise_near_the_limit(user, set
 
 
 def test_gallery_item_rename_updates_search_text(user, make_item):
-    from config.exceptions import ApplicationError
+    from core.exceptions import ApplicationError
     from gallery.services import gallery_item_rename
 
     item = make_item(user, name="a.png", metadata={"ocr_text": "Hello"})

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from PIL import Image, ImageOps
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from gallery.models import GalleryItem, Job
 from matting.services import BACKGROUND_KIND, BACKGROUND_LOCAL_KIND, background_job_create
 from ml.generation import catalog

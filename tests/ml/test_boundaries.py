@@ -3,7 +3,7 @@ from pathlib import Path
 
 ML = Path(__file__).resolve().parents[2] / "ml"
 TESTKIT = ML.parent / "testkit"
-DJANGO_SIDE = {"django", "rest_framework", "django_q", "allauth", "config", "gallery", "accounts", "editing",
+DJANGO_SIDE = {"django", "rest_framework", "django_q", "allauth", "config", "core", "gallery", "accounts", "editing",
                "ocr", "matting", "generation"}
 
 

@@ -1,9 +1,9 @@
-"""The API's default throttles, keyed by the client address of config.client_ip. Its own module:
-DRF imports DEFAULT_THROTTLE_CLASSES while config.api (the exception handler) is still loading."""
+"""The API's default throttles, keyed by the client address of core.client_ip. Its own module:
+DRF imports DEFAULT_THROTTLE_CLASSES while core.api (the exception handler) is still loading."""
 
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-from config.client_ip import client_ip
+from core.client_ip import client_ip
 
 
 class _ClientIpMixin:

@@ -19,7 +19,7 @@ class UtcFormatter(logging.Formatter):
 
 def dict_config(level: str = "INFO") -> dict:
     """A logging.config.dictConfig for gunicorn: its error and access logs in the same UTC format."""
-    formatter = {"()": "config.log_format.UtcFormatter"}
+    formatter = {"()": "core.log_format.UtcFormatter"}
     return {
         "version": 1,
         "disable_existing_loggers": False,
