@@ -107,10 +107,8 @@ class _Defaults(_RawRapid):
 # patches of module attributes). The rest of auto's path is the library's own default already
 # (box 0.5, unclip 1.6, text score 0.5 = our OCR_MIN_SCORE, angle classifier on, batch 6).
 ABLATIONS: dict[str, tuple[dict, dict, dict]] = {
-    # the detector at rapidocr's min/736 instead of our longer side limit
-    "det": ({"det_limit_type": "min", "det_limit_side_len": 736}, {}, {}),
-    # rapidocr's own max-mode size buckets (960 / 1500 / 2000: no shrinking up to 2000 px)
-    "det-buckets": ({"honour_det_limit": False}, {}, {}),
+    # (the detector is at rapidocr's own min/736 since issue 17; `--engines ppocr --det-limits 960`
+    # measures the old fixed longer-side limits)
     "upscale": ({}, {"upscale": False}, {}),
     "merge": ({}, {"merge_fragments": False}, {}),
     "normalize": ({}, {}, {"ml.ocr.base.normalize": lambda text: text}),
@@ -184,7 +182,9 @@ def make_engine(name: str, det_limit: int | None, config: dict | None = None):
             from ml.ocr.ppocr_engine import PpOcrEngine
 
             return PpOcrEngine(**{"det_limit_side_len": det_limit or DEFAULT_DET_LIMIT, **config})
-        return registry.get("ocr", "ppocr", det_limit_side_len=det_limit or DEFAULT_DET_LIMIT)
+        if det_limit:
+            return registry.get("ocr", "ppocr", det_limit_side_len=det_limit, det_limit_type="max")
+        return registry.get("ocr", "ppocr")
     return registry.get("ocr", name, weights_dir=str(ROOT / "weights"))
 
 
@@ -283,7 +283,7 @@ def main(argv=None) -> dict:
     ap.add_argument("--engines", default="rapidocr-raw,ppocr-defaults,ppocr,easyocr,auto")
     ap.add_argument("--ablate", default="", help="auto's knobs to set back to the library's behaviour, one run each: "
                     + ",".join(ABLATIONS))
-    ap.add_argument("--det-limits", default=str(DEFAULT_DET_LIMIT), help="PP-OCR det_limit_side_len values to measure")
+    ap.add_argument("--det-limits", default="960", help="`ppocr` engine: fixed longer-side detector limits (max mode) to measure")
     ap.add_argument("--check", action="store_true", help="compare every number with the reference scorer")
     ap.add_argument("--failures", action="store_true", help="print the lines each engine got wrong")
     ap.add_argument("--limit", type=int, default=0, help="the first N images of each folder")
@@ -321,7 +321,7 @@ def main(argv=None) -> dict:
         for name in a.engines.split(","):
             if name == "ppocr":
                 for limit in [int(v) for v in a.det_limits.split(",")]:
-                    add("ppocr" if limit == DEFAULT_DET_LIMIT else f"ppocr (det max {limit})", "ppocr", limit)
+                    add(f"ppocr (det max {limit})", "ppocr", limit)
             elif name == "easyocr":
                 # Offline EasyOCR has English weights only: English lines, on the images that have any.
                 add("easyocr (en lines)", "easyocr", subset_records=english, subset={"en"}, languages=("en",))
@@ -334,7 +334,7 @@ def main(argv=None) -> dict:
         for knob in [k for k in a.ablate.split(",") if k]:
             config, options, patches = ABLATIONS[knob]
             # auto picks ppocr for zh/en; the ablation builds that engine with the knob changed.
-            add(f"auto − {knob}", "ppocr", DEFAULT_DET_LIMIT, config=config or None, options=options, patches=patches,
+            add(f"auto − {knob}", "ppocr", None, config=config or None, options=options, patches=patches,
                 reuse=POST_PROCESSING.get(knob, False))
 
         preds = run_interleaved(configs, records, folder)
