@@ -239,13 +239,10 @@ MODNET_SHA256 = env_str("MODNET_SHA256", "")
 MATTING_ENGINE = env_str("MATTING_ENGINE", "auto")
 MATTING_MAX_PIXELS = env_int("MATTING_MAX_PIXELS", 24_000_000)
 # OCR: engine "auto" (per request: PP-OCR for Chinese/English, EasyOCR for other languages whose
-# weights are present), "ppocr" or "easyocr"; PP-OCR detector size: "min" enlarges a shorter side
-# under OCR_DET_LIMIT pixels to it and never shrinks (rapidocr's default, read best on the untouched
-# split and on street photos), "max" shrinks the longer side to OCR_DET_LIMIT (faster, reads less:
-# bench/RESULTS-ocr.md); lines read with less confidence than OCR_MIN_SCORE are dropped.
+# weights are present), "ppocr" or "easyocr"; PP-OCR detector size limit (longer side, pixels);
+# lines read with less confidence than OCR_MIN_SCORE are dropped.
 OCR_ENGINE = env_str("OCR_ENGINE", "auto")
-OCR_DET_LIMIT = env_int("OCR_DET_LIMIT", 736)
-OCR_DET_LIMIT_TYPE = env_str("OCR_DET_LIMIT_TYPE", "min")
+OCR_DET_LIMIT = env_int("OCR_DET_LIMIT", 960)
 OCR_MIN_SCORE = float(env_str("OCR_MIN_SCORE", "0.5"))
 OCR_LANGUAGES = env_list("OCR_LANGUAGES", ["ch_sim", "en"])
 

@@ -1,11 +1,9 @@
 """PP-OCRv4 (detection, angle classifier, recognition) through rapidocr-onnxruntime, whose wheel ships
 the ONNX models: Chinese and English, offline, fast on the CPU.
 
-The detector size follows each image: rapidocr's own default (det_limit_type="min", 736) enlarges a
-shorter side under 736 px to 736 and never shrinks (rapidocr caps the longer side at 2000), so small
-text in small images and in street photos stays big enough to be found. A fixed longer-side limit
-(det_limit_type="max", e.g. 960) is faster but read worse on the splits it was not tuned on
-(bench/RESULTS-ocr.md).
+The detector runs on the image shrunk to at most `det_limit_side_len` on its longer side
+(det_limit_type="max"); rapidocr's default ("min", 736) enlarges every image's shorter side to 736
+and costs about five times as much for no gain on our data (bench/RESULTS-ocr.md).
 
 onnxruntime keeps its memory arena here (rapidocr turns it off, so every run allocates afresh):
 the same results, measured faster in bench/RESULTS-ocr.md."""
@@ -22,8 +20,7 @@ from ml.ocr.base import OcrEngine, ReadOptions
 from ml.ocr.spaces import restore_spaces
 from ml.ocr.types import OcrLine, quad_from
 
-DEFAULT_DET_LIMIT = 736
-DEFAULT_DET_LIMIT_TYPE = "min"
+DEFAULT_DET_LIMIT = 960
 DEFAULT_REC_BATCH = 6  # rapidocr's own; 1 is faster but moves character positions (bench/RESULTS-ocr.md)
 
 
@@ -33,7 +30,7 @@ class PpOcrEngine(OcrEngine):
 
     def __init__(self, *, det_limit_side_len: int = DEFAULT_DET_LIMIT, box_thresh: float = 0.5,
                  unclip_ratio: float = 1.6, threads: int = 0, rec_batch_num: int = DEFAULT_REC_BATCH,
-                 det_limit_type: str = DEFAULT_DET_LIMIT_TYPE, **_ignored) -> None:
+                 det_limit_type: str = "max", honour_det_limit: bool = True, **_ignored) -> None:
         from rapidocr_onnxruntime import RapidOCR
 
         kwargs = {"det_limit_type": det_limit_type, "det_limit_side_len": int(det_limit_side_len),
@@ -41,12 +38,12 @@ class PpOcrEngine(OcrEngine):
         if threads:
             kwargs.update(intra_op_num_threads=int(threads), inter_op_num_threads=1)
         self._engine = RapidOCR(**kwargs)
-        if det_limit_type == "max":
+        if det_limit_type == "max" and honour_det_limit:
             self._honour_det_limit(int(det_limit_side_len))
         self._turned: list[bool] = []
         self._keep_memory_arena(int(threads))
         self._word_boxes_follow_the_angle_classifier()
-        self.det_limit_side_len, self.det_limit_type = int(det_limit_side_len), det_limit_type
+        self.det_limit_side_len = int(det_limit_side_len)
         self.box_thresh, self.unclip_ratio = box_thresh, unclip_ratio
         # RapidOCR keeps per-call thresholds on itself: one call at a time per instance.
         self._lock = threading.Lock()
@@ -120,7 +117,7 @@ class PpOcrEngine(OcrEngine):
 
     @property
     def model_name(self) -> str:
-        return f"PP-OCRv4 det+cls+rec (ONNX, det {self.det_limit_type} {self.det_limit_side_len})"
+        return f"PP-OCRv4 det+cls+rec (ONNX, det max {self.det_limit_side_len})"
 
     def _recognize(self, image: np.ndarray, options: ReadOptions) -> list[OcrLine]:
         bgr = np.ascontiguousarray(image[..., ::-1])

@@ -130,7 +130,7 @@ def test_easyocr_missing_language_raises_without_downloading(easyocr_engine):
 
 
 def test_registry_builds_each_engine_once(ppocr):
-    assert registry.get("ocr", "ppocr") is ppocr
+    assert registry.get("ocr", "ppocr", det_limit_side_len=960) is ppocr
     with pytest.raises(registry.UnknownModelError):
         registry.get("ocr", "nope")
     assert {name for name, (ok, _why) in registry.available("ocr").items() if ok} >= {"ppocr", "easyocr", "fake"}
