@@ -107,8 +107,8 @@ class _Defaults(_RawRapid):
 # patches of module attributes). The rest of auto's path is the library's own default already
 # (box 0.5, unclip 1.6, text score 0.5 = our OCR_MIN_SCORE, angle classifier on, batch 6).
 ABLATIONS: dict[str, tuple[dict, dict, dict]] = {
-    # (the detector is at rapidocr's own min/736 since issue 17; `--engines ppocr --det-limits 960`
-    # measures the old fixed longer-side limits)
+    # the detector at rapidocr's min/736 instead of our longer-side limit (max/960)
+    "det": ({"det_limit_type": "min", "det_limit_side_len": 736}, {}, {}),
     "upscale": ({}, {"upscale": False}, {}),
     "merge": ({}, {"merge_fragments": False}, {}),
     "normalize": ({}, {}, {"ml.ocr.base.normalize": lambda text: text}),
