@@ -24,13 +24,13 @@ from ocr import DEFAULT_LANGUAGES, _RawRapid, load_dataset  # noqa: E402
 
 from ml import registry  # noqa: E402
 from ml.ocr.base import ReadOptions  # noqa: E402
-from ml.ocr.ppocr_engine import DEFAULT_DET_LIMIT, PpOcrEngine  # noqa: E402
+from ml.ocr.ppocr_engine import PpOcrEngine  # noqa: E402
 
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", required=True, type=Path)
-    ap.add_argument("--limits", default=str(DEFAULT_DET_LIMIT), help="det_limit_side_len values of our engine")
+    ap.add_argument("--limits", default="960", help="det_limit_side_len values of our engine")
     ap.add_argument("--rounds", type=int, default=1, help="passes over the images")
     a = ap.parse_args(argv)
     warnings.filterwarnings("ignore")
@@ -40,7 +40,7 @@ def main(argv=None) -> None:
 
     configs = {"rapidocr-raw (max/960)": _RawRapid()}
     for limit in [int(v) for v in a.limits.split(",")]:
-        configs[f"ppocr (det max {limit})"] = registry.get("ocr", PpOcrEngine.name, det_limit_side_len=limit)
+        configs[f"ppocr (det max {limit})"] = registry.get("ocr", PpOcrEngine.name, det_limit_side_len=limit, det_limit_type="max")
     times: dict[str, list[float]] = {name: [] for name in configs}
     first = folder / records[0]["image"]
     for engine in configs.values():

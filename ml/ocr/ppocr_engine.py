@@ -30,15 +30,16 @@ class PpOcrEngine(OcrEngine):
 
     def __init__(self, *, det_limit_side_len: int = DEFAULT_DET_LIMIT, box_thresh: float = 0.5,
                  unclip_ratio: float = 1.6, threads: int = 0, rec_batch_num: int = DEFAULT_REC_BATCH,
-                 **_ignored) -> None:
+                 det_limit_type: str = "max", honour_det_limit: bool = True, **_ignored) -> None:
         from rapidocr_onnxruntime import RapidOCR
 
-        kwargs = {"det_limit_type": "max", "det_limit_side_len": int(det_limit_side_len),
+        kwargs = {"det_limit_type": det_limit_type, "det_limit_side_len": int(det_limit_side_len),
                   "rec_batch_num": int(rec_batch_num)}
         if threads:
             kwargs.update(intra_op_num_threads=int(threads), inter_op_num_threads=1)
         self._engine = RapidOCR(**kwargs)
-        self._honour_det_limit(int(det_limit_side_len))
+        if det_limit_type == "max" and honour_det_limit:
+            self._honour_det_limit(int(det_limit_side_len))
         self._turned: list[bool] = []
         self._keep_memory_arena(int(threads))
         self._word_boxes_follow_the_angle_classifier()
