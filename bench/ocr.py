@@ -235,20 +235,7 @@ def split_name(path: Path) -> str:
     return path.resolve().name
 
 
-def machine_line() -> str:
-    import platform
-
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
-    return (f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores ({model}), "
-            f"load average {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}")
+from common import machine_line  # noqa: E402  (bench/common.py: one machine line for every bench)
 
 
 def tables(results: dict[str, dict[str, dict]], splits: list[str], labels: list[str]) -> str:
