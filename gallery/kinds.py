@@ -30,6 +30,9 @@ def register(*kinds: JobKind) -> None:
         if _KINDS.get(kind.name, kind) != kind:
             raise ValueError(f"job kind {kind.name!r} is declared twice")
         _KINDS[kind.name] = kind
+    from gallery import labels  # an item's "operation" is the kind that made it
+
+    labels.register(values={"operation": {kind.name: kind.label for kind in kinds}})
 
 
 def get(name: str) -> JobKind | None:

@@ -55,11 +55,6 @@ def value_label(value, key: str | None = None):
     """The label of a stored string, looked up for its field first, then for any field."""
     if not isinstance(value, str):
         return value
-    if key == "operation":  # a job kind (gallery.kinds)
-        from gallery import kinds
-
-        if kinds.get(value):
-            return kinds.get(value).label
     for table in (_VALUES.get(key) or {}, _VALUES[ANY_FIELD]):
         if value in table:
             return table[value]

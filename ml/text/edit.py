@@ -69,15 +69,21 @@ def _slant(flat: np.ndarray) -> float:
 
 def _measure(flat: np.ndarray) -> tuple[float, float, float]:
     """(stroke width / ink height, lean, ink height) of a line's glyph mask in its own upright frame."""
+    ink_h = _ink_height(flat.mean(axis=1)) or flat.shape[0] * 0.6
+    return _weight(flat, ink_h), _slant(flat), float(ink_h)
+
+
+def _weight(flat: np.ndarray, ink_h: float | None = None) -> float:
+    """Stroke width / ink height of an upright glyph mask."""
     from scipy import ndimage
 
-    ink_h = _ink_height(flat.mean(axis=1)) or flat.shape[0] * 0.6
+    ink_h = ink_h or _ink_height(flat.mean(axis=1)) or flat.shape[0] * 0.6
     # the mean stroke width is the ink's area over the length of its strokes, and a stroke's outline
     # runs along both its sides: width = 2 x area / outline (continuous, unlike a distance map's
     # steps of whole and diagonal pixels)
     edge = flat & ~ndimage.binary_erosion(flat)
     stroke = 2.0 * float(flat.sum()) / max(1.0, float(edge.sum()))
-    return stroke / ink_h, _slant(flat), float(ink_h)
+    return stroke / ink_h
 
 
 def _flat_glyphs(rgb: np.ndarray, quad) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
@@ -137,41 +143,36 @@ def _reference_weight(text: str, face: str, ink_h: float, color, background, fon
     ImageDraw.Draw(canvas).text((pad - left, pad - top), text, font=font, fill=tuple(int(c) for c in color))
     margin = pad * 0.6
     quad = quad_from_rect(pad - margin, pad - margin, width - pad + margin, height - pad + margin)
-    return _measure(_flat_glyphs(np.asarray(canvas), quad)[1])[0]
-
-
-def _size_for(text: str, face: str, ink_h: float, font_dirs) -> int:
-    """The font size at which `face` draws `text` with the line's ink height (a Latin face's
-    capitals fill less of its size than a CJK face's characters)."""
-    trial = max(8, int(round(ink_h / INK_TO_SIZE)))
-    drawn = _ink_height(_draw_flat(text, face, ink_h, font_dirs).mean(axis=1))
-    return max(6, int(round(trial * ink_h / drawn))) if drawn else max(6, trial)
+    return _weight(_flat_glyphs(np.asarray(canvas), quad)[1])
 
 
 def _match_face(text: str, flat: np.ndarray, weight: float, ink_h: float, color, background,
-                font_dirs) -> tuple[str, bool, bool]:
-    """(face, bold, italic) of the faces shipped for `text`'s script. The family and the lean are
-    those of the face whose drawing of the same text looks most like the line; regular or bold is
-    the one of that family and lean whose stroke weight, measured as the line's, is nearer."""
+                font_dirs) -> tuple[str, bool, bool, int]:
+    """(face, bold, italic, size) of the faces shipped for `text`'s script. The family and the lean
+    are those of the face whose drawing of the same text looks most like the line; regular or bold is
+    the one of that family and lean whose stroke weight, measured as the line's, is nearer; the size
+    is the one at which that face draws the text with the line's ink height (a Latin face's capitals
+    fill less of its size than a CJK face's characters)."""
     line = _shape(flat)
-    best, best_score = None, -2.0
+    drawn: dict[str, np.ndarray] = {}
     for face in _faces_for(text):
         try:
-            drawn = _draw_flat(text, face, ink_h, font_dirs)
+            drawn[face] = _draw_flat(text, face, ink_h, font_dirs)
         except TextError:  # a face that is not installed (an oblique without fonts-dejavu-extra)
             continue
-        score = float((line * _shape(drawn, line.shape[1])).sum())
-        if score > best_score:
-            best, best_score = face, score
-    if best is None:
-        best = "sans" if has_cjk(text) else "latin-sans"
+    trial = max(8, int(round(ink_h / INK_TO_SIZE)))
+    if not drawn:
+        return ("sans" if has_cjk(text) else "latin-sans"), False, False, max(6, trial)
+    best = max(drawn, key=lambda face: float((line * _shape(drawn[face], line.shape[1])).sum()))
     family = next(f for f in fonts.FAMILIES.values() if best in f.values())
     italic = "oblique" in best
-    faces = {bold: family[(bold, italic)] for bold in (False, True) if (bold, italic) in family}
+    faces = {bold: family[(bold, italic)] for bold in (False, True) if family.get((bold, italic)) in drawn}
     if len(faces) == 2:
         regular, heavy = (_reference_weight(text, faces[b], ink_h, color, background, font_dirs) for b in (False, True))
         best = faces[abs(weight - heavy) < abs(weight - regular)]
-    return best, "bold" in best, italic
+    drawn_ink = _ink_height(drawn[best].mean(axis=1))
+    size = max(6, int(round(trial * ink_h / drawn_ink))) if drawn_ink else max(6, trial)
+    return best, "bold" in best, italic, size
 
 
 def estimate_style(image: Image.Image, quad, text: str | None = None, *, font_dirs=None) -> TextStyle:
@@ -227,8 +228,7 @@ def _estimate(image: Image.Image, quad, *, text: str | None = None, font_dirs=No
     # size, weight and lean from the glyphs in the line's own (rectified) frame
     weight, slant, ink_h = _measure(flat)
     sample = (text or "").strip() or SAMPLE_TEXT
-    face, bold, italic = _match_face(sample, flat, weight, ink_h, color, background, font_dirs)
-    size = _size_for(sample, face, ink_h, font_dirs)
+    face, bold, italic, size = _match_face(sample, flat, weight, ink_h, color, background, font_dirs)
     return TextStyle(color=hex_color(color), background=hex_color(background), size=size,
                      bold=bold, angle=round(angle, 2),
                      outline=hex_color(outline) if outline is not None else None, italic=italic,
