@@ -4,6 +4,7 @@ The runner, job creation, the cluster routing and the pages all read this one re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,6 +21,10 @@ class JobKind:
     result_page: str = ""
     result_link: str = ""
     result_icon: str = ""
+    # can a running job of this kind be stopped? Its handler then checks job_cancel_requested between
+    # steps; True, or a test of the job's params (a cutout may be stopped only while its background is
+    # still being generated). Any other job can be cancelled only while it waits.
+    cancel_while_running: bool | Callable[[dict], bool] = False
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -61,6 +66,12 @@ def cluster_for(name: str) -> str:
         return explicit[name] or ""
     kind = _KINDS.get(name)
     return settings.GENERATION_LOCAL_CLUSTER if kind and kind.local_model else ""
+
+
+def cancels_while_running(name: str, params: dict) -> bool:
+    kind = _KINDS.get(name)
+    rule = kind.cancel_while_running if kind else False
+    return bool(rule(params or {}) if callable(rule) else rule)
 
 
 def label(name: str) -> str:

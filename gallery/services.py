@@ -299,19 +299,26 @@ def jobs_redispatch_stranded(*, now=None, dispatched_before=None, job_id=None) -
 
 
 def job_cancel(*, job: Job) -> Job:
-    """Only a queued job can be cancelled; a running one finishes (its work is already paid for)."""
-    changed = Job.objects.filter(id=job.id, status=Job.Status.QUEUED).update(
+    """A waiting job is cancelled at once. A running one only where its kind can stop midway (its
+    handler stops at the next check and the runner drops what it still produces); any other finishes,
+    its work already paid for."""
+    stoppable = kinds.cancels_while_running(job.kind, job.params)
+    statuses = [Job.Status.QUEUED, Job.Status.RUNNING] if stoppable else [Job.Status.QUEUED]
+    changed = Job.objects.filter(id=job.id, status__in=statuses).update(
         status=Job.Status.CANCELLED, finished_at=timezone.now(),
         error_code="cancelled", error_message=_("Cancelled by you."),
     )
     job.refresh_from_db()
     if not changed:
-        raise ApplicationError(
-            _("Only a job that is still waiting can be cancelled; this one is: %(status)s.")
-            % {"status": job.get_status_display()},
-            code="not_cancellable", status=409,
-        )
+        message = (_("This job has already finished: %(status)s.") if stoppable else
+                   _("Only a job that is still waiting can be cancelled; this one is: %(status)s."))
+        raise ApplicationError(message % {"status": job.get_status_display()}, code="not_cancellable", status=409)
     return job
+
+
+def job_cancel_requested(*, job_id) -> bool:
+    """For a handler that can stop midway: has the job been cancelled since it started?"""
+    return Job.objects.filter(id=job_id, status=Job.Status.CANCELLED).exists()
 
 
 def job_claim(*, job_id) -> Job | None:

@@ -8,6 +8,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gallery import services as gallery_services
 from gallery.apis import JobCreateThrottle, job_accepted
 from gallery.serializers import JobOutputSerializer
 from generation import catalog_data, keys, services
@@ -125,7 +126,7 @@ class GenerationKeyApi(APIView):
 class GenerationJobCancelApi(APIView):
     @extend_schema(request=None, responses=JobOutputSerializer)
     def post(self, request, job_id):
-        job = services.generation_job_cancel(job=generation_job_get(owner=request.user, job_id=job_id,
+        job = gallery_services.job_cancel(job=generation_job_get(owner=request.user, job_id=job_id,
                                                                     kinds=services.ALL_KINDS))
         return Response(JobOutputSerializer(job, context={"request": request}).data)
 

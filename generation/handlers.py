@@ -10,11 +10,11 @@ from dataclasses import replace
 from django.conf import settings
 
 from gallery.models import GalleryItem, Job
+from gallery.services import job_cancel_requested
 from gallery.runner import JobOutcome, JobOutput, ProgressReporter
 from generation import backends, keys
 from generation.params import request_from_params
 from generation.ratelimit import dashscope_submit_gate
-from generation.services import generation_cancel_requested
 from ml.generation.types import GenerationError
 
 STORED_AS_IS = ("PNG", "JPEG", "WEBP")
@@ -65,7 +65,7 @@ def _generate(job: Job, request, report: ProgressReporter, *, share: float = 1.0
     def should_cancel() -> bool:
         now = time.monotonic()
         if now - checked[0] >= 0.2:
-            checked[0], checked[1] = now, generation_cancel_requested(job_id=job.id)
+            checked[0], checked[1] = now, job_cancel_requested(job_id=job.id)
         return checked[1]
 
     try:

@@ -1,16 +1,12 @@
-"""Creates and cancels text-to-image jobs. The page and the API call these."""
+"""Creates text-to-image jobs (gallery.services.job_cancel stops them, also while they run). The page and the API call these."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
-
-from core.exceptions import ApplicationError
 from gallery.models import Job
-from gallery.services import job_cancel, job_create
+from gallery.services import job_create
 from generation import keys, kinds
 from generation.params import generation_params_clean
 
@@ -61,26 +57,3 @@ def keyed_job_create(*, user, kind: str, cleaned: dict, typed_key: str, save_key
         if typed:
             keys.typed_key_stash(job_id=job.id, key=typed)  # before on_commit enqueues (sync mode runs there)
     return job
-
-
-def generation_job_cancel(*, job: Job) -> Job:
-    """A queued job is cancelled at once; a running one is marked cancelled and its handler stops at
-    the next check (between denoising steps, or at the next DashScope poll, cancelling the remote task).
-    Outputs a cancelled job might still produce are dropped by the runner."""
-    if job.status == Job.Status.QUEUED:
-        return job_cancel(job=job)
-    changed = Job.objects.filter(id=job.id, status=Job.Status.RUNNING).update(
-        status=Job.Status.CANCELLED, finished_at=timezone.now(), error_code="cancelled",
-        error_message=_("Cancelled by you."),
-    )
-    job.refresh_from_db()
-    if not changed:
-        raise ApplicationError(
-            _("This job has already finished: %(status)s.") % {"status": job.get_status_display()},
-            code="not_cancellable", status=409,
-        )
-    return job
-
-
-def generation_cancel_requested(*, job_id) -> bool:
-    return Job.objects.filter(id=job_id, status=Job.Status.CANCELLED).exists()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import ApplicationError
+from gallery import services as gallery_services
 from gallery.services import job_check_liveness
 from gallery.views import error_messages
 from generation import backends, catalog_data, keys, services
@@ -94,7 +95,7 @@ def generation_result(request, job_id):
 def generation_cancel(request, job_id):
     job = generation_job_get(owner=request.user, job_id=job_id, kinds=services.ALL_KINDS)
     try:
-        services.generation_job_cancel(job=job)
+        gallery_services.job_cancel(job=job)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     if job.kind in services.TEXT_KINDS.values():

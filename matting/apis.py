@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gallery import selectors
+from gallery import services as gallery_services
 from gallery.apis import JobCreateApi, job_accepted, source_items
 from gallery.serializers import JobOutputSerializer
 from generation.apis import GenerationOptionsSerializer, key_params
@@ -152,7 +153,7 @@ class MattingJobCancelApi(APIView):
 
     @extend_schema(request=None, responses=JobOutputSerializer)
     def post(self, request, job_id):
-        job = services.background_job_cancel(job=matting_job_get(owner=request.user, job_id=job_id))
+        job = gallery_services.job_cancel(job=matting_job_get(owner=request.user, job_id=job_id))
         return Response(JobOutputSerializer(job, context={"request": request}).data)
 
 

@@ -17,7 +17,6 @@ from gallery.services import (
     files_removed_on_error,
     gallery_item_create,
     gallery_uploads_create,
-    job_cancel,
     job_create,
     job_create_for_sources,
 )
@@ -136,17 +135,6 @@ def _generated_background_job_create(*, user, params, cleaned: dict, sources, up
     with files_removed_on_error():  # the whole transaction: stored uploads go if anything after them fails
         return keyed_job_create(user=user, kind=kind, cleaned=cleaned, typed_key=typed_key, save_key=save_key,
                                 create=create)
-
-
-def background_job_cancel(*, job: Job) -> Job:
-    """A generated background can be stopped while it runs (the picture is still being made: the
-    handler stops at the next DashScope poll or denoising step, as on the Text to image page); any other
-    matting job only while it waits."""
-    from generation.services import generation_job_cancel
-
-    if job.kind in BACKGROUND_KINDS and job.params.get("mode") == "generated":
-        return generation_job_cancel(job=job)
-    return job_cancel(job=job)
 
 
 def matte_from_image(image: Image.Image) -> Image.Image:

@@ -130,3 +130,19 @@ def test_job_cancel_page_running_job_shows_why_not(user, user_client):
     assert _messages(response) == ["Only a job that is still waiting can be cancelled; this one is: Running."]
     job.refresh_from_db()
     assert job.status == Job.Status.RUNNING
+
+
+@pytest.mark.parametrize("kind,params,stops", [
+    ("generation.local", {}, True),
+    ("matting.background", {"mode": "generated"}, True),
+    ("matting.background", {"mode": "colour"}, False),
+])
+def test_job_cancel_page_stops_a_running_job_whose_kind_can_stop(user, user_client, kind, params, stops):
+    # the job page's cancel button follows the kind's declaration, as the feature's own page does
+    job = Job.objects.create(owner=user, kind=kind, params=params, status=Job.Status.RUNNING,
+                             heartbeat_at=timezone.now())
+    response = user_client.post(reverse("gallery:job-cancel", args=[job.id]))
+    job.refresh_from_db()
+    assert (job.status == Job.Status.CANCELLED) is stops
+    assert _messages(response) == (["Job cancelled."] if stops else
+                                   ["Only a job that is still waiting can be cancelled; this one is: Running."])

@@ -7,6 +7,7 @@ import hashlib
 import pytest
 from django.core.exceptions import ValidationError
 
+from gallery import services as gallery_services
 from gallery.models import GalleryItem, Job
 from generation.services import generation_job_create
 
@@ -165,7 +166,7 @@ def test_cancel_while_running_cancels_the_remote_task(user, fake_dashscope, monk
         real_progress(job_id=job_id, progress=progress, **step)
         polls.append(progress)
         if len(polls) == 1:
-            gen_services.generation_job_cancel(job=Job.objects.get(id=job_id))
+            gallery_services.job_cancel(job=Job.objects.get(id=job_id))
 
     monkeypatch.setattr(runner, "job_progress", progress)
     runner.job_run(job_id=job.id)  # what the worker does

@@ -7,7 +7,8 @@ import os
 import pytest
 
 from gallery.models import GalleryItem, Job
-from generation.services import generation_job_cancel, generation_job_create
+from gallery.services import job_cancel
+from generation.services import generation_job_create
 from ml import registry
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,7 @@ def test_cancel_between_steps(user, local_model, monkeypatch):
         real(job_id=job_id, progress=progress, **step)
         reports.append(progress)
         if len(reports) == 2:  # 1: started; 2: after the first denoising step
-            generation_job_cancel(job=Job.objects.get(id=job_id))
+            job_cancel(job=Job.objects.get(id=job_id))
 
     monkeypatch.setattr(runner, "job_progress", progress)
     backend = registry.get("generation", "local", model=str(local_model), device="cpu", local_files_only=True)

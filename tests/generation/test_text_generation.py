@@ -8,6 +8,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from gallery import services as gallery_services
 from gallery.models import GalleryItem, Job
 from generation.services import TEXT_KIND, text_generation_job_create
 from generation.text_params import text_prompt
@@ -206,7 +207,7 @@ def test_cancel_while_the_picture_is_painted_cancels_the_remote_task(user, fake_
         real_progress(job_id=job_id, progress=progress, **step)
         polls.append(progress)
         if len(polls) == 1:
-            gen_services.generation_job_cancel(job=Job.objects.get(id=job_id))
+            gallery_services.job_cancel(job=Job.objects.get(id=job_id))
 
     monkeypatch.setattr(runner, "job_progress", progress)
     runner.job_run(job_id=job.id)
