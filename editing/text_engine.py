@@ -114,7 +114,7 @@ def learned_fill(method: str):
         return None
     fill_check(method)
     try:
-        return registry.get("inpaint", method, weights_dir=settings.ML_WEIGHTS_DIR)
+        return registry.get("inpaint", method, weights_dir=settings.ML_WEIGHTS_DIR, device=settings.ML_DEVICE)
     except (OSError, RuntimeError, ValueError) as exc:   # a truncated or foreign file under the right name
         raise ApplicationError(
             _("The LaMa fill could not be loaded: its file (%(file)s) is damaged or not the expected model. An "

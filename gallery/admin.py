@@ -42,11 +42,11 @@ class OutputInline(admin.TabularInline):
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
-    list_display = ("id", "kind", "owner", "status", "progress", "error_code", "queued_at", "duration")
+    list_display = ("id", "kind", "owner", "status", "progress", "error_code", "worker", "queued_at", "duration")
     list_filter = ("status", "kind", "error_code", "queued_at")
-    search_fields = ("id", "owner__username", "error_message", "kind")
+    search_fields = ("id", "owner__username", "error_message", "kind", "worker")
     readonly_fields = ("id", "owner", "kind", "params", "result", "error_code", "error_message", "engine",
-                       "model_name", "task_id", "attempts", "queued_at", "started_at", "heartbeat_at",
+                       "model_name", "task_id", "worker", "attempts", "queued_at", "started_at", "heartbeat_at",
                        "finished_at", "language")
     filter_horizontal = ()
     raw_id_fields = ("inputs",)

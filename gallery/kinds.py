@@ -15,7 +15,10 @@ class JobKind:
     name: str
     handler: str  # dotted path of the handler (gallery.runner: handler(job=, report=) -> JobOutcome)
     label: str  # lazy, for people
-    # runs a local model (diffusers): GENERATION_LOCAL_CLUSTER can send it to a GPU machine's worker
+    # loads a model in the worker (OCR, matting, diffusers...): MODEL_JOB_CLUSTER can send it to a
+    # GPU machine's worker, while crop and resize stay on the default cluster
+    loads_model: bool = False
+    # runs the local diffusers model: GENERATION_LOCAL_CLUSTER can send just these to a GPU worker
     local_model: bool = False
     # the page that shows its result (an URL name taking job_id), and the job page's link to it
     result_page: str = ""
@@ -58,14 +61,25 @@ def handler_path(name: str) -> str | None:
     return kind.handler if kind else None
 
 
+def routes_clusters() -> bool:
+    """Does any kind go to a cluster of its own? (If not, sending a job needs no look-up.)"""
+    return bool(getattr(settings, "JOB_CLUSTERS", None) or settings.GENERATION_LOCAL_CLUSTER
+                or settings.MODEL_JOB_CLUSTER)
+
+
 def cluster_for(name: str) -> str:
-    """The django-q2 cluster the kind's jobs are sent to ("" = the default one): settings.JOB_CLUSTERS
-    names a cluster per kind; else a local-model kind follows GENERATION_LOCAL_CLUSTER."""
+    """The django-q2 cluster the kind's jobs are sent to ("" = the default one), the most specific
+    setting first: settings.JOB_CLUSTERS names a cluster per kind; a local-model kind follows
+    GENERATION_LOCAL_CLUSTER; any kind that loads a model follows MODEL_JOB_CLUSTER."""
     explicit = getattr(settings, "JOB_CLUSTERS", {}) or {}
     if name in explicit:
         return explicit[name] or ""
     kind = _KINDS.get(name)
-    return settings.GENERATION_LOCAL_CLUSTER if kind and kind.local_model else ""
+    if kind is None:
+        return ""
+    if kind.local_model and settings.GENERATION_LOCAL_CLUSTER:
+        return settings.GENERATION_LOCAL_CLUSTER
+    return settings.MODEL_JOB_CLUSTER if kind.loads_model else ""
 
 
 def cancels_while_running(name: str, params: dict) -> bool:

@@ -103,6 +103,8 @@ class Job(models.Model):
     # a cluster that died since, and is sent again (gallery.services.jobs_redispatch_stranded).
     dispatched_at = models.DateTimeField(null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Who ran it: "<cluster>@<host>:<pid>", set when a worker claims it (which machine, which queue).
+    worker = models.CharField(max_length=120, blank=True, editable=False)
     queued_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)

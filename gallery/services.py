@@ -5,6 +5,8 @@ import contextlib
 import contextvars
 import hashlib
 import logging
+import os
+import socket
 from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -251,7 +253,7 @@ def _job_send(job_id) -> str:
     from django_q.tasks import async_task
 
     options = {}
-    if settings.JOB_CLUSTERS or settings.GENERATION_LOCAL_CLUSTER:  # some kinds run on their own cluster
+    if kinds.routes_clusters():
         kind = Job.objects.filter(id=job_id).values_list("kind", flat=True).first()
         if cluster := kinds.cluster_for(kind):
             options["cluster"] = cluster
@@ -321,12 +323,16 @@ def job_cancel_requested(*, job_id) -> bool:
     return Job.objects.filter(id=job_id, status=Job.Status.CANCELLED).exists()
 
 
+def _worker_name() -> str:
+    return f"{settings.Q_CLUSTER.get('cluster_name', '')}@{socket.gethostname()}:{os.getpid()}"[:120]
+
+
 def job_claim(*, job_id) -> Job | None:
     """queued -> running, atomically; None if someone else has it or it was cancelled."""
     now = timezone.now()
     claimed = Job.objects.filter(id=job_id, status=Job.Status.QUEUED).update(
         status=Job.Status.RUNNING, started_at=now, heartbeat_at=now, attempts=1, progress=1, step="start",
-        step_item=0, step_items=0,
+        step_item=0, step_items=0, worker=_worker_name(),
     )
     return Job.objects.get(id=job_id) if claimed else None
 

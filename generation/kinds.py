@@ -10,9 +10,10 @@ _TEXT_RESULT = {"result_page": "editing:text-result", "result_link": _("Read-bac
 DASHSCOPE = JobKind("generation.dashscope", "generation.handlers.generation_handle", _("Text to image (DashScope)"),
                      cancel_while_running=True)
 LOCAL = JobKind("generation.local", "generation.handlers.generation_handle", _("Text to image (local model)"),
-                local_model=True, cancel_while_running=True)
+                loads_model=True, local_model=True, cancel_while_running=True)
 TEXT = JobKind("generation.text", "generation.handlers.text_generation_handle", _("Generate with text"),
-               cancel_while_running=True, **_TEXT_RESULT)
+               loads_model=True, cancel_while_running=True, **_TEXT_RESULT)
 TEXT_LOCAL = JobKind("generation.text_local", "generation.handlers.text_generation_handle",
-                     _("Generate with text (local model)"), local_model=True, cancel_while_running=True, **_TEXT_RESULT)
+                     _("Generate with text (local model)"), loads_model=True, local_model=True,
+                     cancel_while_running=True, **_TEXT_RESULT)
 KINDS = (DASHSCOPE, LOCAL, TEXT, TEXT_LOCAL)

@@ -158,7 +158,10 @@ JOB_MAX_ACTIVE_PER_USER = env_int("JOB_MAX_ACTIVE_PER_USER", 20)
 HEALTH_TOKEN = env_str("HEALTH_TOKEN", "")
 
 Q_CLUSTER = {
-    "name": env_str("Q_CLUSTER_NAME", "studio"),
+    # "name" salts the signature of every queued task: one value for the whole site, or a job sent to
+    # another machine's cluster fails to unsign there. "cluster_name" is the queue a qcluster serves.
+    "name": "studio",
+    "cluster_name": env_str("Q_CLUSTER_NAME", "studio"),
     "workers": env_int("Q_WORKERS", 2),
     "timeout": JOB_TIMEOUT_SECONDS,
     # retry must exceed timeout, or a slow job is handed to a second worker while the first runs.
@@ -185,6 +188,10 @@ JOB_CLUSTERS: dict[str, str] = {}
 # The cluster of the kinds that run a local model (a GPU machine runs
 # `Q_CLUSTER_NAME=gpu python manage.py qcluster`). Empty: every job goes to the default cluster.
 GENERATION_LOCAL_CLUSTER = env_str("GENERATION_LOCAL_CLUSTER", "")
+# The cluster of every kind that loads a model (OCR, cutout, text in images, local generation): a GPU
+# machine runs `Q_CLUSTER_NAME=gpu ML_DEVICE=cuda python manage.py qcluster`, the CPU machine the rest
+# (crop, resize, DashScope generation). GENERATION_LOCAL_CLUSTER, when set, wins for the diffusers kinds.
+MODEL_JOB_CLUSTER = env_str("MODEL_JOB_CLUSTER", "")
 
 # --- Files ---------------------------------------------------------------------------------------
 # Private: never served by URL; gallery.views streams files after an ownership check.
@@ -253,7 +260,8 @@ DASHSCOPE_SUBMIT_RETRIES = env_int("DASHSCOPE_SUBMIT_RETRIES", 4)
 DASHSCOPE_BACKOFF = float(env_str("DASHSCOPE_BACKOFF", "1.0"))
 DASHSCOPE_MIN_SUBMIT_INTERVAL = float(env_str("DASHSCOPE_MIN_SUBMIT_INTERVAL", "0.5"))
 GENERATION_LOCAL_MODEL = env_str("GENERATION_LOCAL_MODEL", "")
-GENERATION_LOCAL_DEVICE = env_str("GENERATION_LOCAL_DEVICE", "auto")
+# follows ML_DEVICE when that is set (a GPU worker sets one variable for every engine)
+GENERATION_LOCAL_DEVICE = env_str("GENERATION_LOCAL_DEVICE", env_str("ML_DEVICE", "auto"))
 GENERATION_LOCAL_MAX_SIDE = env_int("GENERATION_LOCAL_MAX_SIDE", 1024)
 GENERATION_LOCAL_STEPS = env_int("GENERATION_LOCAL_STEPS", 4)
 # Default classifier-free guidance: 0 suits distilled models (sd-turbo); 7.5 suits Stable Diffusion 1.5.

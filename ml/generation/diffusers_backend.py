@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from ml.availability import NOT_A_MODEL, NOT_CONFIGURED, NOT_HERE, Missing
+from ml.device import torch_device
 from ml.generation.types import (
     CancelFn,
     GeneratedImage,
@@ -23,11 +24,7 @@ from ml.generation.types import (
 
 
 def pick_device(device: str = "auto") -> str:
-    if device and device != "auto":
-        return device
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
+    return torch_device(device or "auto", what="diffusers")
 
 
 def pick_dtype(device: str, dtype: str = "auto"):

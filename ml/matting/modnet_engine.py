@@ -27,6 +27,7 @@ from PIL import Image
 
 from ml import weights
 from ml.availability import NO_RUNTIME, PACKAGE, WEIGHTS_BAD, WEIGHTS_MISSING, Missing
+from ml.device import onnx_providers, torch_device
 
 from .base import ChecksumMismatchError, Matter, WeightsMissingError
 
@@ -185,7 +186,8 @@ class ModnetMatter(Matter):
             path = self.weights_dir / filename
         self.path = Path(path)
         self.ref_size = ref_size
-        self.net = load_modnet(self.path, device)
+        self.device = torch_device(device, what="MODNet")
+        self.net = load_modnet(self.path, self.device)
 
     @classmethod
     def is_available(cls, weights_dir, filename: str = PHOTOGRAPHIC_CKPT) -> bool:
@@ -274,7 +276,7 @@ def default_runtime() -> str:
 
 
 class _OnnxRuntimeRunner:
-    def __init__(self, model: bytes, threads: int | None) -> None:
+    def __init__(self, model: bytes, threads: int | None, providers: list[str]) -> None:
         import onnxruntime as ort
 
         options = ort.SessionOptions()
@@ -283,7 +285,7 @@ class _OnnxRuntimeRunner:
         # idle threads sleep instead of spinning: the worker shares its cores (as for U^2-Net-p)
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.add_session_config_entry("session.inter_op.allow_spinning", "0")
-        self.session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(model, options, providers=providers)
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.session.run(["output"], {"input": x})[0]
@@ -338,10 +340,12 @@ class ModnetOnnxMatter(Matter):
                 raise ChecksumMismatchError(
                     f"{self.path} has sha256 {found}, expected {sha256} (corrupted or not the MODNet file "
                     "the studio ships)")
-        self.runtime = runtime or default_runtime()
+        providers = onnx_providers(device, what="MODNet")
+        # OpenVINO runs on the CPU only: a GPU that onnxruntime can use wins over it
+        self.runtime = runtime or ("onnxruntime" if providers[0] != "CPUExecutionProvider" else default_runtime())
         if self.runtime not in RUNTIMES:
             raise ValueError(f"unknown runtime {self.runtime!r}; use one of {', '.join(RUNTIMES)}")
-        self._infer = _OpenVinoRunner(self.path, threads) if self.runtime == "openvino" else _OnnxRuntimeRunner(data, threads)
+        self._infer = _OpenVinoRunner(self.path, threads) if self.runtime == "openvino" else _OnnxRuntimeRunner(data, threads, providers)
         self.ref_size = ref_size
         if name is not None:
             self.name = name  # e.g. "modnet": the shipped file is what the `modnet` engine runs

@@ -23,6 +23,7 @@ from PIL import Image
 
 from ml import weights
 from ml.availability import WEIGHTS_MISSING, Missing
+from ml.device import onnx_providers
 
 from .base import ChecksumMismatchError, Matter, WeightsMissingError
 
@@ -68,7 +69,7 @@ def md5_of(path: Path, chunk: int = 1 << 20) -> str:
 class _OnnxRuntimeRunner:
     """d1 (Nx1xHxW) for an input batch, through onnxruntime."""
 
-    def __init__(self, model_bytes: bytes, threads: int | None) -> None:
+    def __init__(self, model_bytes: bytes, threads: int | None, providers: list[str]) -> None:
         import onnxruntime as ort
 
         options = ort.SessionOptions()
@@ -78,7 +79,7 @@ class _OnnxRuntimeRunner:
         # process and other jobs, which spinning would starve (bench/RESULTS-matting.md, Speed).
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.add_session_config_entry("session.inter_op.allow_spinning", "0")
-        self.session = ort.InferenceSession(_dynamic_axes(model_bytes), options, providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(_dynamic_axes(model_bytes), options, providers=providers)
         self.input_name = self.session.get_inputs()[0].name
         self.output_name = self.session.get_outputs()[0].name
 
@@ -132,13 +133,15 @@ class U2NetpMatter(Matter):
         found = hashlib.md5(data).hexdigest()
         if found != U2NETP_MD5:
             raise ChecksumMismatchError(f"{self.path} has md5 {found}, expected {U2NETP_MD5} (the file rembg ships)")
-        self.runtime = runtime or default_runtime()
+        providers = onnx_providers(device, what="U^2-Net-p")
+        # OpenVINO runs on the CPU only: a GPU that onnxruntime can use wins over it
+        self.runtime = runtime or ("onnxruntime" if providers[0] != "CPUExecutionProvider" else default_runtime())
         if self.runtime not in RUNTIMES:
             raise ValueError(f"unknown runtime {self.runtime!r}; use one of {', '.join(RUNTIMES)}")
         if self.runtime == "openvino":
             self._infer = _OpenVinoRunner(self.path, threads)
         else:
-            self._infer = _OnnxRuntimeRunner(data, threads)
+            self._infer = _OnnxRuntimeRunner(data, threads, providers)
         self.size, self.flip, self.rembg_resize, self.keep_aspect = size, flip, rembg_resize, keep_aspect
 
     @classmethod

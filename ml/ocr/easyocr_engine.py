@@ -13,6 +13,7 @@ import numpy as np
 
 from ml import weights
 from ml.availability import PACKAGE, WEIGHTS_MISSING, Missing
+from ml.device import torch_device
 from ml.ocr.base import MissingWeightsError, OcrEngine, OcrError, ReadOptions
 from ml.ocr.types import OcrLine, quad_from
 
@@ -23,7 +24,7 @@ class EasyOcrEngine(OcrEngine):
 
     def __init__(self, *, weights_dir: Path | str | None = None, device: str = "cpu", **_ignored) -> None:
         self.weights_dir = Path(weights_dir) if weights_dir else None
-        self.gpu = str(device).startswith("cuda")
+        self.gpu = torch_device(device, what="EasyOCR") != "cpu"
         self._readers: dict[tuple[str, ...], object] = {}
         self._lock = threading.Lock()
 

@@ -16,6 +16,7 @@ import threading
 import numpy as np
 
 from ml.availability import PACKAGE, Missing
+from ml.device import onnx_providers
 from ml.ocr.base import OcrEngine, ReadOptions
 from ml.ocr.spaces import restore_spaces
 from ml.ocr.types import OcrLine, quad_from
@@ -30,7 +31,8 @@ class PpOcrEngine(OcrEngine):
 
     def __init__(self, *, det_limit_side_len: int = DEFAULT_DET_LIMIT, box_thresh: float = 0.5,
                  unclip_ratio: float = 1.6, threads: int = 0, rec_batch_num: int = DEFAULT_REC_BATCH,
-                 det_limit_type: str = "max", honour_det_limit: bool = True, **_ignored) -> None:
+                 det_limit_type: str = "max", honour_det_limit: bool = True, device: str = "cpu",
+                 **_ignored) -> None:
         from rapidocr_onnxruntime import RapidOCR
 
         kwargs = {"det_limit_type": det_limit_type, "det_limit_side_len": int(det_limit_side_len),
@@ -41,6 +43,7 @@ class PpOcrEngine(OcrEngine):
         if det_limit_type == "max" and honour_det_limit:
             self._honour_det_limit(int(det_limit_side_len))
         self._turned: list[bool] = []
+        self._providers = onnx_providers(device, what="PP-OCR")
         self._keep_memory_arena(int(threads))
         self._word_boxes_follow_the_angle_classifier()
         self.det_limit_side_len = int(det_limit_side_len)
@@ -80,8 +83,7 @@ class PpOcrEngine(OcrEngine):
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
             if threads:
                 options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
-            wrapper.session = ort.InferenceSession(path, sess_options=options,
-                                                   providers=["CPUExecutionProvider"])
+            wrapper.session = ort.InferenceSession(path, sess_options=options, providers=self._providers)
 
     def _word_boxes_follow_the_angle_classifier(self) -> None:
         """rapidocr maps character positions from each line crop back onto its box from the box's first

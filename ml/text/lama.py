@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ml.availability import PACKAGE, WEIGHTS_MISSING, Missing
+from ml.device import torch_device
 from ml.weights import CATALOGUE
 
 WEIGHTS = CATALOGUE["lama"]
@@ -69,7 +70,8 @@ class LamaInpainter:
 
     name = "lama"
 
-    def __init__(self, *, weights_dir=None, path=None, max_side: int = MAX_SIDE, margin: int = MARGIN) -> None:
+    def __init__(self, *, weights_dir=None, path=None, max_side: int = MAX_SIDE, margin: int = MARGIN,
+                 device: str = "cpu") -> None:
         import torch
 
         self.path = Path(path) if path else lama_path(weights_dir)
@@ -78,7 +80,8 @@ class LamaInpainter:
         with warnings.catch_warnings():
             # the weights exist only as a TorchScript export: torch's advice to move off it is not ours to take
             warnings.simplefilter("ignore", FutureWarning)
-            self.model = torch.jit.load(str(self.path), map_location="cpu").eval()
+            self.device = torch_device(device, what="LaMa")
+            self.model = torch.jit.load(str(self.path), map_location=self.device).eval()
         self.max_side, self.margin = max_side, margin
         self._lock = threading.Lock()
 
@@ -103,8 +106,8 @@ class LamaInpainter:
         image_t = torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1))).float().div_(255).unsqueeze(0)
         mask_t = torch.from_numpy(hole.astype(np.float32)).unsqueeze(0).unsqueeze(0)
         with self._lock, torch.inference_mode():
-            out = self.model(image_t, mask_t)
-        out = out[0, :, :height, :width].permute(1, 2, 0).numpy()
+            out = self.model(image_t.to(self.device), mask_t.to(self.device))
+        out = out[0, :, :height, :width].permute(1, 2, 0).cpu().numpy()
         return np.clip(out * 255 + 0.5, 0, 255).astype(np.uint8)
 
     def fill(self, rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:

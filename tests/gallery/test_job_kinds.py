@@ -43,6 +43,18 @@ def test_local_model_kinds_follow_the_local_cluster(settings):
     assert kinds.cluster_for("ocr.read") == "cpu-big"
 
 
+def test_every_kind_that_loads_a_model_follows_the_model_cluster(settings):
+    settings.JOB_CLUSTERS, settings.GENERATION_LOCAL_CLUSTER, settings.MODEL_JOB_CLUSTER = {}, "", "gpu"
+    on_gpu = {name for name in kinds.names() if kinds.cluster_for(name) == "gpu"}
+    # what runs no model stays on the CPU machine: crop, resize, a DashScope picture, a touch-up
+    assert set(kinds.names()) - on_gpu == {"editing.crop", "editing.resize", "generation.dashscope",
+                                           "matting.touchup"}
+    assert {"ocr.read", "matting.cutout", "editing.text_remove", "generation.local"} <= on_gpu
+    # the diffusers kinds may have a cluster of their own
+    settings.GENERATION_LOCAL_CLUSTER = "big-gpu"
+    assert kinds.cluster_for("generation.local") == "big-gpu" and kinds.cluster_for("ocr.read") == "gpu"
+
+
 def test_a_kind_declared_twice_with_another_handler_is_refused():
     crop = kinds.get("editing.crop")
     kinds.register(crop)  # the same declaration again (a second ready()) is harmless

@@ -2,6 +2,7 @@
 it talks to (settings, database, broker, media). Prints one JSON object on its last line.
 
     python tests/live/driver.py crop                 submit a crop of a new 64x48 upload, wait for it
+    python tests/live/driver.py ocr                  submit an OCR job of a rendered line, wait for it
     python tests/live/driver.py stale                insert a "running" job whose heartbeat is old
     python tests/live/driver.py slow SECONDS         submit a test.slow job (tests.live.settings)
     python tests/live/driver.py wait JOB_ID STATUSES TIMEOUT
@@ -60,6 +61,8 @@ def _job_json(job: Job) -> dict:
             for o in outputs
         ],
         "queue_wait_s": (job.result.get("timings") or {}).get("queue_wait_s"),
+        "worker": job.worker,
+        "text": " ".join(image["text"] for image in job.result.get("images", [])),
         "database": settings.DATABASES["default"]["ENGINE"],
         "broker": "redis" if settings.REDIS_URL else "orm",
     }
@@ -84,6 +87,20 @@ def crop() -> dict:
     with transaction.atomic():  # the enqueue runs on commit, as in a request
         job = crop_job_create(user=_user(), params={"left": 25, "top": 0, "right": 75, "bottom": 50}, uploads=[upload])
     job = _wait(job, {Job.Status.SUCCEEDED, Job.Status.FAILED, Job.Status.CANCELLED}, 60)
+    return _job_json(job)
+
+
+def ocr() -> dict:
+    """An OCR job (a kind that loads a model) of a rendered English line, waited for."""
+    from ocr.services import ocr_job_create
+    from tests.ocr_images import render_lines
+
+    buf = io.BytesIO()
+    render_lines(["Routed to the model workers"]).save(buf, "PNG")
+    upload = SimpleUploadedFile("line.png", buf.getvalue(), content_type="image/png")
+    with transaction.atomic():
+        job = ocr_job_create(user=_user(), params={}, uploads=[upload])
+    job = _wait(job, {Job.Status.SUCCEEDED, Job.Status.FAILED, Job.Status.CANCELLED}, 120)
     return _job_json(job)
 
 
@@ -148,7 +165,7 @@ def soak_state() -> dict:
 
 
 COMMANDS = {
-    "crop": crop, "stale": stale, "slow": slow, "wait": wait, "get": get, "liveness": liveness,
+    "crop": crop, "ocr": ocr, "stale": stale, "slow": slow, "wait": wait, "get": get, "liveness": liveness,
     "soak_submit": soak_submit, "soak_state": soak_state,
 }
 

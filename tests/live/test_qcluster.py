@@ -112,11 +112,11 @@ class Stack:
         self.manage("migrate", "--noinput", "-v", "0")
         self.manage("createcachetable")
 
-    def start_cluster(self) -> subprocess.Popen:
+    def start_cluster(self, **env) -> subprocess.Popen:
         log = self.tmp / f"qcluster-{len(self.logs)}.log"
         self.logs.append(log)
         proc = subprocess.Popen(
-            [sys.executable, "manage.py", "qcluster"], cwd=ROOT, env=self.env, stdout=log.open("wb"),
+            [sys.executable, "manage.py", "qcluster"], cwd=ROOT, env={**self.env, **env}, stdout=log.open("wb"),
             stderr=subprocess.STDOUT, start_new_session=True,
         )
         self.processes.append(proc)
@@ -236,6 +236,32 @@ def test_qcluster_runs_crop_job_on_postgres_and_redis(make_stack, pg_env):
     assert result["database"] == "django.db.backends.postgresql"
     assert result["broker"] == "redis"
     _assert_crop_succeeded(stack, result)
+
+
+def test_model_jobs_run_on_the_model_cluster_and_the_rest_on_the_default_one(make_stack, pg_env):
+    # given: the two-machine set-up on one machine: a default cluster, and a model cluster run as on a
+    # GPU machine (ML_DEVICE=cuda; this one has no GPU, so its engines fall back to the CPU)
+    models = f"models-{uuid.uuid4().hex[:8]}"
+    stack = make_stack(MODEL_JOB_CLUSTER=models, **pg_env)
+    default = stack.env["Q_CLUSTER_NAME"]
+    stack.start_cluster()
+    stack.start_cluster(Q_CLUSTER_NAME=models, ML_DEVICE="cuda")
+    # when: another process submits a crop and an OCR job
+    crop = stack.driver("crop")
+    read = stack.driver("ocr", timeout=180)
+    # then: each ran on the cluster its kind names, and the OCR job read its line
+    _assert_crop_succeeded(stack, crop)
+    assert crop["worker"].startswith(f"{default}@"), crop
+    assert read["status"] == "succeeded", f"{read}\n{stack.log_text()}"
+    assert read["worker"].startswith(f"{models}@"), read
+    assert read["text"] == "Routed to the model workers"
+    assert "PP-OCR: cuda was asked for" in stack.log_text() or _has_gpu()
+
+
+def _has_gpu() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
 
 
 def test_qcluster_killed_mid_job_is_reported_dead(make_stack, pg_env):
