@@ -99,12 +99,11 @@ def run_job(user, params: dict) -> tuple[float, float, float, float]:
     return total, backend, total_cpu, backend_cpu
 
 
-def bench_dashscope(jobs: int) -> list[dict]:
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-
+def start_fake():
+    """The fake DashScope server (manage.py fake_dashscope) on a free port, once it answers."""
     import socket
     import subprocess
+    import urllib.error
     import urllib.request
 
     with socket.socket() as sock:
@@ -121,6 +120,14 @@ def bench_dashscope(jobs: int) -> list[dict]:
             break  # it answers (404 for /)
         except OSError:
             time.sleep(0.05)
+    return fake, port
+
+
+def bench_dashscope(jobs: int) -> list[dict]:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    fake, port = start_fake()
     _instrument_backend()
     settings.DASHSCOPE_BASE_URL = f"http://127.0.0.1:{port}/api/v1"
     settings.DASHSCOPE_API_KEY = "sk-bench"

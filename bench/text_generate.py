@@ -62,30 +62,6 @@ def _instrument() -> None:
     del handlers  # the handler imports these names from editing.text_handlers at call time
 
 
-def start_fake():
-    import os
-    import socket
-    import subprocess
-    import urllib.error
-    import urllib.request
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    fake = subprocess.Popen([sys.executable, "manage.py", "fake_dashscope", "--port", str(port), "--run-seconds", "0"],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={"DJANGO_SECRET_KEY": "bench-only-secret-key-" + "0" * 40, **os.environ,
-                                 "DJANGO_SETTINGS_MODULE": "config.settings.base"})
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-        except urllib.error.HTTPError:
-            break
-        except OSError:
-            time.sleep(0.05)
-    return fake, port
-
-
 def run(jobs: int) -> list[dict]:
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -94,7 +70,7 @@ def run(jobs: int) -> list[dict]:
     from gallery.models import Job
     from generation.services import text_generation_job_create
 
-    fake, port = start_fake()
+    fake, port = bench_generation.start_fake()
     try:
         _instrument()
         settings.DASHSCOPE_BASE_URL = f"http://127.0.0.1:{port}/api/v1"

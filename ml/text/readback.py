@@ -13,24 +13,9 @@ import math
 import numpy as np
 from PIL import Image
 
+from ml.ocr.types import join_paragraph
 from ml.text.geometry import mostly_inside
 from ml.text.types import ReadBack, TextBox, quad_from
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u3000" <= ch <= "\u9fff" or "\uf900" <= ch <= "\uffef"
-
-
-def join_texts(texts: list[str]) -> str:
-    out = ""
-    for text in texts:
-        text = text.strip()
-        if not text:
-            continue
-        if out and not (_is_cjk(out[-1]) or _is_cjk(text[0])):
-            out += " "
-        out += text
-    return out
 
 
 def squash(text: str) -> str:
@@ -206,14 +191,14 @@ def read_box(image, quad, *, vertical: bool = False, reader=None) -> tuple[str, 
             if cells:
                 score = float(np.mean([ln.score for ln in cells]))
                 if score > best[1]:
-                    best = (join_texts([ln.text for ln in cells]), score)
+                    best = (join_paragraph([ln.text for ln in cells]), score)
         return best
     else:
         crop = rectify(array, quad, pad=0.15)
         lines = _read_lines(reader, crop)
     if not lines:
         return "", 0.0
-    text = join_texts([ln.text for ln in lines])
+    text = join_paragraph([ln.text for ln in lines])
     return text, float(np.mean([ln.score for ln in lines]))
 
 

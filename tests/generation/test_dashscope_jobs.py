@@ -7,9 +7,9 @@ import hashlib
 import pytest
 from django.core.exceptions import ValidationError
 
-from gallery import services as gallery_services
 from gallery.models import GalleryItem, Job
 from generation.services import generation_job_create
+from tests.generation.cancelling import run_cancelled_after_first_poll
 
 pytestmark = pytest.mark.django_db
 
@@ -154,23 +154,9 @@ def test_timeout_cancels_the_remote_task_and_fails(user, fake_dashscope, run_job
 def test_cancel_while_running_cancels_the_remote_task(user, fake_dashscope, monkeypatch):
     """The user cancels while the task is pending at DashScope: the next poll sees it, cancels the
     remote task, and the job stays cancelled with no outputs."""
-    from gallery import runner, services
-    from generation import services as gen_services
-
     fake_dashscope.inject("slow")
     job = generation_job_create(user=user, params=WAN)  # not run: on_commit never fires in this test
-    polls = []
-    real_progress = services.job_progress
-
-    def progress(*, job_id, progress, **step):  # the user presses Cancel after the first poll
-        real_progress(job_id=job_id, progress=progress, **step)
-        polls.append(progress)
-        if len(polls) == 1:
-            gallery_services.job_cancel(job=Job.objects.get(id=job_id))
-
-    monkeypatch.setattr(runner, "job_progress", progress)
-    runner.job_run(job_id=job.id)  # what the worker does
-    job.refresh_from_db()
+    job = run_cancelled_after_first_poll(job, monkeypatch)
     assert job.status == Job.Status.CANCELLED and job.error_message == "Cancelled by you."
     assert [t["status"] for t in fake_dashscope.tasks.values()] == ["CANCELED"]
     assert not GalleryItem.objects.filter(owner=user).exists()

@@ -8,10 +8,10 @@ import json
 import pytest
 from django.urls import reverse
 
-from gallery import services as gallery_services
 from gallery.models import GalleryItem, Job
 from generation.services import TEXT_KIND, text_generation_job_create
 from generation.text_params import text_prompt
+from tests.generation.cancelling import run_cancelled_after_first_poll
 
 pytestmark = pytest.mark.django_db
 
@@ -195,23 +195,9 @@ def test_queued_job_can_be_cancelled_from_its_page_and_the_api(user, user_client
 
 
 def test_cancel_while_the_picture_is_painted_cancels_the_remote_task(user, fake_dashscope, monkeypatch):
-    from gallery import runner, services
-    from generation import services as gen_services
-
     fake_dashscope.inject("slow")
     job = text_generation_job_create(user=user, params={**WAN, "boxes": BOXES[:1]})
-    polls = []
-    real_progress = services.job_progress
-
-    def progress(*, job_id, progress, **step):  # the user presses Cancel after the first poll
-        real_progress(job_id=job_id, progress=progress, **step)
-        polls.append(progress)
-        if len(polls) == 1:
-            gallery_services.job_cancel(job=Job.objects.get(id=job_id))
-
-    monkeypatch.setattr(runner, "job_progress", progress)
-    runner.job_run(job_id=job.id)
-    job.refresh_from_db()
+    job = run_cancelled_after_first_poll(job, monkeypatch)
     assert job.status == Job.Status.CANCELLED
     assert [t["status"] for t in fake_dashscope.tasks.values()] == ["CANCELED"]
     assert not GalleryItem.objects.filter(owner=user).exists()
