@@ -20,6 +20,9 @@ class JobKind:
     result_page: str = ""
     result_link: str = ""
     result_icon: str = ""
+    # made by a text-to-image backend (generation.handlers.generate_for_job): Text to image's cancel stops
+    # it while it runs, not only while it waits
+    generation_backed: bool = False
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -61,6 +64,10 @@ def cluster_for(name: str) -> str:
         return explicit[name] or ""
     kind = _KINDS.get(name)
     return settings.GENERATION_LOCAL_CLUSTER if kind and kind.local_model else ""
+
+
+def generation_backed() -> tuple[str, ...]:
+    return tuple(name for name, kind in _KINDS.items() if kind.generation_backed)
 
 
 def label(name: str) -> str:
