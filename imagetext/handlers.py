@@ -298,7 +298,9 @@ def text_generation_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     ok_count = sum(1 for r in rows if r["ok"])
     readback = [{"expected": r["expected"], "read": r["read"], "ok": r["ok"]} for r in rows]
     summary = {"checks": rows, "ok_count": ok_count, "total": len(rows), "all_ok": ok_count == len(rows)}
-    picture.output.metadata.update(boxes=boxes, **({"readback": readback, "all_ok": summary["all_ok"]} if draws else {}))
+    picture.output.metadata["boxes"] = boxes
+    if draws:
+        picture.output.metadata.update(readback=readback, all_ok=summary["all_ok"])
     outputs = [picture.output]
     if final is not None:
         outputs.append(JobOutput(
