@@ -37,8 +37,7 @@ _times: dict[str, list[float]] = {"backend": [], "text": []}
 
 
 def _instrument() -> None:
-    from editing import text_handlers
-    from generation import handlers
+    from imagetext import handlers as text_handlers
     from ml.generation.dashscope_backend import DashScopeBackend
 
     depth = {"backend": 0, "text": 0}
@@ -58,8 +57,7 @@ def _instrument() -> None:
     DashScopeBackend.generate = timed("backend", DashScopeBackend.generate)
     text_handlers.text_place_and_check = timed("text", text_handlers.text_place_and_check)
     text_handlers.text_read_back = timed("text", text_handlers.text_read_back)
-    text_handlers.text_find_lines = timed("text", text_handlers.text_find_lines)
-    del handlers  # the handler imports these names from editing.text_handlers at call time
+    text_handlers.text_find_lines = timed("text", text_handlers.text_find_lines)  # looked up at call time
 
 
 def run(jobs: int) -> list[dict]:
@@ -68,7 +66,7 @@ def run(jobs: int) -> list[dict]:
     from django.db import transaction
 
     from gallery.models import Job
-    from generation.services import text_generation_job_create
+    from imagetext.services import text_generation_job_create
 
     fake, port = bench_generation.start_fake()
     try:

@@ -53,7 +53,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
 
     from accounts.models import User
-    from editing import services
+    from imagetext import services
     from gallery.models import Job
     from gallery.services import gallery_item_create
 

@@ -3,11 +3,11 @@ from csp.decorators import csp_update
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from editing import text_apis
 from editing.apis import CropJobCreateApi, ResizeJobCreateApi
 from gallery import apis as gallery
 from matting import apis as matting
 from generation import apis as generation
+from imagetext import apis as text_apis
 from ocr import apis as ocr
 
 app_name = "api"
@@ -48,7 +48,7 @@ urlpatterns = [
          name="matting-batch-background"),
     path("generation/", generation.GenerationJobCreateApi.as_view(), name="generation-create"),
     path("generation/models/", generation.GenerationCatalogApi.as_view(), name="generation-models"),
-    path("generation/text/", generation.TextGenerationJobCreateApi.as_view(), name="generation-text"),
+    path("generation/text/", text_apis.TextGenerationJobCreateApi.as_view(), name="generation-text"),
     path("generation/templates/expand/", generation.GenerationTemplateExpandApi.as_view(),
          name="generation-template-expand"),
     path("generation/key/", generation.GenerationKeyApi.as_view(), name="generation-key"),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("settings/", include("accounts.urls")),
     path("gallery/", include("gallery.urls")),
     path("edit/", include("editing.urls")),
+    path("edit/", include("imagetext.urls")),
     path("ocr/", include("ocr.urls")),
     path("cutout/", include("matting.urls")),
     path("generate/", include("generation.urls")),

@@ -30,7 +30,7 @@ FEATURES: tuple[Feature, ...] = (
             "generation:generate", takes_input=False),
     Feature("cutout", _("Portrait cutout"), _("Remove the background behind people."), "scissors", "matting:cutout"),
     Feature("ocr", _("Read text"), _("Find and copy the text in an image."), "text", "ocr:read"),
-    Feature("text", _("Text in images"), _("Place, change or remove text inside an image."), "type", "editing:text"),
+    Feature("text", _("Text in images"), _("Place, change or remove text inside an image."), "type", "imagetext:text"),
     Feature("crop", _("Crop"), _("Crop, rotate and flip, with aspect presets."), "crop", "editing:crop"),
     Feature("resize", _("Resize"), _("Change pixel size, format and quality."), "resize", "editing:resize"),
 )

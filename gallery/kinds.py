@@ -28,6 +28,9 @@ class JobKind:
     # steps; True, or a test of the job's params (a cutout may be stopped only while its background is
     # still being generated). Any other job can be cancelled only while it waits.
     cancel_while_running: bool | Callable[[dict], bool] = False
+    # made by a text-to-image backend (generation.handlers.generate_for_job): Text to image's cancel stops
+    # it while it runs, not only while it waits
+    generation_backed: bool = False
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -86,6 +89,10 @@ def cancels_while_running(name: str, params: dict) -> bool:
     kind = _KINDS.get(name)
     rule = kind.cancel_while_running if kind else False
     return bool(rule(params or {}) if callable(rule) else rule)
+
+
+def generation_backed() -> tuple[str, ...]:
+    return tuple(name for name, kind in _KINDS.items() if kind.generation_backed)
 
 
 def label(name: str) -> str:

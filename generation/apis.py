@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gallery import services as gallery_services
+from gallery import kinds as job_kinds
 from gallery.apis import JobCreateThrottle, job_accepted
 from gallery.serializers import JobOutputSerializer
 from generation import catalog_data, keys, services
@@ -127,7 +128,7 @@ class GenerationJobCancelApi(APIView):
     @extend_schema(request=None, responses=JobOutputSerializer)
     def post(self, request, job_id):
         job = gallery_services.job_cancel(job=generation_job_get(owner=request.user, job_id=job_id,
-                                                                    kinds=services.ALL_KINDS))
+                                                                    kinds=job_kinds.generation_backed()))
         return Response(JobOutputSerializer(job, context={"request": request}).data)
 
 
@@ -135,40 +136,3 @@ class GenerationAgainApi(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request, item_id):
         return Response(generation_item_params(owner=request.user, item_id=item_id))
-
-
-class TextGenerationJobCreateApi(APIView):
-    """"Generate with text": a picture from the prompt (one image), then the text of each box placed
-    exactly on it, or (model_draws_text, Qwen-Image only) the lines written into the prompt for the
-    model to draw. Either way every box is read back by OCR: the job's result has `checks` with
-    expected, read and ok per box, and `all_ok`. Outputs: the generated base, then (when the studio
-    places the text) the final picture, whose parent is the base."""
-
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-    throttle_classes = [JobCreateThrottle]
-    throttle_scope = "jobs"
-
-    class InputSerializer(GenerationJobCreateApi.InputSerializer):
-        boxes = serializers.JSONField(required=False, help_text=(
-            '1-8 boxes inside the picture\'s size: [{"quad": [[x, y] x4] (or "box": [left, top, right, bottom]), '
-            '"text": "天路", "font": "sans", "color": "#rrggbb" or null (automatic contrast), '
-            '"align": "left|center|right", "vertical": false, "outline": false, "shadow": false}]'))
-        model_draws_text = serializers.BooleanField(
-            required=False, default=False,
-            help_text="Qwen-Image models only: put the lines (quoted, with rough positions) in the prompt and let "
-                      "the model draw them; nothing is placed, the read-back shows how well it did.")
-
-        class Meta:
-            ref_name = "TextGenerationJobInput"
-
-    @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
-    def post(self, request):
-        s = self.InputSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        data = s.validated_data
-        params = {k: data[k] for k in PARAM_FIELDS if k in data and data[k] is not None}
-        params.update(boxes=data.get("boxes"), model_draws_text=data.get("model_draws_text", False))
-        typed_key, save_key = key_params(data, params)
-        job = services.text_generation_job_create(user=request.user, params=params, typed_key=typed_key,
-                                                  save_key=save_key)
-        return job_accepted(job, request)

@@ -1,11 +1,12 @@
-"""Job handler for generation.dashscope and generation.local (declared in generation/kinds.py). Runs in a
-worker: the backend is built once per worker process (ml.registry) and reused by every job. Every
-image becomes a gallery item carrying all the parameters it was made with."""
+"""Job handler for generation.dashscope and generation.local (declared in generation/kinds.py), and the
+one call other features' handlers make for a picture (generate_for_job). Runs in a worker: the backend
+is built once per worker process (ml.registry) and reused by every job. Every image becomes a gallery
+item carrying all the parameters it was made with."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 
@@ -102,21 +103,6 @@ def _generated_output(job: Job, request, result, index: int, generated, *, name:
                      kind=GalleryItem.Kind.GENERATED, metadata=meta, encoded=generated.data if keep else None)
 
 
-def generate_for_job(job: Job, report: ProgressReporter, *, share: float, suffix: str, metadata: dict):
-    """One picture for another feature's job (a cutout's generated background): the job's params are
-    a generation request, run on the same backends with the same key, cancel and error rules as Text
-    to image. Returns (the picture, the backend's whole result, its job output named after the
-    prompt + `suffix`)."""
-    request = request_from_params(job.params)
-    result = _generate(job, request, report, share=share)
-    if not result.images:
-        raise backends.error_to_application(GenerationError("no_images", "0 images"))
-    generated = result.images[0]
-    output = _generated_output(job, request, result, 0, generated, name=f"{_name(request.prompt, 0, 1)}{suffix}",
-                               metadata=metadata)
-    return generated, result, output
-
-
 def _job_result(job: Job, request, result, images: list[dict]) -> dict:
     backend_name = job.params.get("backend", "dashscope")
     return {"backend": backend_name, "model": result.model, "task_id": result.task_id,
@@ -142,61 +128,32 @@ def generation_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
                       result=_job_result(job, request, result, images))
 
 
-def _found_anywhere(expected: str, lines) -> bool:
-    """The expected text is somewhere in what OCR reads in the whole picture (whitespace ignored)."""
-    from ml.text.readback import squash
+@dataclass(frozen=True)
+class JobPicture:
+    """What generate_for_job made: the picture (image, seed, actual_prompt), its job output, and the
+    result Text to image records for it (backend, model, task, seed, timings)."""
 
-    want = squash(expected)
-    return bool(want) and want in squash("".join(line.text for line in lines))
+    generated: object
+    output: JobOutput
+    result: dict
+
+    @property
+    def image(self):
+        return self.generated.image
 
 
-def text_generation_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
-    """"Generate with text": the base picture from the backend (the prompt as typed, or with the text
-    lines quoted in it when the model draws them), then either our exact placement of every line or
-    nothing placed; every box is read back (OCR) either way. Outputs: the base (generated) and, when
-    we place the text, the final picture (edited, its child)."""
-    from editing.text_handlers import text_find_lines, text_place_and_check, text_read_back
-
-    p = job.params
-    boxes, draws = p["boxes"], bool(p.get("model_draws_text"))
-    request = replace(request_from_params(p), prompt=p.get("generation_prompt") or p["prompt"], n=1)
-    result = _generate(job, request, report, share=0.7)
+def generate_for_job(job: Job, report: ProgressReporter, *, share: float, suffix: str = "",
+                     metadata: dict | None = None, prompt: str | None = None) -> JobPicture:
+    """One picture for another feature's job (a cutout's generated background, "Generate with text"):
+    the job's params are a generation request (`prompt`, when given, is sent instead of theirs), run
+    on the same backends with the same key, cancel and error rules as Text to image; progress fills
+    2 to 2 + 96 * `share` %. The output is named after the job's prompt + `suffix`."""
+    request = replace(request_from_params(job.params), n=1, **({"prompt": prompt} if prompt else {}))
+    result = _generate(job, request, report, share=share)
     if not result.images:
         raise backends.error_to_application(GenerationError("no_images", "0 images"))
     generated = result.images[0]
-    base = generated.image.convert("RGB")
-    if base.size != (p["width"], p["height"]):  # a service that answers another size: the boxes follow
-        sx, sy = base.width / p["width"], base.height / p["height"]
-        boxes = [{**b, "quad": [[round(x * sx, 1), round(y * sy, 1)] for x, y in b["quad"]]} for b in boxes]
-    stem = _name(p["prompt"], 0, 1)
-    text_meta = {"text_mode": "model" if draws else "placed", "boxes": boxes, "user_prompt": p["prompt"]}
-    if draws:
-        report(72, "read_back")
-        rows = text_read_back(base, boxes)
-        report(85, "check")
-        lines = text_find_lines(base)
-        for row in rows:
-            row["anywhere"] = _found_anywhere(row["expected"], lines)
-        final = None
-    else:
-        # text_place_and_check reports on the Add-text scale (place 20 %, read back 60 %): squeezed here
-        # into what is left after the picture
-        final, rows, _reader = text_place_and_check(
-            base, boxes, report=lambda p, step=None, **kw: report(70 + int(p * 0.25), step, **kw))
-    ok_count = sum(1 for r in rows if r["ok"])
-    readback = [{"expected": r["expected"], "read": r["read"], "ok": r["ok"]} for r in rows]
-    summary = {"checks": rows, "ok_count": ok_count, "total": len(rows), "all_ok": ok_count == len(rows)}
-    base_meta = {**text_meta, **({"readback": readback, "all_ok": summary["all_ok"]} if draws else {})}
-    outputs = [_generated_output(job, request, result, 0, generated, name=stem, metadata=base_meta)]
-    outputs[0].metadata.update(prompt=p["prompt"], generation_prompt=request.prompt)
-    if final is not None:
-        outputs.append(JobOutput(
-            image=final, name=f"{stem}-text", fmt="PNG", kind=GalleryItem.Kind.EDITED, parent_index=0,
-            metadata={"operation": job.kind, "mode": "generate", **text_meta, "model": request.model,
-                      "seed": generated.seed, "size": f"{final.width}*{final.height}",
-                      "readback": readback, "all_ok": summary["all_ok"]}))
-    return JobOutcome(
-        outputs=outputs, engine=p.get("backend", "dashscope"), model_name=result.model[:80],
-        result={**_job_result(job, request, result, [_image_row(generated)]), "mode": "generate",
-                "text_mode": text_meta["text_mode"], "width": base.width, "height": base.height, **summary},
-    )
+    output = _generated_output(job, request, result, 0, generated,
+                               name=f"{_name(job.params['prompt'], 0, 1)}{suffix}", metadata=metadata)
+    return JobPicture(generated=generated, output=output,
+                      result=_job_result(job, request, result, [_image_row(generated)]))

@@ -11,11 +11,6 @@ from generation import keys, kinds
 from generation.params import generation_params_clean
 
 KINDS = {"dashscope": kinds.DASHSCOPE.name, "local": kinds.LOCAL.name}
-# "Generate with text": a picture from either backend, then the text placed (one kind per backend, so a
-# local one can run on the GPU cluster: generation.kinds)
-TEXT_KINDS = {"dashscope": kinds.TEXT.name, "local": kinds.TEXT_LOCAL.name}
-TEXT_KIND = TEXT_KINDS["dashscope"]
-ALL_KINDS = (*KINDS.values(), *TEXT_KINDS.values())
 
 
 def generation_job_create(*, user, params, typed_key: str = "", save_key: bool = False) -> Job:
@@ -24,19 +19,6 @@ def generation_job_create(*, user, params, typed_key: str = "", save_key: bool =
     generation.keys); with `save_key` it is saved (encrypted) as the user's own key and used as such."""
     cleaned = generation_params_clean(params, key_source_default=keys.key_source_default(user=user))
     return keyed_job_create(user=user, kind=KINDS[cleaned["backend"]], cleaned=cleaned, typed_key=typed_key,
-                            save_key=save_key)
-
-
-def text_generation_job_create(*, user, params, typed_key: str = "", save_key: bool = False) -> Job:
-    """"Generate with text": the prompt, the picture's parameters and 1-8 boxes with their text, all
-    validated (boxes inside the chosen size, fonts installed) before anything is stored or sent."""
-    from editing.text_engine import fonts_check
-    from generation.text_params import text_generation_params_clean
-
-    cleaned = text_generation_params_clean(params, key_source_default=keys.key_source_default(user=user))
-    if not cleaned["model_draws_text"]:
-        fonts_check(box["font"] for box in cleaned["boxes"])
-    return keyed_job_create(user=user, kind=TEXT_KINDS[cleaned["backend"]], cleaned=cleaned, typed_key=typed_key,
                             save_key=save_key)
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import ApplicationError
 from gallery import services as gallery_services
+from gallery import kinds as job_kinds
 from gallery.services import job_check_liveness
 from gallery.views import error_messages
 from generation import backends, catalog_data, keys, services
@@ -93,14 +94,13 @@ def generation_result(request, job_id):
 @login_required
 @require_POST
 def generation_cancel(request, job_id):
-    job = generation_job_get(owner=request.user, job_id=job_id, kinds=services.ALL_KINDS)
+    job = generation_job_get(owner=request.user, job_id=job_id, kinds=job_kinds.generation_backed())
     try:
         gallery_services.job_cancel(job=job)
     except ApplicationError as exc:
         messages.error(request, exc.message)
-    if job.kind in services.TEXT_KINDS.values():
-        return redirect("editing:text-result", job_id=job.id)
-    return redirect("generation:result", job_id=job.id)
+    # another feature's job made by these backends ("Generate with text") goes back to its own page
+    return redirect(job_kinds.get(job.kind).result_page or "generation:result", job_id=job.id)
 
 
 @login_required

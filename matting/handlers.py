@@ -11,6 +11,7 @@ from PIL import Image
 from core.exceptions import ApplicationError
 from gallery.models import GalleryItem, Job
 from gallery.runner import JobOutcome, JobOutput, ProgressReporter
+from generation.handlers import generate_for_job
 from matting import engines
 from matting.params import default_refine
 from matting.services import BACKGROUND_KIND, CUTOUT_KIND, TOUCHUP_KIND
@@ -106,21 +107,20 @@ GENERATED_SHARE = 0.6  # of the progress bar: generating the picture; the rest i
 
 
 def _generated_background(job: Job, report: ProgressReporter) -> tuple[Image.Image, JobOutput, dict]:
-    """The picture generated for a "generated" background (generation.handlers: the same backends,
+    """The picture generated for a "generated" background (one call to generation: the same backends,
     key, cancel and error rules as Text to image), its job output (kind generated, stored first) and
     the provenance each composite carries."""
-    from generation.handlers import generate_for_job
-
     p = job.params
-    generated, result, output = generate_for_job(job, report, share=GENERATED_SHARE, suffix="-background",
-                                                 metadata={"operation": job.kind, "role": "background"})
+    picture = generate_for_job(job, report, share=GENERATED_SHARE, suffix="-background",
+                               metadata={"operation": job.kind, "role": "background"})
     provenance = {
-        "prompt": p.get("prompt"), "actual_prompt": generated.actual_prompt, "model": output.metadata.get("model"),
-        "backend": p.get("backend", "dashscope"), "seed": generated.seed,
-        "generated_size": f"{generated.image.width}*{generated.image.height}", "task_id": result.task_id,
+        "prompt": p.get("prompt"), "actual_prompt": picture.generated.actual_prompt,
+        "model": picture.output.metadata.get("model"), "backend": p.get("backend", "dashscope"),
+        "seed": picture.generated.seed, "generated_size": f"{picture.image.width}*{picture.image.height}",
+        "task_id": picture.result["task_id"],
         "background_output": 0,  # this job's first output (result["outputs"][0]) is the generated picture
     }
-    return generated.image, output, {k: v for k, v in provenance.items() if v not in (None, "")}
+    return picture.image, picture.output, {k: v for k, v in provenance.items() if v not in (None, "")}
 
 
 def background_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:

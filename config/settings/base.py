@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "gallery",
     "django_q",
     "editing",
+    "imagetext",
     "matting",
     "ocr",
     "generation",

@@ -1,4 +1,4 @@
-/* Text in images (templates/editing/text.html and the result page). Plain JS, no build step.
+/* Text in images (templates/imagetext/text.html and the result page). Plain JS, no build step.
 
    The stage is the image with an SVG overlay whose viewBox is the image's pixel size, so every
    coordinate here is an image pixel, exactly what the server validates and draws with.
@@ -135,7 +135,7 @@
         const bb = bounds(b.quad);
         const shown = PREVIEW_URL ? previewShown(b) : null;
         if (shown) {
-          // the job's own renderer drew this (editing:text-preview): what is seen is what is made
+          // the job's own renderer drew this (imagetext:text-preview): what is seen is what is made
           poly.classList.add("has-preview");
           const [x0, y0, x1, y1] = shown.region;
           const image = el("image", { class: "tx-preview-img" + (shown.stale ? " is-stale" : ""), href: shown.url, x: x0, y: y0,

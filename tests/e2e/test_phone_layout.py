@@ -28,7 +28,7 @@ PASSWORD = "narrow-screen-2026"
 # Routes that are not pages a person opens: files, downloads, JSON, POST-only actions, fragments.
 NOT_PAGES = {
     "healthz": "JSON health check",
-    "editing:text-preview": "POST: a PNG of one text box, drawn by the job's renderer (shown inside editing:text)",
+    "imagetext:text-preview": "POST: a PNG of one text box, drawn by the job's renderer (shown inside imagetext:text)",
     "favicon": "the icon (a redirect to the static file)",
     "admin-thumbnail": "an image file for the admin site",
     "set_language": "POST: switches the language",
@@ -43,7 +43,7 @@ NOT_PAGES = {
     "gallery:item-thumbnail": "the thumbnail file",
     "gallery:item-download": "a download",
     "gallery:job-cancel": "POST: cancels a job",
-    "editing:text-lines-status": "htmx fragment of the text page (polled while lines are found)",
+    "imagetext:text-lines-status": "htmx fragment of the text page (polled while lines are found)",
     "ocr:export-txt": "a download",
     "ocr:export-json": "a download",
     "matting:zip": "a download",
@@ -85,7 +85,8 @@ def png_file(path, image):
 def studio(make_user, make_item, settings, tmp_path, fake_dashscope):  # noqa: F811
     """A user with one of everything, made through the services (jobs run inline)."""
     from accounts.services import api_token_create
-    from editing.services import crop_job_create, text_add_job_create
+    from editing.services import crop_job_create
+    from imagetext.services import text_add_job_create
     from generation.services import generation_job_create
     from matting.services import background_job_create, cutout_job_create
     from ocr.services import ocr_job_create
@@ -130,9 +131,9 @@ def signed_in_pages(s) -> dict[str, list[str]]:
                                                                        "text_job", "gen_job")],
         "editing:crop": ["/edit/crop/", f"/edit/crop/?source={photo}", f"/edit/crop/?source={photo}&batch={batch}"],
         "editing:resize": ["/edit/resize/", f"/edit/resize/?source={photo}", f"/edit/resize/?source={photo}&batch={batch}"],
-        "editing:text": ["/edit/text/"] + [f"/edit/text/?mode={m}&source={s['text_image'].id}"
+        "imagetext:text": ["/edit/text/"] + [f"/edit/text/?mode={m}&source={s['text_image'].id}"
                                              for m in ("add", "modify", "remove", "generate")],
-        "editing:text-result": [f"/edit/text/jobs/{s['text_job'].id}/"],
+        "imagetext:text-result": [f"/edit/text/jobs/{s['text_job'].id}/"],
         "ocr:read": ["/ocr/", f"/ocr/?source={photo}"],
         "ocr:result": [f"/ocr/jobs/{s['ocr_job'].id}/"],
         "matting:cutout": ["/cutout/", f"/cutout/?source={photo}&batch={batch}"],

@@ -112,6 +112,7 @@ def pages_of(job, client) -> dict[str, str]:
 
 def run(user, make_item, run_jobs, kind):
     from editing import services as editing
+    from imagetext import services as imagetext
     from matting import services as matting
     from ocr.services import ocr_job_create
 
@@ -136,15 +137,15 @@ def run(user, make_item, run_jobs, kind):
         if kind == "resize":
             return editing.resize_job_create(user=user, params={"width": 32}, sources=[photo()])
         if kind == "text_add":
-            return editing.text_add_job_create(user=user, sources=[photo()], params={
+            return imagetext.text_add_job_create(user=user, sources=[photo()], params={
                 "boxes": [{"box": [120, 150, 520, 240], "text": "天路"}]})
         if kind == "text_modify":
-            return editing.text_modify_job_create(user=user, sources=[photo()], params={"edits": [
+            return imagetext.text_modify_job_create(user=user, sources=[photo()], params={"edits": [
                 {"quad": CHINESE_QUAD, "text": "今日奶茶免费"}, {"quad": ENGLISH_QUAD, "text": "Fresh Tea Daily"}]})
         if kind == "text_remove":
-            return editing.text_remove_job_create(user=user, params={"target": "all"}, sources=[photo()])
+            return imagetext.text_remove_job_create(user=user, params={"target": "all"}, sources=[photo()])
         if kind == "text_remove_region":
-            return editing.text_remove_job_create(user=user, sources=[photo()], params={
+            return imagetext.text_remove_job_create(user=user, sources=[photo()], params={
                 "target": "region", "strokes": [{"points": [[60, 90], [350, 90]], "size": 60}]})
     raise AssertionError(kind)
 

@@ -11,7 +11,7 @@ from django.utils.module_loading import import_string
 from gallery import kinds
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("accounts", "core", "gallery", "generation", "matting", "ocr", "editing", "config")
+APPS = ("accounts", "core", "gallery", "generation", "matting", "ocr", "editing", "imagetext", "config")
 
 
 def test_every_kind_has_a_handler_and_a_chinese_label():

@@ -152,7 +152,7 @@ def test_crop_batch_edits_image_by_image(user, make_item, run_jobs, updates):
 
 
 def test_find_lines_loads_then_detects(user, make_item, run_jobs, updates):
-    from editing.services import text_lines_job_create
+    from imagetext.services import text_lines_job_create
 
     source = make_item(user, image=signed_photo(), name="cafe.png")
     with run_jobs():
@@ -162,7 +162,7 @@ def test_find_lines_loads_then_detects(user, make_item, run_jobs, updates):
 
 
 def test_add_text_places_then_reads_back(user, make_item, run_jobs, updates):
-    from editing.services import text_add_job_create
+    from imagetext.services import text_add_job_create
 
     source = make_item(user, image=signed_photo(), name="cafe.png")
     with run_jobs():
@@ -173,7 +173,7 @@ def test_add_text_places_then_reads_back(user, make_item, run_jobs, updates):
 
 
 def test_modify_replaces_line_by_line_then_reads_back(user, make_item, run_jobs, updates):
-    from editing.services import text_modify_job_create
+    from imagetext.services import text_modify_job_create
 
     source = make_item(user, image=signed_photo(), name="cafe.png")
     with run_jobs():
@@ -185,7 +185,7 @@ def test_modify_replaces_line_by_line_then_reads_back(user, make_item, run_jobs,
 
 
 def test_remove_all_detects_fills_reads_back_and_checks(user, make_item, run_jobs, updates):
-    from editing.services import text_remove_job_create
+    from imagetext.services import text_remove_job_create
 
     source = make_item(user, image=signed_photo(), name="cafe.png")
     with run_jobs():
@@ -196,7 +196,7 @@ def test_remove_all_detects_fills_reads_back_and_checks(user, make_item, run_job
 
 
 def test_remove_region_masks_then_fills(user, make_item, run_jobs, updates):
-    from editing.services import text_remove_job_create
+    from imagetext.services import text_remove_job_create
 
     source = make_item(user, image=signed_photo(), name="cafe.png")
     with run_jobs():
@@ -232,7 +232,7 @@ def test_dashscope_generation_submits_waits_and_downloads(user, run_jobs, update
 
 
 def test_generate_with_text_paints_places_and_reads_back(user, run_jobs, updates, local_model):
-    from generation.services import text_generation_job_create
+    from imagetext.services import text_generation_job_create
 
     with run_jobs():
         job = text_generation_job_create(user=user, params={

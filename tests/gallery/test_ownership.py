@@ -105,7 +105,7 @@ def _targets(world, name: str, param: str) -> list:
     cutouts, text-to-image routes for a text-to-image job or a generated image."""
     if "ocr" in name:
         return [world["ocr_job"].id]
-    if name.startswith("editing:text"):
+    if name.startswith("imagetext:text"):
         return [world["text_lines_job"].id if "lines" in name else world["text_job"].id]
     if "generation" in name:
         return [world["gen_job"].id if param == "job_id" else world["gen_item"].id]

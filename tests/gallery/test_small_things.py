@@ -28,7 +28,7 @@ def test_base_page_links_the_icon(client):
 RESULT_PAGES = [
     (CUTOUT_KIND, "matting:result"),
     ("ocr.read", "ocr:result"),
-    ("editing.text_remove", "editing:text-result"),
+    ("editing.text_remove", "imagetext:text-result"),
     ("generation.local", "generation:result"),
     ("editing.crop", "gallery:job-detail"),  # crop and resize have no page of their own
 ]
@@ -49,7 +49,7 @@ def test_text_box_cards_are_called_text_boxes_in_chinese(user_client, user, make
     """The box card's aria-label came from the resampling filter's "Box" (盒式, a cassette-type box)."""
     source = make_item(user, name="card.png")
     user_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
-    page = user_client.get(f"{reverse('editing:text')}?source={source.id}&mode=add").content.decode()
+    page = user_client.get(f"{reverse('imagetext:text')}?source={source.id}&mode=add").content.decode()
     assert 'data-msg-box="文本框"' in page and "盒式" not in page
 
 

@@ -10,10 +10,10 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from editing.services import TEXT_MODIFY_KIND, TEXT_REMOVE_KIND
+from imagetext.services import TEXT_MODIFY_KIND, TEXT_REMOVE_KIND
 from gallery.models import GalleryItem, Job
 from ml import registry
-from tests.editing.test_text_jobs import photo_upload, signed_photo
+from tests.imagetext.test_text_jobs import photo_upload, signed_photo
 
 pytest.importorskip("torch")
 
@@ -39,10 +39,10 @@ def with_lama(settings, tmp_path):
 
 def test_without_weights_the_page_shows_lama_disabled_with_the_command(user_client, user, make_item, no_lama):
     source = make_item(user, image=signed_photo(), name="cafe.png")
-    page = user_client.get(f"{reverse('editing:text')}?source={source.id}&mode=remove").content.decode()
+    page = user_client.get(f"{reverse('imagetext:text')}?source={source.id}&mode=remove").content.decode()
     assert '<option value="lama" disabled>' in page
     assert "python manage.py fetch_models lama" in page and 'data-testid="method-missing-lama"' in page
-    modify = user_client.get(f"{reverse('editing:text')}?source={source.id}&mode=modify").content.decode()
+    modify = user_client.get(f"{reverse('imagetext:text')}?source={source.id}&mode=modify").content.decode()
     assert '<option value="lama" disabled>' in modify and 'value="telea"' not in modify
 
 

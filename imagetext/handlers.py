@@ -1,4 +1,4 @@
-"""Job handlers of "Text in images" (declared in editing/kinds.py); they run in a worker.
+"""Job handlers of "Text in images" (declared in imagetext/kinds.py); they run in a worker.
 Every result is read back by OCR inside each box and marked ok or not, in job.result and in the
 output's metadata, so the page can show ✓ or ✗ per line."""
 
@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw
 
 from core.exceptions import ApplicationError
-from editing import text_engine
 from gallery.models import GalleryItem, Job
 from gallery.runner import JobOutcome, JobOutput, ProgressReporter
+from generation.handlers import generate_for_job
+from imagetext import engine as text_engine
 from ml.ocr.base import OcrError
 from ocr.engines import to_application_error as ocr_error
 
@@ -116,9 +117,9 @@ def text_lines_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
 
 
 def text_place_and_check(image: Image.Image, boxes: list[dict], *, report: ProgressReporter | None = None):
-    """Places the text of each cleaned box (editing.text_params) exactly, then reads every box back
+    """Places the text of each cleaned box (imagetext.params) exactly, then reads every box back
     with OCR. Returns (image with the text, one check row per box, the reader). Shared by "Add text"
-    and "Generate with text" (generation.handlers)."""
+    and "Generate with text"."""
     if report is not None:
         report(20, "place")
     out, placements = text_engine.place(image, boxes)
@@ -255,3 +256,60 @@ def text_remove_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     return _outcome(job, item, _with_alpha(out, image), suffix="no-text", rows=rows, extra={"mode": "remove", "target": mode,
                                                                          "lines_left_in_image": remaining},
                     metadata=metadata, engine="ml.text", model=getattr(reader, "name", ""))
+
+
+def _found_anywhere(expected: str, lines) -> bool:
+    """The expected text is somewhere in what OCR reads in the whole picture (whitespace ignored)."""
+    from ml.text.readback import squash
+
+    want = squash(expected)
+    return bool(want) and want in squash("".join(line.text for line in lines))
+
+
+def text_generation_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
+    """"Generate with text": the base picture from Text to image's backends (the prompt as typed, or
+    with the text lines quoted in it when the model draws them), then either our exact placement of
+    every line or nothing placed; every box is read back (OCR) either way. Outputs: the base
+    (generated) and, when we place the text, the final picture (edited, its child)."""
+    p = job.params
+    boxes, draws = p["boxes"], bool(p.get("model_draws_text"))
+    prompt = p.get("generation_prompt") or p["prompt"]
+    text_meta = {"text_mode": "model" if draws else "placed", "user_prompt": p["prompt"]}
+    picture = generate_for_job(job, report, share=0.7, prompt=prompt,
+                               metadata={**text_meta, "prompt": p["prompt"], "generation_prompt": prompt})
+    base = picture.image.convert("RGB")
+    if base.size != (p["width"], p["height"]):  # a service that answers another size: the boxes follow
+        sx, sy = base.width / p["width"], base.height / p["height"]
+        boxes = [{**b, "quad": [[round(x * sx, 1), round(y * sy, 1)] for x, y in b["quad"]]} for b in boxes]
+    text_meta["boxes"] = boxes
+    if draws:
+        report(72, "read_back")
+        rows = text_read_back(base, boxes)
+        report(85, "check")
+        lines = text_find_lines(base)
+        for row in rows:
+            row["anywhere"] = _found_anywhere(row["expected"], lines)
+        final = None
+    else:
+        # text_place_and_check reports on the Add-text scale (place 20 %, read back 60 %): squeezed here
+        # into what is left after the picture
+        final, rows, _reader = text_place_and_check(
+            base, boxes, report=lambda p, step=None, **kw: report(70 + int(p * 0.25), step, **kw))
+    ok_count = sum(1 for r in rows if r["ok"])
+    readback = [{"expected": r["expected"], "read": r["read"], "ok": r["ok"]} for r in rows]
+    summary = {"checks": rows, "ok_count": ok_count, "total": len(rows), "all_ok": ok_count == len(rows)}
+    picture.output.metadata["boxes"] = boxes
+    if draws:
+        picture.output.metadata.update(readback=readback, all_ok=summary["all_ok"])
+    outputs = [picture.output]
+    if final is not None:
+        outputs.append(JobOutput(
+            image=final, name=f"{picture.output.name}-text", fmt="PNG", kind=GalleryItem.Kind.EDITED, parent_index=0,
+            metadata={"operation": job.kind, "mode": "generate", **text_meta, "model": p["model"],
+                      "seed": picture.generated.seed, "size": f"{final.width}*{final.height}",
+                      "readback": readback, "all_ok": summary["all_ok"]}))
+    return JobOutcome(
+        outputs=outputs, engine=p.get("backend", "dashscope"), model_name=picture.result["model"][:80],
+        result={**picture.result, "mode": "generate", "text_mode": text_meta["text_mode"], "width": base.width,
+                "height": base.height, **summary},
+    )

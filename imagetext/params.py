@@ -1,6 +1,6 @@
-"""Validation of the "Text in images" parameters (add, modify, remove, find lines), shared by the page
-and the API. Shapes are checked here; that every point lies inside the image is checked per image by
-`points_inside_check` (the service runs it once the image's size is known)."""
+"""Validation of the "Text in images" parameters (add, modify, remove, find lines, generate with text),
+shared by the page and the API. Shapes are checked here; that every point lies inside the image is
+checked per image by `points_inside_check` (the service runs it once the image's size is known)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from editing.params import _bool, _output
+from gallery.images import OUTPUT_FORMATS
+from generation import backends
+from generation.params import generation_params_clean, request_from_params
+from imagetext.engine import font_names
 from ml import text as ml_text
-from editing.text_engine import font_names
+from ml.generation import catalog
 
 MAX_BOXES = 8
 MAX_TEXT = 200
@@ -28,6 +31,7 @@ REMOVAL_METHODS = tuple(ml_text.REMOVAL_METHODS)   # default (ours), lama (with 
 MODIFY_METHODS = ("default", "lama")                # the old line's fill where the new text does not cover it
 _HEX = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 EDGE_TOLERANCE = 0.5     # px a point may lie past the edge (rounding on the page)
+FORMAT_CHOICES = ("same", *OUTPUT_FORMATS)
 
 
 def _json_list(data, key: str) -> list:
@@ -145,7 +149,29 @@ def _choice(value, choices, default, *, label: str, field: str) -> str:
 
 
 def _flag(value) -> bool:
-    return _bool({"v": value}, "v")
+    if isinstance(value, str):
+        return value.lower() in ("1", "true", "on", "yes")
+    return bool(value)
+
+
+def _output(data) -> dict:
+    """The result's format and quality, with the rules of crop and resize."""
+    fmt = str(data.get("format") or "same")
+    fmt = fmt if fmt == "same" else fmt.upper()
+    if fmt == "JPG":
+        fmt = "JPEG"
+    if fmt not in FORMAT_CHOICES:
+        raise ValidationError({"format": _("Choose PNG, JPEG or WebP.")}, code="invalid")
+    raw = data.get("quality")
+    try:
+        if isinstance(raw, bool):
+            raise ValueError
+        quality = 92 if raw in (None, "") else int(raw)
+    except (TypeError, ValueError):
+        raise ValidationError({"quality": _("Enter a number.")}, code="invalid") from None
+    if not 1 <= quality <= 100:
+        raise ValidationError({"quality": _("Quality must be between 1 and 100.")}, code="invalid")
+    return {"format": fmt, "quality": quality}
 
 
 def _count(items: list, *, empty: str, most: int, too_many: str) -> None:
@@ -301,3 +327,62 @@ def points_inside_check(params: dict, size: tuple[int, int]) -> None:
                 _("Stroke %(n)d lies outside the image (%(w)d × %(h)d pixels).") % {"n": number, "w": width, "h": height},
                 code="box_outside",
             )
+
+
+# --- Generate with text: a prompt plus boxes; the picture's parameters go through generation.params (the
+# same rules per model), the boxes through the rules of "Add text", checked against the chosen size ---
+
+# Where a box sits, in the words the prompt uses (thirds of the picture).
+_ROWS = ("上方", "中部", "下方")
+_COLUMNS = ("左侧", "中间", "右侧")
+
+
+def model_draws_text_offered(spec) -> bool:
+    """Models that can write legible text themselves (Qwen-Image renders Chinese and English)."""
+    return spec is not None and spec.family == "qwen"
+
+
+def _where(quad, width: int, height: int) -> str:
+    cx = sum(p[0] for p in quad) / 4 / width
+    cy = sum(p[1] for p in quad) / 4 / height
+    row, column = _ROWS[min(2, int(cy * 3))], _COLUMNS[min(2, int(cx * 3))]
+    return "画面正中" if (row, column) == ("中部", "中间") else f"画面{row}{column}"
+
+
+def text_prompt(prompt: str, boxes: list[dict], width: int, height: int) -> str:
+    """The prompt with the text lines quoted and their rough positions, for a model that draws text:
+    e.g. 青铜神鸟鼠标垫。画面中清晰地写着文字：“天路”（画面上方中间）。"""
+    parts = []
+    for box in boxes:
+        text = box["text"].replace("\n", " ")
+        layout = "，竖排" if box.get("vertical") else ""
+        parts.append(f"“{text}”（{_where(box['quad'], width, height)}{layout}）")
+    return f"{prompt.rstrip('。.')}。画面中清晰地写着文字：{'；'.join(parts)}。"
+
+
+def text_generation_params_clean(data, *, key_source_default: str) -> dict:
+    """Normalised params: the generation params (one image), the cleaned boxes, `model_draws_text`,
+    and `generation_prompt` (what is sent: the prompt, plus the quoted lines when the model draws
+    them). Raises ValidationError with translated messages; nothing has been stored or sent."""
+    data = {k: data.get(k) for k in data.keys()} if hasattr(data, "keys") else dict(data)
+    if data.get("n") not in (None, "", 1, "1"):
+        raise ValidationError({"n": _("Generate with text makes one picture per job.")}, code="invalid")
+    data["n"] = 1  # one base picture per job: the text is placed on it
+    params = generation_params_clean(data, key_source_default=key_source_default)
+    boxes = text_add_params_clean({"boxes": data.get("boxes")})["boxes"]
+    points_inside_check({"boxes": boxes}, (params["width"], params["height"]))
+    spec = backends.spec_get(params["model"])
+    draws = _flag(data.get("model_draws_text"))
+    if draws and not model_draws_text_offered(spec):
+        raise ValidationError({"model_draws_text": _(
+            "Only Qwen-Image models can draw the text themselves; choose one, or let the studio place the text.")},
+            code="invalid")
+    generation_prompt = params["prompt"]
+    if draws:
+        generation_prompt = text_prompt(params["prompt"], boxes, params["width"], params["height"])
+        problems = catalog.validate(spec, request_from_params({**params, "prompt": generation_prompt}))
+        if problems:
+            raise ValidationError({"prompt": [ValidationError(
+                _("With the text lines added to it: %(problem)s") % {"problem": backends.problem_message(p)},
+                code=p.code) for p in problems]})
+    return {**params, "boxes": boxes, "model_draws_text": draws, "generation_prompt": generation_prompt}

@@ -1,17 +1,18 @@
-"""REST API of "Text in images": find lines, add, modify and remove text. Each answers 202 with the
-job (poll its url); the same services as the page. Boxes, edits, lines and strokes are JSON lists
-(in a multipart request, JSON strings)."""
+"""REST API of "Text in images": find lines, add, modify and remove text, generate with text. Each
+answers 202 with the job (poll its url); the same services as the page. Boxes, edits, lines and
+strokes are JSON lists (in a multipart request, JSON strings)."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from editing import services, text_engine
-from editing.params import FORMAT_CHOICES
-from editing.text_params import MODIFY_METHODS, REMOVAL_METHODS, REMOVE_MODES
-from gallery.apis import JobCreateApi
+from gallery.apis import JobCreateApi, JobCreateThrottle, job_accepted
 from gallery.serializers import JobOutputSerializer
+from generation.apis import PARAM_FIELDS, GenerationJobCreateApi, key_params
+from imagetext import engine, services
+from imagetext.params import FORMAT_CHOICES, MODIFY_METHODS, REMOVAL_METHODS, REMOVE_MODES
 
 
 class _OneImageInput(serializers.Serializer):
@@ -111,5 +112,42 @@ class TextFillMethodsApi(APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request):
-        return Response({"remove": text_engine.fill_choices(REMOVAL_METHODS),
-                         "modify": text_engine.fill_choices(MODIFY_METHODS)})
+        return Response({"remove": engine.fill_choices(REMOVAL_METHODS),
+                         "modify": engine.fill_choices(MODIFY_METHODS)})
+
+
+class TextGenerationJobCreateApi(APIView):
+    """"Generate with text": a picture from the prompt (one image), then the text of each box placed
+    exactly on it, or (model_draws_text, Qwen-Image only) the lines written into the prompt for the
+    model to draw. Either way every box is read back by OCR: the job's result has `checks` with
+    expected, read and ok per box, and `all_ok`. Outputs: the generated base, then (when the studio
+    places the text) the final picture, whose parent is the base."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    throttle_classes = [JobCreateThrottle]
+    throttle_scope = "jobs"
+
+    class InputSerializer(GenerationJobCreateApi.InputSerializer):
+        boxes = serializers.JSONField(required=False, help_text=(
+            '1-8 boxes inside the picture\'s size: [{"quad": [[x, y] x4] (or "box": [left, top, right, bottom]), '
+            '"text": "天路", "font": "sans", "color": "#rrggbb" or null (automatic contrast), '
+            '"align": "left|center|right", "vertical": false, "outline": false, "shadow": false}]'))
+        model_draws_text = serializers.BooleanField(
+            required=False, default=False,
+            help_text="Qwen-Image models only: put the lines (quoted, with rough positions) in the prompt and let "
+                      "the model draw them; nothing is placed, the read-back shows how well it did.")
+
+        class Meta:
+            ref_name = "TextGenerationJobInput"
+
+    @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
+    def post(self, request):
+        s = self.InputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = s.validated_data
+        params = {k: data[k] for k in PARAM_FIELDS if k in data and data[k] is not None}
+        params.update(boxes=data.get("boxes"), model_draws_text=data.get("model_draws_text", False))
+        typed_key, save_key = key_params(data, params)
+        job = services.text_generation_job_create(user=request.user, params=params, typed_key=typed_key,
+                                                  save_key=save_key)
+        return job_accepted(job, request)

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from gallery.models import GalleryItem, Job
-from generation.services import TEXT_KIND, text_generation_job_create
-from generation.text_params import text_prompt
+from imagetext.params import text_prompt
+from imagetext.services import GENERATE_KIND, text_generation_job_create
 from tests.generation.cancelling import run_cancelled_after_first_poll
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def nothing_stored():
 def check_placed_job(job, fake):
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED, job.error_message
-    assert job.kind == TEXT_KIND and job.progress == 100
+    assert job.kind == GENERATE_KIND and job.progress == 100
     (sent,) = submits(fake)
     assert sent["body"]["input"]["prompt"] == WAN["prompt"]  # placed by us: the prompt goes as typed
     assert sent["body"]["parameters"]["size"] == "640*512" and sent["body"]["parameters"]["n"] == 1
@@ -48,17 +48,17 @@ def check_placed_job(job, fake):
 
 
 def test_page_generates_places_and_reads_back(user_client, user, fake_dashscope, run_jobs):
-    page = user_client.get(f"{reverse('editing:text')}?mode=generate")
+    page = user_client.get(f"{reverse('imagetext:text')}?mode=generate")
     assert page.status_code == 200
     body = page.content.decode()
     assert 'data-testid="text-canvas"' in body and 'data-testid="gen-model"' in body and "Generate with text" in body
     assert 'data-testid="model-draws-text"' in body  # qwen-image is the default model
     with run_jobs():
-        response = user_client.post(f"{reverse('editing:text')}?mode=generate", {
+        response = user_client.post(f"{reverse('imagetext:text')}?mode=generate", {
             **WAN, "mode": "generate", "key_source": "server", "boxes": json.dumps(BOXES)})
     assert response.status_code == 302, response.content.decode()[:2000]
     job = Job.objects.get()
-    assert response.url == reverse("editing:text-result", args=[job.id])
+    assert response.url == reverse("imagetext:text-result", args=[job.id])
     check_placed_job(job, fake_dashscope)
     result = user_client.get(response.url).content.decode()
     assert result.count('data-ok="true"') == 2 and "Generated picture" in result
@@ -91,7 +91,7 @@ def test_model_draws_text_reports_cross_not_an_error(user_client, user, fake_das
     (check,) = job.result["checks"]
     assert check["ok"] is False and check["anywhere"] is False and check["expected"] == "天路"
     assert job.result["text_mode"] == "model" and job.result["all_ok"] is False
-    page = user_client.get(reverse("editing:text-result", args=[job.id])).content.decode()
+    page = user_client.get(reverse("imagetext:text-result", args=[job.id])).content.decode()
     assert 'data-ok="false"' in page and "drew the text itself" in page
     assert "not found anywhere in the picture" in page and 'data-testid="model-text-note"' in page
 
@@ -125,7 +125,7 @@ def test_bad_input_refused_before_anything_is_sent(user_api, fake_dashscope, par
 
 def test_page_bad_input_shows_error_and_keeps_boxes(user_client, fake_dashscope):
     boxes = json.dumps([{"box": [500, 400, 700, 500], "text": "出界"}], ensure_ascii=False)
-    response = user_client.post(f"{reverse('editing:text')}?mode=generate",
+    response = user_client.post(f"{reverse('imagetext:text')}?mode=generate",
                                 {**WAN, "mode": "generate", "boxes": boxes})
     assert response.status_code == 400
     body = response.content.decode()
@@ -140,12 +140,12 @@ def test_another_users_job_is_404(user, other_client, user_client, fake_dashscop
     with run_jobs():
         job = text_generation_job_create(user=user, params={**WAN, "boxes": BOXES[:1]})
     final = GalleryItem.objects.get(job=job, kind="edited")
-    assert other_client.get(reverse("editing:text-result", args=[job.id])).status_code == 404
+    assert other_client.get(reverse("imagetext:text-result", args=[job.id])).status_code == 404
     assert other_client.get(reverse("gallery:item-file", args=[final.id])).status_code == 404
     api = APIClient()
     api.force_login(other_user)
     assert api.get(f"/api/v1/jobs/{job.id}/").status_code == 404
-    assert user_client.get(reverse("editing:text-result", args=[job.id])).status_code == 200
+    assert user_client.get(reverse("imagetext:text-result", args=[job.id])).status_code == 200
 
 
 def test_typed_key_goes_to_the_service_and_is_never_stored(user_api, user, fake_dashscope, run_jobs):
@@ -183,10 +183,10 @@ def test_n_other_than_one_is_refused(user_api, fake_dashscope):
 
 def test_queued_job_can_be_cancelled_from_its_page_and_the_api(user, user_client, user_api, fake_dashscope):
     job = text_generation_job_create(user=user, params={**WAN, "boxes": BOXES[:1]})  # not run: no commit here
-    page = user_client.get(reverse("editing:text-result", args=[job.id])).content.decode()
+    page = user_client.get(reverse("imagetext:text-result", args=[job.id])).content.decode()
     assert 'data-testid="text-cancel"' in page
     response = user_client.post(reverse("generation:cancel", args=[job.id]))
-    assert response.status_code == 302 and response.url == reverse("editing:text-result", args=[job.id])
+    assert response.status_code == 302 and response.url == reverse("imagetext:text-result", args=[job.id])
     job.refresh_from_db()
     assert job.status == Job.Status.CANCELLED
     again = text_generation_job_create(user=user, params={**WAN, "boxes": BOXES[:1]})

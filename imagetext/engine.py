@@ -124,7 +124,7 @@ def learned_fill(method: str):
 
 
 def place(image, boxes: list[dict]):
-    """The job's renderer: every cleaned box (editing.text_params) drawn into `image`. Returns (the
+    """The job's renderer: every cleaned box (imagetext.params) drawn into `image`. Returns (the
     image, one ml.text Placement per box); an engine error becomes a translated ApplicationError."""
     from ml.text import TextBox, TextError, place_text_detailed
 

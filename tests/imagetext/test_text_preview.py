@@ -1,4 +1,4 @@
-"""The "Add text" preview (editing:text-preview): a PNG of what the job will draw in one box, made by
+"""The "Add text" preview (imagetext:text-preview): a PNG of what the job will draw in one box, made by
 the job's own renderer. Its pixels are compared with the job's result in the same region; errors
 are translated and name the box; another user's image is 404."""
 
@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image, ImageDraw
 
-from editing.services import TEXT_ADD_KIND
+from imagetext.services import TEXT_ADD_KIND
 from gallery.models import GalleryItem, Job
 from tests import imaging
 
@@ -55,7 +55,7 @@ def test_preview_is_the_results_pixels(user_client, user, make_item, run_jobs, b
     response = _preview(user_client, source, box)
     preview = _png(response)
     with run_jobs():
-        user_client.post(f"{reverse('editing:text')}?source={source.id}&mode=add",
+        user_client.post(f"{reverse('imagetext:text')}?source={source.id}&mode=add",
                          {"source": source.id, "mode": "add", "boxes": json.dumps([box]), "format": "PNG"})
     job = Job.objects.get(kind=TEXT_ADD_KIND)
     assert job.status == Job.Status.SUCCEEDED, job.error_message

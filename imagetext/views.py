@@ -14,16 +14,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import ApplicationError
-from editing import services, text_engine
-from editing.params import FORMAT_CHOICES
-from editing.text_params import MAX_BOXES, MODIFY_METHODS, REMOVAL_METHODS
 from gallery import selectors
 from gallery.models import Job
 from gallery.services import job_check_liveness
 from gallery.views import error_messages
 from generation import catalog_data
-from generation import services as generation_services
-from generation.services import TEXT_KINDS as TEXT_GENERATION_KINDS
+from imagetext import engine, services
+from imagetext.params import FORMAT_CHOICES, MAX_BOXES, MODIFY_METHODS, REMOVAL_METHODS
 from ml.generation.catalog import parse_size
 
 MODES = ("add", "modify", "remove", "generate")
@@ -34,7 +31,7 @@ CREATE = {
     "remove": services.text_remove_job_create,
 }
 RESULT_KINDS = (services.TEXT_ADD_KIND, services.TEXT_MODIFY_KIND, services.TEXT_REMOVE_KIND,
-                *TEXT_GENERATION_KINDS.values())
+                *services.GENERATE_KINDS.values())
 GENERATE_FIELDS = ("model", "prompt", "negative_prompt", "size", "seed", "seed_mode", "key_source", "boxes",
                    "model_draws_text")
 
@@ -51,7 +48,7 @@ def _page_url(source_id, mode: str, lines_job=None) -> str:
     query = {"source": source_id, "mode": mode}
     if lines_job:
         query["lines"] = lines_job
-    return f"{reverse('editing:text')}?{urlencode(query)}"
+    return f"{reverse('imagetext:text')}?{urlencode(query)}"
 
 
 def _lines_job(request, source):
@@ -69,7 +66,7 @@ def _lines_job(request, source):
 
 def _generate_view(request):
     """Mode "Generate with text": no source image; the boxes are drawn on an empty canvas of the
-    chosen size, and the picture comes from the text-to-image backends (generation.services)."""
+    chosen size, and the picture comes from the text-to-image backends (imagetext.services)."""
     catalog = catalog_data.catalog(user=request.user)
     models = [m for m in catalog["models"] if m["available"]]
     values = {"model": models[0]["name"] if models else "", "seed_mode": "random",
@@ -79,14 +76,14 @@ def _generate_view(request):
         values = {k: request.POST.get(k, "") for k in GENERATE_FIELDS}
         params = {k: v for k, v in values.items() if v not in ("", None)}
         try:
-            job = generation_services.text_generation_job_create(
+            job = services.text_generation_job_create(
                 user=request.user, params=params, typed_key=request.POST.get("api_key", ""),
                 save_key=bool(request.POST.get("save_key")),
             )
         except (ValidationError, ApplicationError) as exc:
             errors = error_messages(exc)
         else:
-            return redirect("editing:text-result", job_id=job.id)
+            return redirect("imagetext:text-result", job_id=job.id)
     chosen = next((m for m in models if m["name"] == values.get("model")), models[0] if models else None)
     parsed = parse_size(values.get("size") or "")
     size = "%d*%d" % parsed if parsed else (chosen or {}).get("default_size", "1024*1024")
@@ -99,11 +96,11 @@ def _generate_view(request):
     context = {
         "mode": "generate", "modes": MODES, "source": None, "errors": errors, "catalog": catalog, "models": models,
         "chosen": chosen, "size": size, "sizes": sizes, "width": width, "height": height, "values": values,
-        "fonts": text_engine.font_choices(), "default_font": text_engine.DEFAULT_FONT, "max_boxes": MAX_BOXES,
+        "fonts": engine.font_choices(), "default_font": engine.DEFAULT_FONT, "max_boxes": MAX_BOXES,
         "state": {"boxes": values.get("boxes", "")}, "mode_urls": {m: f"{request.path}?mode={m}" for m in MODES},
         "draws_offered": bool(chosen) and chosen["family"] == "qwen",
     }
-    return render(request, "editing/text.html", context, status=400 if errors else 200)
+    return render(request, "imagetext/text.html", context, status=400 if errors else 200)
 
 
 @login_required
@@ -130,7 +127,7 @@ def text_view(request):
         except (ValidationError, ApplicationError) as exc:
             errors = error_messages(exc)
         else:
-            return redirect("editing:text-result", job_id=job.id)
+            return redirect("imagetext:text-result", job_id=job.id)
     lines = []
     if lines_job is not None and lines_job.status == Job.Status.SUCCEEDED:
         lines = lines_job.result.get("lines", [])
@@ -138,10 +135,10 @@ def text_view(request):
     context = {
         "mode": mode, "modes": MODES, "source": source, "errors": errors, "upload_next": f"{request.path}?mode={mode}",
         "recent_items": selectors.gallery_item_list(owner=request.user)[:12] if source is None else [],
-        "fonts": text_engine.font_choices() if source is not None else [],
-        "default_font": text_engine.DEFAULT_FONT, "max_boxes": MAX_BOXES, "formats": FORMAT_CHOICES,
+        "fonts": engine.font_choices() if source is not None else [],
+        "default_font": engine.DEFAULT_FONT, "max_boxes": MAX_BOXES, "formats": FORMAT_CHOICES,
         "lines_job": lines_job, "lines": lines,
-        "fill_methods": text_engine.fill_choices(FILL_METHODS[mode]) if source is not None and mode in FILL_METHODS else [],
+        "fill_methods": engine.fill_choices(FILL_METHODS[mode]) if source is not None and mode in FILL_METHODS else [],
         "form_data": posted,
         "state": {
             "boxes": posted.get("boxes", ""), "edits": posted.get("edits", ""), "lines": posted.get("lines", ""),
@@ -150,7 +147,7 @@ def text_view(request):
         "mode_urls": {m: (_page_url(source.id, m, lines_job.id if lines_job and m != "add" else None)
                           if source and m != "generate" else f"{request.path}?mode={m}") for m in MODES},
     }
-    return render(request, "editing/text.html", context, status=400 if errors else 200)
+    return render(request, "imagetext/text.html", context, status=400 if errors else 200)
 
 
 @login_required
@@ -162,14 +159,14 @@ def text_lines_status(request, job_id):
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
-    return render(request, "editing/_text_lines_status.html", {"lines_job": job})
+    return render(request, "imagetext/_text_lines_status.html", {"lines_job": job})
 
 
 @login_required
 @require_GET
 def text_result(request, job_id):
     job = job_check_liveness(job=text_job_get(owner=request.user, job_id=job_id))
-    if job.kind in TEXT_GENERATION_KINDS.values():
+    if job.kind in services.GENERATE_KINDS.values():
         # the generated base is the "before"; the final picture (its child) the "after". When the model
         # drew the text itself there is only the base, and it is the result.
         outputs = list(job.outputs.order_by("created_at"))
@@ -183,7 +180,7 @@ def text_result(request, job_id):
     checks = [{**c, "number": n} for n, c in enumerate(job.result.get("checks", []), start=1)]
     context = {"job": job, "output": output, "source": source, "mode": mode, "checks": checks,
                "width": job.result.get("width"), "height": job.result.get("height")}
-    template = "editing/_text_result.html" if request.htmx else "editing/text_result.html"
+    template = "imagetext/_text_result.html" if request.htmx else "imagetext/text_result.html"
     return render(request, template, context)
 
 

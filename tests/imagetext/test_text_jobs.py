@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from PIL import Image, ImageDraw
 
-from editing import text_engine
-from editing.services import (
+from imagetext import engine as text_engine
+from imagetext.services import (
     TEXT_ADD_KIND,
     TEXT_LINES_KIND,
     TEXT_MODIFY_KIND,
@@ -56,7 +56,7 @@ def nothing_stored():
 
 def test_page_adds_chinese_and_english_text_and_reads_it_back(user_client, user, make_item, run_jobs):
     source = make_item(user, image=photo(), name="poster.png")
-    page = user_client.get(f"{reverse('editing:text')}?source={source.id}&mode=add")
+    page = user_client.get(f"{reverse('imagetext:text')}?source={source.id}&mode=add")
     assert page.status_code == 200 and b'data-testid="text-stage"' in page.content
     assert b'value="serif"' in page.content and b'value="latin-sans"' in page.content
     boxes = [{"box": BOX, "text": "天路", "font": "serif"},
@@ -64,11 +64,11 @@ def test_page_adds_chinese_and_english_text_and_reads_it_back(user_client, user,
               "outline": True}]
 
     with run_jobs():
-        response = user_client.post(f"{reverse('editing:text')}?source={source.id}&mode=add",
+        response = user_client.post(f"{reverse('imagetext:text')}?source={source.id}&mode=add",
                                     {"source": source.id, "mode": "add", "boxes": json.dumps(boxes), "format": "PNG"})
 
     job = Job.objects.get(owner=user, kind=TEXT_ADD_KIND)
-    assert response.status_code == 302 and response["Location"] == reverse("editing:text-result", args=[job.id])
+    assert response.status_code == 302 and response["Location"] == reverse("imagetext:text-result", args=[job.id])
     assert job.status == Job.Status.SUCCEEDED, job.error_message
     assert [(c["expected"], c["read"], c["ok"]) for c in job.result["checks"]] == [
         ("天路", "天路", True), ("Bronze Bird", "Bronze Bird", True)]
@@ -93,7 +93,7 @@ def test_page_adds_chinese_and_english_text_and_reads_it_back(user_client, user,
     assert reverse("gallery:item-file", args=[output.id]) in body and 'data-testid="debug-overlay"' in body
     assert f"?source={output.id}&amp;mode=add" in body  # keep editing the result
     detail = user_client.get(reverse("gallery:job-detail", args=[job.id])).content.decode()
-    assert reverse("editing:text-result", args=[job.id]) in detail
+    assert reverse("imagetext:text-result", args=[job.id]) in detail
 
 
 def test_api_uploads_and_adds_vertical_text(user_api, user, run_jobs):
@@ -133,7 +133,7 @@ def test_text_too_long_for_its_box_fails_the_job_with_a_translated_message(user_
 
 def test_page_finds_lines_then_modifies_one(user_client, user, make_item, run_jobs):
     source = make_item(user, image=signed_photo(), name="cafe.png")
-    url = f"{reverse('editing:text')}?source={source.id}&mode=modify"
+    url = f"{reverse('imagetext:text')}?source={source.id}&mode=modify"
     assert b'data-testid="find-lines"' in user_client.get(url).content
 
     with run_jobs():
@@ -160,7 +160,7 @@ def test_page_finds_lines_then_modifies_one(user_client, user, make_item, run_jo
         "Fresh Coffee Daily", "Fresh Tea Daily", "Fresh Tea Daily", True)
     output = job.outputs.get()
     assert output.parent == source and output.metadata["edits"][0]["text"] == "Fresh Tea Daily"
-    body = user_client.get(reverse("editing:text-result", args=[job.id])).content.decode()
+    body = user_client.get(reverse("imagetext:text-result", args=[job.id])).content.decode()
     assert "Fresh Coffee Daily" in body and "Fresh Tea Daily" in body and 'data-ok="true"' in body
 
 
@@ -226,7 +226,7 @@ def test_remove_all_leaves_a_knitted_pattern_that_ocr_reads_as_letters(user_api,
 
 def test_page_removes_clicked_lines_and_a_painted_region(user_client, user, make_item, run_jobs):
     source = make_item(user, image=signed_photo(), name="cafe.png")
-    url = f"{reverse('editing:text')}?source={source.id}&mode=remove"
+    url = f"{reverse('imagetext:text')}?source={source.id}&mode=remove"
     quad = [[56, 252], [436, 252], [436, 306], [56, 306]]  # around "Fresh Coffee Daily"
     with run_jobs():
         user_client.post(url, {"source": source.id, "mode": "remove", "target": "lines", "method": "telea",
@@ -238,7 +238,7 @@ def test_page_removes_clicked_lines_and_a_painted_region(user_client, user, make
     assert by_lines.params["method"] == "telea" and by_lines.result["checks"][0]["ok"] is True
     assert by_region.result["checks"][0]["ok"] is True and by_region.result["checks"][0]["read"] == ""
     assert by_region.outputs.get().metadata["strokes"] == 1
-    body = user_client.get(reverse("editing:text-result", args=[by_region.id])).content.decode()
+    body = user_client.get(reverse("imagetext:text-result", args=[by_region.id])).content.decode()
     assert "Painted area" in body and 'data-ok="true"' in body
 
 
@@ -270,7 +270,7 @@ def test_page_shows_the_error_translated_and_keeps_the_boxes(client, user, make_
     client.force_login(user)
     source = make_item(user, image=photo(), name="poster.png")
     boxes = json.dumps([{"box": [600, 300, 700, 390], "text": "天路"}])
-    response = client.post(f"{reverse('editing:text')}?source={source.id}&mode=add",
+    response = client.post(f"{reverse('imagetext:text')}?source={source.id}&mode=add",
                            {"source": source.id, "mode": "add", "boxes": boxes}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     body = response.content.decode()
     assert response.status_code == 400 and 'data-testid="errors"' in body
@@ -338,11 +338,11 @@ def test_another_users_items_and_jobs_are_404(user_client, other_user, make_item
     job = Job.objects.create(owner=other_user, kind=TEXT_ADD_KIND, params={}, status=Job.Status.SUCCEEDED)
     lines_job = Job.objects.create(owner=other_user, kind=TEXT_LINES_KIND, params={}, status=Job.Status.RUNNING)
 
-    assert user_client.get(f"{reverse('editing:text')}?source={theirs.id}").status_code == 404
-    assert user_client.post(f"{reverse('editing:text')}?source={theirs.id}&mode=remove",
+    assert user_client.get(f"{reverse('imagetext:text')}?source={theirs.id}").status_code == 404
+    assert user_client.post(f"{reverse('imagetext:text')}?source={theirs.id}&mode=remove",
                             {"source": theirs.id, "mode": "remove", "target": "all"}).status_code == 404
-    assert user_client.get(reverse("editing:text-result", args=[job.id])).status_code == 404
-    assert user_client.get(reverse("editing:text-lines-status", args=[lines_job.id])).status_code == 404
+    assert user_client.get(reverse("imagetext:text-result", args=[job.id])).status_code == 404
+    assert user_client.get(reverse("imagetext:text-lines-status", args=[lines_job.id])).status_code == 404
     for mode in ("lines", "add", "modify", "remove"):
         response = user_api.post(f"/api/v1/editing/text/{mode}/", {
             "sources": [str(theirs.id)], "boxes": [{"box": BOX, "text": "x"}], "edits": [{"box": BOX, "text": "x"}]},
@@ -355,15 +355,15 @@ def test_result_and_lines_status_poll_while_the_job_runs(user_client, user, make
     item = make_item(user, image=photo())
     job = Job.objects.create(owner=user, kind=TEXT_ADD_KIND, params={}, status=Job.Status.RUNNING, progress=40)
     job.inputs.set([item])
-    body = user_client.get(reverse("editing:text-result", args=[job.id]), HTTP_HX_REQUEST="true").content.decode()
+    body = user_client.get(reverse("imagetext:text-result", args=[job.id]), HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger="every 700ms"' in body and 'value="40"' in body and "<html" not in body
 
     lines_job = Job.objects.create(owner=user, kind=TEXT_LINES_KIND, params={}, status=Job.Status.RUNNING)
     lines_job.inputs.set([item])
-    page = user_client.get(f"{reverse('editing:text')}?source={item.id}&mode=modify&lines={lines_job.id}")
+    page = user_client.get(f"{reverse('imagetext:text')}?source={item.id}&mode=modify&lines={lines_job.id}")
     assert b'data-testid="lines-status"' in page.content
     Job.objects.filter(id=lines_job.id).update(status=Job.Status.SUCCEEDED, result={"lines": []})
-    done = user_client.get(reverse("editing:text-lines-status", args=[lines_job.id]), HTTP_HX_REQUEST="true")
+    done = user_client.get(reverse("imagetext:text-lines-status", args=[lines_job.id]), HTTP_HX_REQUEST="true")
     assert done.status_code == 204 and done["HX-Refresh"] == "true"
 
 
