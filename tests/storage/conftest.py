@@ -76,7 +76,8 @@ def keys_refused(s3_media):
     """`with keys_refused(): ...`: inside, the server checks keys (moto's /moto-api/reset-auth) and
     knows none, so every request is refused as with wrong or revoked keys."""
     def set_auth(count: str) -> None:
-        request = urllib.request.Request(f"{s3_media.endpoint}/moto-api/reset-auth", data=count.encode(), method="POST")
+        request = urllib.request.Request(f"{s3_media.endpoint}/moto-api/reset-auth", data=count.encode(), method="POST",
+                                         headers={"Content-Type": "text/plain"})
         with urllib.request.urlopen(request, timeout=5) as response:
             json.load(response)
 

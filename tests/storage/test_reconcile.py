@@ -1,0 +1,91 @@
+"""Reconciliation (gallery.reconcile): objects no row names and rows whose object is gone, found
+on the filesystem default and on the bucket alike; the command reports, the daily task also deletes
+the orphans past the grace period."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from django_q.models import Schedule
+
+from gallery.reconcile import media_reconcile
+from gallery.tasks import media_reconcile_task
+
+pytestmark = pytest.mark.django_db
+
+LATER = timedelta(hours=7)  # past the default grace period of six hours
+
+
+@pytest.fixture(params=["filesystem", "s3"])
+def media(request, settings):
+    """Lists what the storage holds, whichever backend the test runs on."""
+    if request.param == "s3":
+        bucket = request.getfixturevalue("s3_media")
+        return bucket.keys
+    from tests import imaging
+
+    return lambda: {p.relative_to(settings.MEDIA_ROOT).as_posix() for p in imaging.media_files(settings.MEDIA_ROOT)}
+
+
+@pytest.fixture
+def crash_leftovers(user, make_item):
+    """A crash between object and row, both ways round: an object whose row never committed, and
+    an item whose object was removed behind the studio's back."""
+    kept = make_item(user, name="kept.png")
+    lost = make_item(user, name="lost.png")
+    default_storage.delete(lost.file.name)
+    orphan = default_storage.save(f"items/{user.id}/ab/abandoned.png", ContentFile(b"not a row's"))
+    return {"kept": kept, "lost": lost, "orphan": orphan}
+
+
+def test_reconcile_finds_the_orphan_and_the_row_without_its_object(media, crash_leftovers):
+    lost = crash_leftovers["lost"]
+    report = media_reconcile(now=timezone.now() + LATER)
+    assert report.orphans == [crash_leftovers["orphan"]]
+    assert report.missing == [(str(lost.id), lost.file.name)]
+    assert not report.clean
+    assert crash_leftovers["orphan"] in media()  # reporting deletes nothing
+
+
+def test_reconcile_leaves_a_young_object_alone(media, crash_leftovers):
+    # just written: it may be an upload whose row is not committed yet
+    report = media_reconcile(delete_orphans=True)
+    assert (report.orphans, report.young, report.deleted) == ([], 1, 0)
+    assert crash_leftovers["orphan"] in media()
+
+
+def test_reconcile_command_reports_both_and_exits_1(media, crash_leftovers, monkeypatch):
+    lost = crash_leftovers["lost"]
+    monkeypatch.setattr(timezone, "now", lambda real=timezone.now: real() + LATER)
+    out = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("reconcile_media", stdout=out)
+    assert raised.value.returncode == 1
+    lines = out.getvalue().splitlines()
+    assert f"orphan object: {crash_leftovers['orphan']}" in lines
+    assert f"missing object: {lost.file.name} (gallery item {lost.id})" in lines
+    assert lines[-1] == "1 orphan(s), 1 missing, 0 recent object(s) without a row left alone"
+    assert crash_leftovers["orphan"] in media()
+
+
+def test_reconcile_task_deletes_old_orphans_only(media, crash_leftovers, monkeypatch):
+    kept, lost = crash_leftovers["kept"], crash_leftovers["lost"]
+    monkeypatch.setattr(timezone, "now", lambda real=timezone.now: real() + LATER)
+    assert media_reconcile_task() == 1
+    assert media() == {kept.file.name, kept.thumbnail.name, lost.thumbnail.name}
+
+
+def test_reconcile_on_consistent_storage_is_clean(media, user, make_item):
+    make_item(user)
+    out = io.StringIO()
+    call_command("reconcile_media", "--delete", stdout=out)
+    assert out.getvalue().splitlines()[-1] == "0 orphan(s), 0 deleted, 0 missing, 0 recent object(s) without a row left alone"
+
+
+def test_reconcile_runs_daily():
+    schedule = Schedule.objects.get(name="gallery.media_reconcile")
+    assert (schedule.func, schedule.schedule_type, schedule.repeats) == ("gallery.tasks.media_reconcile_task", "D", -1)
