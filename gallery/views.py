@@ -204,4 +204,7 @@ def job_cancel(request, job_id):
 def admin_thumbnail(request, item_id):
     """Staff see any item's thumbnail in the admin; still streamed, never a public URL."""
     item = get_object_or_404(GalleryItem, id=item_id)
-    return files.item_thumbnail_response(item)
+    try:
+        return files.item_thumbnail_response(item)
+    except StorageUnavailable as exc:
+        return _unavailable(exc)

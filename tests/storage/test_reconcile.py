@@ -89,3 +89,12 @@ def test_reconcile_on_consistent_storage_is_clean(media, user, make_item):
 def test_reconcile_runs_daily():
     schedule = Schedule.objects.get(name="gallery.media_reconcile")
     assert (schedule.func, schedule.schedule_type, schedule.repeats) == ("gallery.tasks.media_reconcile_task", "D", -1)
+
+
+def test_a_row_without_its_object_answers_404_not_a_crash(media, crash_leftovers, user_client):
+    from django.urls import reverse
+
+    lost = crash_leftovers["lost"]
+    assert user_client.get(reverse("gallery:item-file", args=[lost.id])).status_code == 404
+    # its thumbnail is still there and still served
+    assert user_client.get(reverse("gallery:item-thumbnail", args=[lost.id])).status_code == 200
