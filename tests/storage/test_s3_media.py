@@ -119,7 +119,8 @@ def test_account_deletion_deletes_the_users_objects_only(s3_media, user, other_u
         response = user_client.post(reverse("accounts:delete"), {"password": "correct-horse-battery"})
     # then
     assert response.status_code == 302
-    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Your account and all your images have been deleted."]
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert messages == ["Your account and all your images have been deleted."]
     assert GalleryItem.objects.filter(owner_id=user.id).count() == 0
     assert s3_media.keys() == _item_keys(bobs)
 
