@@ -15,14 +15,19 @@ logger = logging.getLogger(__name__)
 
 
 def _missing(exc: Exception) -> bool:
-    return isinstance(exc, ClientError) and exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 404
+    """A 404 for the object. A missing bucket is an outage, not a missing file (a PUT says
+    NoSuchBucket; a HEAD cannot tell the two apart and counts as the object's)."""
+    if not isinstance(exc, ClientError):
+        return False
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return status == 404 and exc.response.get("Error", {}).get("Code") != "NoSuchBucket"
 
 
-def _guard(call):
+def _guard(call, *, missing_is_outage: bool = False):
     try:
         return call()
     except (BotoCoreError, ClientError) as exc:
-        if _missing(exc):
+        if _missing(exc) and not missing_is_outage:
             raise FileNotFoundError(str(exc)) from exc
         # Unreachable endpoint, refused or unknown keys, missing bucket: one translated error for
         # users, the cause for the log.
@@ -82,9 +87,9 @@ class PrivateS3Storage(S3Storage):
             )
             return [(e["Key"][strip:], e["LastModified"]) for page in pages for e in page.get("Contents", ())]
 
-        return iter(_guard(listed))
+        return iter(_guard(listed, missing_is_outage=True))
 
     def ping(self) -> dict:
         """For /healthz: the bucket answers and accepts the keys."""
-        _guard(lambda: self.connection.meta.client.head_bucket(Bucket=self.bucket_name))
+        _guard(lambda: self.connection.meta.client.head_bucket(Bucket=self.bucket_name), missing_is_outage=True)
         return {"backend": "s3", "bucket": self.bucket_name}

@@ -59,6 +59,16 @@ def test_upload_with_refused_keys_says_so_and_stores_nothing(keys_refused, s3_me
     assert s3_media.keys() == set()
 
 
+def test_upload_to_a_bucket_that_does_not_exist_says_so_and_stores_nothing(s3_media, settings, user, user_client,
+                                                                            monitor):
+    settings.STORAGES = {**settings.STORAGES, "default": s3_storage(s3_media.endpoint, f"{s3_media.name}-gone")}
+    response = user_client.post(reverse("gallery:upload"), {"files": [imaging.png()]})
+    assert _messages(response) == [EN]
+    assert GalleryItem.objects.count() == 0
+    health = monitor()
+    assert health.status_code == 503 and health.json()["storage"]["ok"] is False
+
+
 def test_job_whose_result_cannot_be_stored_fails_with_the_storage_error(s3_media, settings, closed_port, user,
                                                                         make_item, run_jobs):
     # given: the source is stored, then the bucket becomes unreachable before the job saves its result
