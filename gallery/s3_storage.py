@@ -55,7 +55,15 @@ class PrivateS3Storage(S3Storage):
         raise NotImplementedError("Private files have no public URL; use gallery:item-file.")
 
     def _open(self, name, mode="rb"):
-        return _guard(lambda: super(PrivateS3Storage, self)._open(name, mode))
+        def opened():
+            file = super(PrivateS3Storage, self)._open(name, mode)
+            if "r" in mode:
+                # Downloaded here, not at the first read: every caller reads the whole object
+                # anyway, and a failure half-way is then guarded like the HEAD before it.
+                file.file  # noqa: B018
+            return file
+
+        return _guard(opened)
 
     def _save(self, name, content):
         return _guard(lambda: super(PrivateS3Storage, self)._save(name, content))

@@ -109,3 +109,19 @@ def test_a_row_without_its_object_answers_404_not_a_crash(media, crash_leftovers
     assert user_client.get(reverse("gallery:item-file", args=[lost.id])).status_code == 404
     # its thumbnail is still there and still served
     assert user_client.get(reverse("gallery:item-thumbnail", args=[lost.id])).status_code == 200
+
+
+def test_reconcile_under_a_key_prefix_sees_only_the_studios_objects(s3_media, settings, user, make_item):
+    # given: the studio keeps its objects under studio-a/; another studio shares the bucket
+    from tests.storage.conftest import s3_storage
+
+    settings.STORAGES = {**settings.STORAGES, "default": s3_storage(s3_media.endpoint, s3_media.name,
+                                                                     location="studio-a")}
+    item = make_item(user)
+    s3_media.put("studio-b/items/1/ab/theirs.png")
+    s3_media.put("studio-a/items/1/ab/ours.png")
+    # when
+    report = media_reconcile(now=timezone.now() + LATER)
+    # then
+    assert s3_media.keys() >= {f"studio-a/{item.file.name}", f"studio-a/{item.thumbnail.name}"}
+    assert (report.orphans, report.missing) == (["items/1/ab/ours.png"], [])
