@@ -107,6 +107,21 @@ def test_serving_a_file_with_unreachable_bucket_is_503_not_a_crash(s3_media, set
     assert api.status_code == 503 and api.json()["error"]["code"] == "storage_unavailable"
 
 
+def test_zip_downloads_with_unreachable_bucket_go_back_with_the_message(s3_media, settings, closed_port, user,
+                                                                       user_client, make_item):
+    # given: a gallery item and a finished cutout job's result
+    job = Job.objects.create(owner=user, kind="matting.cutout", status=Job.Status.SUCCEEDED)
+    cutout = make_item(user, kind="cutout", job=job, name="me-cutout.png")
+    settings.STORAGES = {**settings.STORAGES,
+                         "default": s3_storage(f"http://127.0.0.1:{closed_port}", s3_media.name, max_attempts=1)}
+    # when / then: the gallery's zip and the cutout page's zip
+    gallery = user_client.post(reverse("gallery:bulk"), {"action": "zip", "ids": [str(cutout.id)]})
+    assert (gallery.status_code, gallery["Location"], _messages(gallery)) == (302, reverse("gallery:list"), [EN])
+    cutouts = user_client.get(reverse("matting:zip", args=[job.id]))
+    assert (cutouts.status_code, cutouts["Location"], _messages(cutouts)[-1]) == (
+        302, reverse("matting:result", args=[job.id]), EN)  # (the first redirect's message was not shown yet)
+
+
 # --- /healthz ---------------------------------------------------------------------------------------
 
 @pytest.fixture
