@@ -5,6 +5,7 @@ import logging
 from collections.abc import Iterator
 from datetime import datetime
 
+from boto3.exceptions import Boto3Error
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from storages.backends.s3 import S3Storage
@@ -26,7 +27,7 @@ def _missing(exc: Exception) -> bool:
 def _guard(call, *, missing_is_outage: bool = False):
     try:
         return call()
-    except (BotoCoreError, ClientError) as exc:
+    except (BotoCoreError, ClientError, Boto3Error) as exc:  # Boto3Error: e.g. S3UploadFailedError
         if _missing(exc) and not missing_is_outage:
             raise FileNotFoundError(str(exc)) from exc
         # Unreachable endpoint, refused or unknown keys, missing bucket: one translated error for
