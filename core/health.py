@@ -1,5 +1,6 @@
-"""/healthz: database, broker, and whether a worker showed life recently. 200 when the database
-and broker answer (a missing worker is reported, not fatal: the web side still serves).
+"""/healthz: database, broker, media storage, and whether a worker showed life recently. 200 when
+the database, broker and storage answer (a missing worker is reported, not fatal: the web side
+still serves; without the storage no upload, result or image can be stored or shown).
 
 Anyone gets `{"ok": ...}`; the details (database vendor, broker, job counts) tell an attacker what
 runs here, so only staff, a staff user's API token or HEALTH_TOKEN see them."""
@@ -38,6 +39,12 @@ def _broker() -> dict:
     if not broker.ping():
         raise ConnectionError("broker did not answer")
     return {"kind": "redis" if settings.REDIS_URL else "orm", "queued": broker.queue_size()}
+
+
+def _storage() -> dict:
+    from gallery.storage import storage_ping
+
+    return storage_ping()
 
 
 def _jobs() -> dict:
@@ -87,8 +94,9 @@ def _worker() -> dict:
 
 @never_cache
 def healthz(request):
-    checks = {"database": _check(_database), "broker": _check(_broker), "worker": _check(_worker)}
-    ok = checks["database"]["ok"] and checks["broker"]["ok"]
+    checks = {"database": _check(_database), "broker": _check(_broker), "storage": _check(_storage),
+              "worker": _check(_worker)}
+    ok = checks["database"]["ok"] and checks["broker"]["ok"] and checks["storage"]["ok"]
     body = {"ok": ok}
     try:
         details = _may_see_details(request)

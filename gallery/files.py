@@ -1,10 +1,12 @@
-"""Streaming private files to their owner: original, thumbnail, converted copy, zip of several."""
+"""Streaming private files to their owner: original, thumbnail, converted copy, zip of several.
+Every read goes through the field's storage (filesystem or bucket); a storage that cannot be reached
+raises gallery.storage.StorageUnavailable, a translated 503."""
 
 import io
 import zipfile
 from pathlib import PurePath
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
 from PIL import Image
 
@@ -18,6 +20,14 @@ def _download_name(item: GalleryItem, fmt: str) -> str:
     return f"{stem}.{extension_for(fmt)}"
 
 
+def _open(field):
+    try:
+        return field.open("rb")
+    except FileNotFoundError:
+        # A row whose object is gone (gallery.reconcile reports it): nothing to serve.
+        raise Http404("The file of this item is missing.") from None
+
+
 def _harden(response: HttpResponse) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
@@ -27,7 +37,7 @@ def _harden(response: HttpResponse) -> HttpResponse:
 
 def item_file_response(item: GalleryItem, *, attachment: bool) -> FileResponse:
     response = FileResponse(
-        item.file.open("rb"), content_type=item.content_type, as_attachment=attachment,
+        _open(item.file), content_type=item.content_type, as_attachment=attachment,
         filename=_download_name(item, item.format),
     )
     return _harden(response)
@@ -36,14 +46,14 @@ def item_file_response(item: GalleryItem, *, attachment: bool) -> FileResponse:
 def item_thumbnail_response(item: GalleryItem) -> FileResponse:
     field = item.thumbnail if item.thumbnail else item.file
     content_type = "image/webp" if item.thumbnail else item.content_type
-    return _harden(FileResponse(field.open("rb"), content_type=content_type))
+    return _harden(FileResponse(_open(field), content_type=content_type))
 
 
 def item_converted_bytes(item: GalleryItem, fmt: str, quality: int = 92) -> bytes:
     fmt = fmt.upper()
     if fmt not in OUTPUT_FORMATS:
         raise ApplicationError(_("Choose PNG, JPEG or WebP."), code="bad_format")
-    with item.file.open("rb") as fh, Image.open(fh) as image:
+    with _open(item.file) as fh, Image.open(fh) as image:
         image.load()
         return image_encode(image, fmt, quality=quality)
 
@@ -70,7 +80,7 @@ def items_zip_response(items: list[GalleryItem]) -> HttpResponse:
                 n += 1
                 name = f"{stem}-{n}.{ext}"
             used.add(name)
-            with item.file.open("rb") as fh:
+            with _open(item.file) as fh:
                 zf.writestr(name, fh.read())
     response = HttpResponse(buf.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = _content_disposition("gallery.zip")

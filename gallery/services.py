@@ -53,8 +53,9 @@ def files_removed_on_error() -> Iterator[None]:
     try:
         yield
     except BaseException:
-        for name in written:
-            default_storage.delete(name)
+        # Best effort: when the storage itself failed, these deletes may fail too; what stays is an
+        # orphan object, which gallery.reconcile finds and removes later.
+        _delete_files(written)
         raise
     finally:
         _written_files.reset(token)
@@ -176,7 +177,9 @@ def gallery_item_rename(*, item: GalleryItem, name: str) -> GalleryItem:
 
 
 def gallery_items_delete(*, items: QuerySet[GalleryItem] | Iterable[GalleryItem]) -> int:
-    """Deletes rows, then (after commit) their files. Returns how many were deleted."""
+    """Deletes rows, then (after commit) their files. Returns how many were deleted. In this order a
+    crash in between leaves orphan objects (removed by gallery.reconcile), never a row whose file is
+    gone."""
     items = list(items)
     names = [n for item in items for n in (item.file.name, item.thumbnail.name) if n]
     ids = [item.id for item in items]
@@ -190,7 +193,7 @@ def _delete_files(names: list[str]) -> None:
     for name in names:
         try:
             default_storage.delete(name)
-        except OSError:
+        except Exception:  # OSError, StorageUnavailable: the row is gone, the object is an orphan now
             logger.exception("Could not delete %s", name)
 
 

@@ -59,3 +59,11 @@ def retention_task() -> int:
     if deleted:
         logger.info("Retention deleted %d expired gallery items", deleted)
     return deleted
+
+
+def media_reconcile_task() -> int:
+    """Daily: deletes orphan objects (a crash between object and row) and logs rows whose object
+    is missing. Returns how many orphans were deleted."""
+    from gallery.reconcile import media_reconcile
+
+    return media_reconcile(delete_orphans=True).deleted

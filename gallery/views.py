@@ -8,7 +8,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +20,7 @@ from core.exceptions import ApplicationError
 from core.navigation import FEATURES
 from gallery import files, selectors, services
 from gallery.models import GalleryItem, Job
+from gallery.storage import StorageUnavailable
 
 
 def page_selection(request) -> tuple[GalleryItem | None, list[GalleryItem]]:
@@ -123,25 +124,40 @@ def gallery_bulk(request):
         messages.error(request, _("Select at least one image first."))
         return redirect(_safe_next(request, reverse("gallery:list")))
     if request.POST.get("action") == "zip":
-        return files.items_zip_response(items)
+        try:
+            return files.items_zip_response(items)
+        except StorageUnavailable as exc:
+            messages.error(request, exc.message)
+            return redirect(_safe_next(request, reverse("gallery:list")))
     if request.POST.get("action") == "delete":
         count = services.gallery_items_delete(items=items)
         messages.success(request, ngettext("Deleted %(n)d image.", "Deleted %(n)d images.", count) % {"n": count})
     return redirect(_safe_next(request, reverse("gallery:list")))
 
 
+def _unavailable(exc: StorageUnavailable) -> HttpResponse:
+    # These answer <img> tags and direct links: the message as plain text, not a page.
+    return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
+
+
 @login_required
 @require_GET
 def gallery_item_file(request, item_id):
     item = selectors.gallery_item_get(owner=request.user, item_id=item_id)
-    return files.item_file_response(item, attachment=False)
+    try:
+        return files.item_file_response(item, attachment=False)
+    except StorageUnavailable as exc:
+        return _unavailable(exc)
 
 
 @login_required
 @require_GET
 def gallery_item_thumbnail(request, item_id):
     item = selectors.gallery_item_get(owner=request.user, item_id=item_id)
-    return files.item_thumbnail_response(item)
+    try:
+        return files.item_thumbnail_response(item)
+    except StorageUnavailable as exc:
+        return _unavailable(exc)
 
 
 @login_required
@@ -188,4 +204,7 @@ def job_cancel(request, job_id):
 def admin_thumbnail(request, item_id):
     """Staff see any item's thumbnail in the admin; still streamed, never a public URL."""
     item = get_object_or_404(GalleryItem, id=item_id)
-    return files.item_thumbnail_response(item)
+    try:
+        return files.item_thumbnail_response(item)
+    except StorageUnavailable as exc:
+        return _unavailable(exc)

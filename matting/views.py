@@ -189,7 +189,11 @@ def cutout_zip(request, job_id):
     cutouts = job_cutouts(job)
     if not cutouts:
         raise Http404
-    return cutouts_zip_response(job, cutouts)
+    try:
+        return cutouts_zip_response(job, cutouts)
+    except ApplicationError as exc:  # the media storage is unavailable
+        messages.error(request, exc.message)
+        return redirect("matting:result", job_id=job.id)
 
 
 @login_required

@@ -196,14 +196,46 @@ MODEL_JOB_CLUSTER = env_str("MODEL_JOB_CLUSTER", "")
 
 # --- Files ---------------------------------------------------------------------------------------
 # Private: never served by URL; gallery.views streams files after an ownership check.
+# MEDIA_ROOT is used when MEDIA_STORAGE=filesystem (below).
 MEDIA_ROOT = env_path("MEDIA_ROOT", DATA_DIR / "media")
 STATIC_URL = "/static/"
 STATIC_ROOT = env_path("STATIC_ROOT", BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Where uploads, results and thumbnails live: "filesystem" (MEDIA_ROOT) or "s3", an S3-compatible
+# bucket (AWS, MinIO, Ceph, R2, ...) shared by every web and worker machine. Private either way:
+# files are streamed after the ownership check, never given a (presigned) URL (docs/operations.md).
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "filesystem":
+    _media_storage = {"BACKEND": "gallery.storage.PrivateStorage"}
+elif MEDIA_STORAGE == "s3":
+    if not env_str("MEDIA_S3_BUCKET"):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs MEDIA_S3_BUCKET, the bucket's name.")
+    _media_storage = {"BACKEND": "gallery.s3_storage.PrivateS3Storage", "OPTIONS": {
+        "bucket_name": env_str("MEDIA_S3_BUCKET"),
+        # Empty: AWS itself; else e.g. http://minio.internal:9000
+        "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL") or None,
+        # Empty: boto3's own chain (AWS_* variables, ~/.aws, the instance's role)
+        "access_key": env_str("MEDIA_S3_ACCESS_KEY_ID") or None,
+        "secret_key": env_str("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+        "region_name": env_str("MEDIA_S3_REGION") or None,
+        # "path" for servers without per-bucket host names (MinIO by default)
+        "addressing_style": env_str("MEDIA_S3_ADDRESSING_STYLE", "auto"),
+        # A key prefix, so one bucket can hold several studios
+        "location": env_str("MEDIA_S3_PREFIX", "").strip("/"),
+        "connect_timeout": env_int("MEDIA_S3_CONNECT_TIMEOUT", 5),
+        "read_timeout": env_int("MEDIA_S3_READ_TIMEOUT", 30),
+        # Objects up to this size are read into memory, larger ones spool to a temporary file.
+        "max_memory_size": 8 * 1024 * 1024,
+    }}
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, got {MEDIA_STORAGE!r}")
 STORAGES = {
-    "default": {"BACKEND": "gallery.storage.PrivateStorage"},
+    "default": _media_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# An object older than this with no row is an orphan (a crash between writing it and committing
+# its row); younger ones may belong to an upload still in progress (gallery.reconcile).
+MEDIA_ORPHAN_GRACE_SECONDS = env_int("MEDIA_ORPHAN_GRACE_SECONDS", 6 * 3600)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 50_000_000)
 UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 20)

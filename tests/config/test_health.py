@@ -137,3 +137,22 @@ def test_worker_start_is_reported_at_once(staff_client):
     assert WorkerBeat.objects.count() == 0
     post_spawn.send(sender="django_q", proc_name="Process-1")
     assert staff_client.get("/healthz").json()["worker"]["seen"] is True
+
+
+def test_healthz_reports_the_filesystem_storage(staff_client):
+    body = staff_client.get("/healthz").json()
+    assert body["storage"] == {"ok": True, "ms": body["storage"]["ms"], "backend": "filesystem"}
+
+
+def test_healthz_storage_that_cannot_be_written_is_503_and_named(staff_client, settings, tmp_path):
+    # given: MEDIA_ROOT is a file, so no folder can be made there (as a read-only or unmounted disk)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    settings.MEDIA_ROOT = blocked
+    # when
+    response = staff_client.get("/healthz")
+    # then
+    assert response.status_code == 503
+    body = response.json()
+    assert body["ok"] is False and body["database"]["ok"] is True and body["broker"]["ok"] is True
+    assert body["storage"]["ok"] is False and body["storage"]["error"]

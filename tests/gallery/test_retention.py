@@ -77,7 +77,7 @@ def test_retention_keeps_items_not_yet_expired(user, make_item, settings):
 
 def test_data_migration_created_the_schedules():
     schedules = {s.name: s for s in Schedule.objects.filter(name__startswith="gallery.")}
-    assert set(schedules) == {"gallery.jobs_reap", "gallery.retention"}
+    assert set(schedules) == {"gallery.jobs_reap", "gallery.retention", "gallery.media_reconcile"}
     reap, retention = schedules["gallery.jobs_reap"], schedules["gallery.retention"]
     assert (reap.func, reap.schedule_type, reap.minutes, reap.repeats) == (
         "gallery.tasks.jobs_reap_task", Schedule.MINUTES, 1, -1)
