@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('gallery', '0004_job_step'),
+        ('gallery', '0005_media_reconcile_schedule'),
     ]
 
     operations = [
