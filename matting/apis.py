@@ -14,23 +14,16 @@ from gallery.serializers import JobOutputSerializer
 from generation.apis import GenerationOptionsSerializer, key_params
 from matting import engines, services
 from matting.files import cutouts_zip_response
-from matting.params import BACKGROUND_FORMATS, BACKGROUND_MODES, CUTOUT_FORMATS, FITS
+from matting.params import BACKGROUND_FORMATS, BACKGROUND_MODES, CUTOUT_FORMATS, FITS, CutoutParams
 from matting.selectors import job_cutouts, matting_job_get
 
 
 class CutoutJobCreateApi(JobCreateApi):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(CutoutParams):  # the service's contract, plus the photos
         sources = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=50,
                                         help_text="Ids of your gallery photos to cut out.")
         files = serializers.ListField(child=serializers.FileField(), required=False,
                                       help_text="New photos to upload and cut out (multipart).")
-        engine = serializers.CharField(required=False, help_text="auto (default), u2netp or modnet.")
-        format = serializers.CharField(required=False, help_text="PNG (default) or WEBP (lossless).")
-        refine = serializers.CharField(required=False,
-                                       help_text="Edge refinement: default, none, sharpen, guided, guided+sharpen, grabcut, "
-                                                 "grabcut+guided, grabcut+guided+sharpen.")
-        decontaminate = serializers.BooleanField(required=False, default=True,
-                                                 help_text="Remove the old background's colour from the edges.")
 
         class Meta:
             ref_name = "CutoutJobInput"

@@ -4,7 +4,10 @@ ValidationErrors with translated messages, keyed by field."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
 
+from core.contracts import TRUE_WORDS, Contract, FormBooleanField, NormalizedChoiceField
 from matting.engines import ENGINE_CHOICES
 
 CUTOUT_FORMATS = ("PNG", "WEBP")          # both keep transparency; WebP is stored lossless
@@ -16,36 +19,30 @@ REFINE_METHODS = ("none", "sharpen", "guided", "guided+sharpen", "grabcut", "gra
 REFINE_DEFAULT = "default"
 
 
-def _bool(value, default: bool) -> bool:
-    if value is None or value == "":
-        return default
-    if isinstance(value, str):
-        return value.lower() in ("1", "true", "on", "yes")
-    return bool(value)
-
-
 def default_refine() -> str:
     from ml.matting.pipeline import DEFAULT_REFINE
 
     return DEFAULT_REFINE
 
 
-def _refine(value) -> str:
-    if value is None or value == "" or value is True or value == REFINE_DEFAULT:
-        return default_refine()
-    if value is False:
-        return "none"
-    text = str(value).strip().lower()
-    if text in ("1", "true", "on", "yes"):
-        return default_refine()
-    if text in ("0", "false", "off", "no"):
-        return "none"
-    if text not in REFINE_METHODS and text != default_refine():
-        raise ValidationError(
-            {"refine": _("Unknown refinement. Choose one of: %(choices)s.") % {"choices": ", ".join(REFINE_METHODS)}},
-            code="invalid",
-        )
-    return text
+class _RefineField(serializers.ChoiceField):
+    """A method's name; "default" (or a ticked box) is the benchmark's choice, an unticked one none."""
+
+    def to_internal_value(self, data):
+        if data is True or data == REFINE_DEFAULT:
+            return default_refine()
+        if data is False:
+            return "none"
+        text = str(data).strip().lower()
+        if text in TRUE_WORDS:
+            return default_refine()
+        if text in ("0", "false", "off", "no"):
+            return "none"
+        if text not in REFINE_METHODS and text != default_refine():
+            raise serializers.ValidationError(
+                _("Unknown refinement. Choose one of: %(choices)s.") % {"choices": ", ".join(REFINE_METHODS)},
+                code="invalid")
+        return text
 
 
 def _choice(data, name: str, choices, default: str, message: str, *, upper: bool = False) -> str:
@@ -59,17 +56,29 @@ def _choice(data, name: str, choices, default: str, message: str, *, upper: bool
     return value
 
 
-def cutout_params_clean(data) -> dict:
-    engine = str(data.get("engine") or settings.MATTING_ENGINE).strip().lower()
-    if engine not in ENGINE_CHOICES:
-        raise ValidationError({"engine": _("Unknown engine. Choose auto, u2netp or modnet.")}, code="invalid")
-    return {
-        "engine": engine,
-        "format": _choice(data, "format", CUTOUT_FORMATS, "PNG",
-                          _("Choose PNG or WebP for the cutout (both keep transparency)."), upper=True),
-        "refine": _refine(data.get("refine")),
-        "decontaminate": _bool(data.get("decontaminate"), True),
-    }
+def _lower(value) -> str:
+    return str(value).strip().lower()
+
+
+def _upper(value) -> str:
+    return str(value).strip().upper()
+
+
+class CutoutParams(Contract):
+    """The input contract of a cutout: the service validates with it, the API's serializer is built
+    from it."""
+
+    engine = NormalizedChoiceField(
+        choices=ENGINE_CHOICES, default=lambda: settings.MATTING_ENGINE, normalize=_lower,
+        error_messages={"invalid_choice": gettext_lazy("Unknown engine. Choose auto, u2netp or modnet.")},
+        help_text="auto (the server's default unless it sets another), u2netp or modnet.")
+    format = NormalizedChoiceField(
+        choices=CUTOUT_FORMATS, default="PNG", normalize=_upper,
+        error_messages={"invalid_choice": gettext_lazy("Choose PNG or WebP for the cutout (both keep transparency).")},
+        help_text="PNG or WEBP (lossless).")
+    refine = _RefineField(choices=[REFINE_DEFAULT, *REFINE_METHODS], default=default_refine,
+                          help_text="Edge refinement; default is the benchmark's choice.")
+    decontaminate = FormBooleanField(default=True, help_text="Remove the old background's colour from the edges.")
 
 
 def _number(data, name: str, default: float, low: float, high: float, message: str) -> float:
@@ -117,7 +126,7 @@ def background_params_clean(data) -> dict:
                               _("The blur strength must be between 0.2 and 10 (percent of the picture's diagonal).")), 2),
         "format": _choice(data, "format", BACKGROUND_FORMATS, "JPEG", _("Choose JPEG or PNG."), upper=True),
         "quality": int(quality),
-        "engine": cutout_params_clean({"engine": data.get("engine")})["engine"],
+        "engine": CutoutParams.clean({"engine": data.get("engine")})["engine"],
     }
 
 

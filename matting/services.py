@@ -23,7 +23,7 @@ from gallery.services import (
 )
 from matting import kinds
 from matting import engines
-from matting.params import background_params_clean, cutout_params_clean
+from matting.params import CutoutParams, background_params_clean
 
 CUTOUT_KIND = kinds.CUTOUT.name
 BACKGROUND_KIND = kinds.BACKGROUND.name
@@ -47,7 +47,7 @@ def _check_pixels(item: GalleryItem) -> None:
 def cutout_job_create(*, user, params, sources: Iterable[GalleryItem] = (), uploads: Iterable = ()) -> Job:
     """One job for one or several photos; each gets a cutout and a matte. The engine is checked
     here (MODNet without its weights fails now, with how to add them), not in the worker."""
-    cleaned = cutout_params_clean(params)
+    cleaned = CutoutParams.clean(params)
     engines.engine_resolve(cleaned["engine"])
     return job_create_for_sources(owner=user, kind=CUTOUT_KIND, params=cleaned, sources=sources, uploads=uploads,
                                   check_source=_check_pixels)
