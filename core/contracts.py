@@ -4,11 +4,11 @@ the API accept and refuse exactly the same things with the same messages; the AP
 subclasses it, so the OpenAPI schema shows the same bounds."""
 
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils.functional import lazy
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-BLANK = ("", None)
 TRUE_WORDS = ("1", "true", "on", "yes")
 
 
@@ -20,8 +20,7 @@ def interpolated(message, **params):
 
 class Contract(serializers.Serializer):
     """Form quirks are the contract's, not each caller's: an empty value (an empty field of a form,
-    a JSON null) means the field's default, and a form's QueryDict is read as a plain dict, its
-    lists only for list fields, so an absent checkbox also means the default."""
+    a JSON null) means the field's default, as an absent one does."""
 
     @classmethod
     def clean(cls, data, **context) -> dict:
@@ -44,22 +43,20 @@ class Contract(serializers.Serializer):
         return super().to_internal_value(self.form_values(data))
 
     def form_values(self, data):
-        if not hasattr(data, "keys"):
-            return data  # not an object: DRF answers that itself
-        getlist = getattr(data, "getlist", None)
-        values = {}
-        for key in data.keys():
-            field = self.fields.get(key)
-            if field is None or field.read_only:
-                continue
-            if getlist is not None and isinstance(field, serializers.ListField):
-                value = [v for v in getlist(key) if v not in BLANK] or None
-            else:
-                value = data.get(key)
-            if isinstance(value, str) and value in BLANK or value is None:
-                continue
-            values[key] = value
-        return values
+        if hasattr(data, "getlist"):  # a form: a QueryDict still, so DRF reads its lists and JSON strings
+            values = QueryDict(mutable=True)
+            for key in data.keys():
+                kept = [v for v in data.getlist(key) if not _blank(v)]
+                if kept:
+                    values.setlist(key, kept)
+            return values
+        if hasattr(data, "items"):
+            return {k: v for k, v in data.items() if not _blank(v)}
+        return data  # not an object: DRF answers that itself
+
+
+def _blank(value) -> bool:
+    return value is None or isinstance(value, str) and value == ""
 
 
 def _messages(detail) -> list:

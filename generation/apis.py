@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from gallery.apis import JobCreateThrottle, job_accepted
 from gallery.serializers import JobOutputSerializer
 from generation import catalog_data, keys, services
+from generation.params import GenerationParams
 from generation.selectors import generation_item_params, generation_job_get
 
 PARAM_FIELDS = ("model", "prompt", "negative_prompt", "template", "subject", "size", "width", "height", "n",
@@ -50,27 +51,26 @@ class GenerationJobCreateApi(APIView):
     throttle_classes = [JobCreateThrottle]
     throttle_scope = "jobs"
 
-    class InputSerializer(GenerationOptionsSerializer):
-        model = serializers.CharField(required=False, help_text="A name from GET generation/models/.")
-        prompt = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-        template = serializers.CharField(required=False, allow_blank=True,
-                                         help_text="A template key; with `subject` and no prompt, the prompt is expanded.")
-        subject = serializers.CharField(required=False, allow_blank=True)
-        size = serializers.CharField(required=False, help_text="width*height, e.g. 1328*1328.")
-        width = serializers.IntegerField(required=False)
-        height = serializers.IntegerField(required=False)
-        n = serializers.IntegerField(required=False)
+    class InputSerializer(GenerationParams):  # the service's contract, plus the key of this request
+        api_key = serializers.CharField(
+            required=False, allow_blank=True, write_only=True,
+            help_text="A key for this request only (key_source=typed, the default when this is given); never stored.")
+        save_key = serializers.BooleanField(required=False, default=False,
+                                            help_text="Save the typed key (encrypted) as your own key.")
 
         class Meta:
             ref_name = "GenerationJobInput"
 
+        def validate(self, attrs):
+            return {**super().validate(attrs), **{k: attrs[k] for k in ("api_key", "save_key") if k in attrs}}
+
     @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
     def post(self, request):
         s = self.InputSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        data = s.validated_data
-        params = {k: data[k] for k in PARAM_FIELDS if k in data and data[k] is not None}
-        typed_key, save_key = key_params(data, params)
+        s.is_valid(raise_exception=True)  # the contract: a bad value is refused as the page refuses it
+        # The service cleans the values sent, with the user's own key default.
+        params = {k: request.data[k] for k in PARAM_FIELDS if k in request.data}
+        typed_key, save_key = key_params(s.validated_data, params)
         job = services.generation_job_create(user=request.user, params=params, typed_key=typed_key,
                                              save_key=save_key)
         return job_accepted(job, request)
@@ -159,6 +159,9 @@ class TextGenerationJobCreateApi(APIView):
 
         class Meta:
             ref_name = "TextGenerationJobInput"
+
+        def validate(self, attrs):
+            return attrs  # the picture's rules come with the boxes', in generation.text_params
 
     @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
     def post(self, request):

@@ -390,6 +390,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets shared by several inputs, named once (the input contracts hold them).
+    "ENUM_NAME_OVERRIDES": {
+        "EditingFormatEnum": "editing.params.FORMAT_CHOICES",
+        "CutoutFormatEnum": "matting.params.CUTOUT_FORMATS",
+    },
 }
 
 # --- Logging -------------------------------------------------------------------------------------
