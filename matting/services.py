@@ -23,7 +23,7 @@ from gallery.services import (
 )
 from matting import kinds
 from matting import engines
-from matting.params import CutoutParams, background_params_clean
+from matting.params import BackgroundParams, CutoutParams
 
 CUTOUT_KIND = kinds.CUTOUT.name
 BACKGROUND_KIND = kinds.BACKGROUND.name
@@ -66,7 +66,7 @@ def background_job_create(*, user, params, sources: Iterable[GalleryItem] = (), 
     """Puts cutouts (or photos, which are cut out first) on a colour, an image (a gallery item or a
     new upload; fill or fit), a blurred copy of their original photo, or a picture generated from a
     prompt (`typed_key` and `save_key` as in generation.services)."""
-    cleaned = background_params_clean(params)
+    cleaned = BackgroundParams.clean(params)
     if cleaned["mode"] == "generated":
         return _generated_background_job_create(user=user, params=params, cleaned=cleaned, sources=sources,
                                                 uploads=uploads, typed_key=typed_key, save_key=save_key)

@@ -19,6 +19,7 @@ ACTIONS = [  # (schema component, API view, the service's contract)
     ("ResizeJobInputRequest", "editing.apis.ResizeJobCreateApi", "editing.params.ResizeParams"),
     ("OcrJobInputRequest", "ocr.apis.OcrJobCreateApi", "ocr.params.OcrParams"),
     ("CutoutJobInputRequest", "matting.apis.CutoutJobCreateApi", "matting.params.CutoutParams"),
+    ("BackgroundJobInputRequest", "matting.apis.BackgroundJobCreateApi", "matting.params.BackgroundParams"),
     ("GenerationJobInputRequest", "generation.apis.GenerationJobCreateApi", "generation.params.GenerationParams"),
 ]
 

@@ -394,6 +394,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EditingFormatEnum": "editing.params.FORMAT_CHOICES",
         "CutoutFormatEnum": "matting.params.CUTOUT_FORMATS",
+        "BackgroundFormatEnum": "matting.params.BACKGROUND_FORMATS",
+        "CutoutEngineEnum": "matting.engines.ENGINE_CHOICES",
     },
 }
 
