@@ -106,15 +106,3 @@ class NormalizedChoiceField(serializers.ChoiceField):
 
     def to_internal_value(self, data):
         return super().to_internal_value(self.normalize(data))
-
-
-class SeparatedListField(serializers.ListField):
-    """A list that a form may also send as one "a, b c" string."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, str):
-            data = [data]
-        if isinstance(data, list | tuple):
-            data = [part for item in data for part in
-                    (str(item).replace(",", " ").split() if isinstance(item, str) else [item])]
-        return super().to_internal_value(data)

@@ -11,25 +11,17 @@ from rest_framework.views import APIView
 from gallery.apis import JobCreateThrottle, job_accepted
 from gallery.serializers import JobOutputSerializer
 from generation import catalog_data, keys, services
-from generation.params import GenerationParams
+from generation.params import GenerationOptions, GenerationParams
 from generation.selectors import generation_item_params, generation_job_get
 
 PARAM_FIELDS = ("model", "prompt", "negative_prompt", "template", "subject", "size", "width", "height", "n",
                 "seed", "seed_mode", "prompt_extend", "watermark", "steps", "guidance", "key_source")
 
 
-class GenerationOptionsSerializer(serializers.Serializer):
-    """The options every request that generates a picture shares (text to image, generate with text, a
-    generated cutout background), with the choice of DashScope key."""
+class GenerationOptionsSerializer(GenerationOptions):
+    """The options every request that generates a picture shares (generation.params), with the choice
+    of DashScope key."""
 
-    negative_prompt = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    seed = serializers.IntegerField(required=False, allow_null=True)
-    seed_mode = serializers.ChoiceField(choices=["random", "fixed"], required=False)
-    prompt_extend = serializers.BooleanField(required=False, allow_null=True, default=None)
-    watermark = serializers.BooleanField(required=False, allow_null=True, default=None)
-    steps = serializers.IntegerField(required=False)
-    guidance = serializers.FloatField(required=False)
-    key_source = serializers.ChoiceField(choices=[keys.SERVER, keys.SAVED, keys.TYPED], required=False)
     api_key = serializers.CharField(required=False, allow_blank=True, write_only=True,
                                     help_text="A key for this request only (key_source=typed, the default when "
                                               "this is given); never stored.")
@@ -51,13 +43,7 @@ class GenerationJobCreateApi(APIView):
     throttle_classes = [JobCreateThrottle]
     throttle_scope = "jobs"
 
-    class InputSerializer(GenerationParams):  # the service's contract, plus the key of this request
-        api_key = serializers.CharField(
-            required=False, allow_blank=True, write_only=True,
-            help_text="A key for this request only (key_source=typed, the default when this is given); never stored.")
-        save_key = serializers.BooleanField(required=False, default=False,
-                                            help_text="Save the typed key (encrypted) as your own key.")
-
+    class InputSerializer(GenerationParams, GenerationOptionsSerializer):  # the service's contract, and the key
         class Meta:
             ref_name = "GenerationJobInput"
 
@@ -69,7 +55,7 @@ class GenerationJobCreateApi(APIView):
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)  # the contract: a bad value is refused as the page refuses it
         # The service cleans the values sent, with the user's own key default.
-        params = {k: request.data[k] for k in PARAM_FIELDS if k in request.data}
+        params = {k: request.data[k] for k in PARAM_FIELDS if request.data.get(k) not in ("", None)}
         typed_key, save_key = key_params(s.validated_data, params)
         job = services.generation_job_create(user=request.user, params=params, typed_key=typed_key,
                                              save_key=save_key)

@@ -36,25 +36,11 @@ def _whole(*, error_messages=None, **kwargs) -> serializers.IntegerField:
                                     **kwargs)
 
 
-class GenerationParams(Contract):
-    """The input contract of text to image. Its fields hold what holds for every model; `validate`
-    checks every per-model rule (ml.generation.catalog) and returns the params the job stores (never
-    a key). The key source defaults to the context's `key_source_default` (the user's own key when
-    they saved one)."""
+class GenerationOptions(Contract):
+    """What every request that generates a picture shares (text to image, generate with text, a
+    generated cutout background)."""
 
-    model = serializers.CharField(required=False, help_text="A name from GET generation/models/.")
-    prompt = serializers.CharField(required=False, allow_blank=True)
     negative_prompt = serializers.CharField(required=False, allow_blank=True)
-    template = serializers.ChoiceField(
-        choices=list(prompts.TEMPLATES), required=False, allow_blank=True,
-        error_messages={"invalid_choice": gettext_lazy("Unknown template.")},
-        help_text="A template key; with `subject` and no prompt, the prompt is expanded.")
-    subject = serializers.CharField(required=False, allow_blank=True)
-    size = serializers.CharField(required=False, help_text="width*height, e.g. 1328*1328 (the sizes of each model: "
-                                                           "GET generation/models/).")
-    width = _whole()
-    height = _whole()
-    n = _whole()
     seed = _whole(min_value=0, max_value=SEED_MAX, error_messages={"min_value": SEED, "max_value": SEED})
     seed_mode = serializers.ChoiceField(
         choices=["random", "fixed"], required=False,
@@ -68,6 +54,26 @@ class GenerationParams(Contract):
     key_source = serializers.ChoiceField(
         choices=[keys.SERVER, keys.SAVED, keys.TYPED], required=False,
         error_messages={"invalid_choice": gettext_lazy("Choose which API key to use.")})
+
+
+class GenerationParams(GenerationOptions):
+    """The input contract of text to image. Its fields hold what holds for every model; `validate`
+    checks every per-model rule (ml.generation.catalog) and returns the params the job stores (never
+    a key). The key source defaults to the context's `key_source_default` (the user's own key when
+    they saved one)."""
+
+    model = serializers.CharField(required=False, help_text="A name from GET generation/models/.")
+    prompt = serializers.CharField(required=False, allow_blank=True)
+    template = serializers.ChoiceField(
+        choices=list(prompts.TEMPLATES), required=False, allow_blank=True,
+        error_messages={"invalid_choice": gettext_lazy("Unknown template.")},
+        help_text="A template key; with `subject` and no prompt, the prompt is expanded.")
+    subject = serializers.CharField(required=False, allow_blank=True)
+    size = serializers.CharField(required=False, help_text="width*height, e.g. 1328*1328 (the sizes of each model: "
+                                                           "GET generation/models/).")
+    width = _whole()
+    height = _whole()
+    n = _whole()
 
     def validate_size(self, value: str) -> str:
         if catalog.parse_size(value) is None:

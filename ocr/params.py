@@ -6,18 +6,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from core.contracts import Contract, FormBooleanField, SeparatedListField
+from core.contracts import Contract, FormBooleanField
 from ocr.engines import ENGINE_CHOICES, LANGUAGE_NAMES, engine_names
 
 ENGINE = gettext_lazy("Choose auto, ppocr or easyocr.")
 MIN_SCORE = gettext_lazy("The confidence threshold must be between 0 and 1.")
 
 
-class _LanguagesField(SeparatedListField):
+class _LanguagesField(serializers.ListField):
     """Codes from a list, a form's ticked boxes or one "ch_sim, en" string; duplicates dropped; none
     means the server's default. Every unknown code is named in one message."""
 
     def to_internal_value(self, data):
+        if isinstance(data, str | list | tuple):
+            data = [part for item in ([data] if isinstance(data, str) else data)
+                    for part in (str(item).replace(",", " ").split() if isinstance(item, str) else [item])]
         codes = list(dict.fromkeys(super().to_internal_value(data)))
         unknown = [c for c in codes if c not in LANGUAGE_NAMES]
         if unknown:
