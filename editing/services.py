@@ -2,7 +2,7 @@ from collections.abc import Iterable
 
 from editing import kinds
 from editing.operations import resize_target
-from editing.params import crop_params_clean, resize_params_clean, resize_target_check
+from editing.params import CropParams, ResizeParams, resize_target_check
 from gallery.models import GalleryItem, Job
 from gallery.services import job_create_for_sources
 
@@ -11,12 +11,12 @@ RESIZE_KIND = kinds.RESIZE.name
 
 
 def crop_job_create(*, user, params: dict, sources: Iterable[GalleryItem] = (), uploads: Iterable = ()) -> Job:
-    cleaned = crop_params_clean(params)
+    cleaned = CropParams.clean(params)
     return job_create_for_sources(owner=user, kind=CROP_KIND, params=cleaned, sources=sources, uploads=uploads)
 
 
 def resize_job_create(*, user, params: dict, sources: Iterable[GalleryItem] = (), uploads: Iterable = ()) -> Job:
-    cleaned = resize_params_clean(params)
+    cleaned = ResizeParams.clean(params)
 
     def check(item: GalleryItem) -> None:
         resize_target_check(resize_target_for(cleaned, (item.width, item.height)))

@@ -34,7 +34,7 @@ def _editor(request, *, template: str, create, extra: dict, checkboxes: tuple[st
         params = request.POST.dict()
         for name in checkboxes:
             # An unchecked box sends nothing, which the service would read as its default (on).
-            params.setdefault(name, "")
+            params.setdefault(name, "off")
         try:
             job = create(user=request.user, params=params, sources=sources)
         except (ValidationError, ApplicationError) as exc:

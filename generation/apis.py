@@ -13,24 +13,17 @@ from gallery import kinds as job_kinds
 from gallery.apis import JobCreateThrottle, job_accepted
 from gallery.serializers import JobOutputSerializer
 from generation import catalog_data, keys, services
+from generation.params import GenerationOptions, GenerationParams
 from generation.selectors import generation_item_params, generation_job_get
 
 PARAM_FIELDS = ("model", "prompt", "negative_prompt", "template", "subject", "size", "width", "height", "n",
                 "seed", "seed_mode", "prompt_extend", "watermark", "steps", "guidance", "key_source")
 
 
-class GenerationOptionsSerializer(serializers.Serializer):
-    """The options every request that generates a picture shares (text to image, generate with text, a
-    generated cutout background), with the choice of DashScope key."""
+class GenerationOptionsSerializer(GenerationOptions):
+    """The options every request that generates a picture shares (generation.params), with the choice
+    of DashScope key."""
 
-    negative_prompt = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    seed = serializers.IntegerField(required=False, allow_null=True)
-    seed_mode = serializers.ChoiceField(choices=["random", "fixed"], required=False)
-    prompt_extend = serializers.BooleanField(required=False, allow_null=True, default=None)
-    watermark = serializers.BooleanField(required=False, allow_null=True, default=None)
-    steps = serializers.IntegerField(required=False)
-    guidance = serializers.FloatField(required=False)
-    key_source = serializers.ChoiceField(choices=[keys.SERVER, keys.SAVED, keys.TYPED], required=False)
     api_key = serializers.CharField(required=False, allow_blank=True, write_only=True,
                                     help_text="A key for this request only (key_source=typed, the default when "
                                               "this is given); never stored.")
@@ -52,27 +45,20 @@ class GenerationJobCreateApi(APIView):
     throttle_classes = [JobCreateThrottle]
     throttle_scope = "jobs"
 
-    class InputSerializer(GenerationOptionsSerializer):
-        model = serializers.CharField(required=False, help_text="A name from GET generation/models/.")
-        prompt = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-        template = serializers.CharField(required=False, allow_blank=True,
-                                         help_text="A template key; with `subject` and no prompt, the prompt is expanded.")
-        subject = serializers.CharField(required=False, allow_blank=True)
-        size = serializers.CharField(required=False, help_text="width*height, e.g. 1328*1328.")
-        width = serializers.IntegerField(required=False)
-        height = serializers.IntegerField(required=False)
-        n = serializers.IntegerField(required=False)
-
+    class InputSerializer(GenerationParams, GenerationOptionsSerializer):  # the service's contract, and the key
         class Meta:
             ref_name = "GenerationJobInput"
+
+        def validate(self, attrs):
+            return {**super().validate(attrs), **{k: attrs[k] for k in ("api_key", "save_key") if k in attrs}}
 
     @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
     def post(self, request):
         s = self.InputSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        data = s.validated_data
-        params = {k: data[k] for k in PARAM_FIELDS if k in data and data[k] is not None}
-        typed_key, save_key = key_params(data, params)
+        s.is_valid(raise_exception=True)  # the contract: a bad value is refused as the page refuses it
+        # The service cleans the values sent, with the user's own key default.
+        params = {k: request.data[k] for k in PARAM_FIELDS if request.data.get(k) not in ("", None)}
+        typed_key, save_key = key_params(s.validated_data, params)
         job = services.generation_job_create(user=request.user, params=params, typed_key=typed_key,
                                              save_key=save_key)
         return job_accepted(job, request)

@@ -1,18 +1,23 @@
-"""Validation of text-to-image parameters, shared by the page and the API. Every per-model rule
-(ml.generation.catalog) is checked here, before a job exists and before anything is sent."""
+"""The input contract of text to image, which the service validates with and the API's serializer is
+built from. Every per-model rule (ml.generation.catalog) is checked here, before a job exists and
+before anything is sent."""
 
 from __future__ import annotations
 
 import secrets
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
+from core.contracts import Contract, FormBooleanField, interpolated
 from generation import backends, keys
 from ml.generation import catalog, prompts
 from ml.generation.types import SEED_MAX, GenerationRequest
 
 
+# generation.text_params reads this until "Generate with text" gets a contract of its own.
 def _bool(value, default: bool) -> bool:
     if value is None or value == "":
         return default
@@ -21,95 +26,119 @@ def _bool(value, default: bool) -> bool:
     return bool(value)
 
 
-def _int(data, name: str, default):
-    raw = data.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(str(raw).strip())
-    except (TypeError, ValueError):
-        raise ValidationError({name: _("Enter a whole number.")}, code="invalid") from None
+WHOLE = gettext_lazy("Enter a whole number.")
+NUMBER = gettext_lazy("Enter a number.")
+SEED = interpolated(gettext_lazy("The seed must be a whole number from 0 to %(max)d."), max=SEED_MAX)
 
 
-def _float(data, name: str, default):
-    raw = data.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(str(raw).strip())
-    except (TypeError, ValueError):
-        raise ValidationError({name: _("Enter a number.")}, code="invalid") from None
+def _whole(*, error_messages=None, **kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(required=False, error_messages={"invalid": WHOLE, **(error_messages or {})},
+                                    **kwargs)
+
+
+class GenerationOptions(Contract):
+    """What every request that generates a picture shares (text to image, generate with text, a
+    generated cutout background)."""
+
+    negative_prompt = serializers.CharField(required=False, allow_blank=True)
+    seed = _whole(min_value=0, max_value=SEED_MAX, error_messages={"min_value": SEED, "max_value": SEED})
+    seed_mode = serializers.ChoiceField(
+        choices=["random", "fixed"], required=False,
+        error_messages={"invalid_choice": gettext_lazy("Choose a random or a fixed seed.")},
+        help_text="Default: fixed when a seed is given, else random.")
+    prompt_extend = FormBooleanField(required=False, allow_null=True)
+    watermark = FormBooleanField(required=False, allow_null=True)
+    steps = _whole(help_text="Local models only; their range: GET generation/models/.")
+    guidance = serializers.FloatField(required=False, error_messages={"invalid": NUMBER},
+                                      help_text="Local models only; their range: GET generation/models/.")
+    key_source = serializers.ChoiceField(
+        choices=[keys.SERVER, keys.SAVED, keys.TYPED], required=False,
+        error_messages={"invalid_choice": gettext_lazy("Choose which API key to use.")})
+
+
+class GenerationParams(GenerationOptions):
+    """The input contract of text to image. Its fields hold what holds for every model; `validate`
+    checks every per-model rule (ml.generation.catalog) and returns the params the job stores (never
+    a key). The key source defaults to the context's `key_source_default` (the user's own key when
+    they saved one)."""
+
+    model = serializers.CharField(required=False, help_text="A name from GET generation/models/.")
+    prompt = serializers.CharField(required=False, allow_blank=True)
+    template = serializers.ChoiceField(
+        choices=list(prompts.TEMPLATES), required=False, allow_blank=True,
+        error_messages={"invalid_choice": gettext_lazy("Unknown template.")},
+        help_text="A template key; with `subject` and no prompt, the prompt is expanded.")
+    subject = serializers.CharField(required=False, allow_blank=True)
+    size = serializers.CharField(required=False, help_text="width*height, e.g. 1328*1328 (the sizes of each model: "
+                                                           "GET generation/models/).")
+    width = _whole()
+    height = _whole()
+    n = _whole()
+
+    def validate_size(self, value: str) -> str:
+        if catalog.parse_size(value) is None:
+            raise serializers.ValidationError(_("Write the size as width*height, e.g. 1024*1024."), code="invalid")
+        return value
+
+    def validate(self, attrs):
+        offered = backends.models()
+        if not offered:
+            raise serializers.ValidationError(_("No text-to-image model is configured on this server."),
+                                              code="no_models")
+        name = attrs.get("model") or offered[0].name
+        spec = backends.spec_get(name)
+        if spec is None:
+            raise serializers.ValidationError({"model": _("Unknown model: %(name)s.") % {"name": name}}, code="invalid")
+
+        template, subject = attrs.get("template", ""), attrs.get("subject", "")
+        prompt, negative = attrs.get("prompt", ""), attrs.get("negative_prompt", "")
+        if template and not prompt and subject:  # the API may send only the short instruction
+            prompt, expanded_negative = prompts.expand(template, subject, "en" if spec.backend == backends.LOCAL else "zh")
+            negative = negative or expanded_negative
+        if attrs.get("size"):
+            width, height = catalog.parse_size(attrs["size"])
+        else:
+            width, height = attrs.get("width", spec.default_size[0]), attrs.get("height", spec.default_size[1])
+        n = attrs.get("n", 1)
+        seed_mode = attrs.get("seed_mode") or ("fixed" if attrs.get("seed") is not None else "random")
+        seed = attrs.get("seed") if seed_mode == "fixed" else None
+        if seed_mode == "fixed" and seed is None:
+            raise serializers.ValidationError({"seed": _("Enter the seed to repeat, or choose a random one.")},
+                                              code="invalid")
+        if seed is None:
+            seed = secrets.randbelow(SEED_MAX + 1)  # chosen here so the picture can be made again
+        steps = attrs.get("steps", spec.steps[2]) if spec.steps else None
+        guidance = attrs.get("guidance", spec.guidance[2]) if spec.guidance else None
+
+        request = GenerationRequest(model=spec.name, prompt=prompt, negative_prompt=negative, width=width,
+                                    height=height, n=n, seed=seed, steps=steps, guidance=guidance)
+        problems = catalog.validate(spec, request)
+        if problems:
+            errors: dict[str, list] = {}
+            for problem in problems:
+                errors.setdefault(problem.field, []).append(
+                    ErrorDetail(backends.problem_message(problem), code=problem.code))
+            raise serializers.ValidationError(errors)
+
+        params = {
+            "backend": spec.backend, "model": spec.name, "prompt": prompt, "negative_prompt": negative,
+            "width": width, "height": height, "size": f"{width}*{height}", "n": n, "seed": seed,
+            "seed_mode": seed_mode, "template": template, "subject": subject,
+        }
+        if spec.backend == backends.LOCAL:
+            params.update(steps=steps, guidance=guidance)
+        else:
+            params.update(
+                prompt_extend=bool(attrs.get("prompt_extend")) if spec.prompt_extend else None,
+                watermark=bool(attrs.get("watermark")) if spec.watermark else None,
+                key_source=attrs.get("key_source") or self.context.get("key_source_default", keys.SERVER),
+            )
+        return params
 
 
 def generation_params_clean(data, *, key_source_default: str = keys.SERVER) -> dict:
-    """Normalised params (what the job stores; never a key). Raises ValidationError with one message
-    per problem, each under its field."""
-    offered = backends.models()
-    if not offered:
-        raise ValidationError(_("No text-to-image model is configured on this server."), code="no_models")
-    name = str(data.get("model") or offered[0].name)
-    spec = backends.spec_get(name)
-    if spec is None:
-        raise ValidationError({"model": _("Unknown model: %(name)s.") % {"name": name}}, code="invalid")
-
-    template = str(data.get("template") or "")
-    subject = str(data.get("subject") or "").strip()
-    if template and template not in prompts.TEMPLATES:
-        raise ValidationError({"template": _("Unknown template.")}, code="invalid")
-    prompt = str(data.get("prompt") or "").strip()
-    negative = str(data.get("negative_prompt") or "").strip()
-    if template and not prompt and subject:  # the API may send only the short instruction
-        prompt, expanded_negative = prompts.expand(template, subject, "en" if spec.backend == backends.LOCAL else "zh")
-        negative = negative or expanded_negative
-
-    size = data.get("size")
-    if size:
-        parsed = catalog.parse_size(size)
-        if parsed is None:
-            raise ValidationError({"size": _("Write the size as width*height, e.g. 1024*1024.")}, code="invalid")
-        width, height = parsed
-    else:
-        width = _int(data, "width", spec.default_size[0])
-        height = _int(data, "height", spec.default_size[1])
-    n = _int(data, "n", 1)
-    seed_mode = str(data.get("seed_mode") or ("fixed" if data.get("seed") not in (None, "") else "random"))
-    if seed_mode not in ("random", "fixed"):
-        raise ValidationError({"seed_mode": _("Choose a random or a fixed seed.")}, code="invalid")
-    seed = _int(data, "seed", None) if seed_mode == "fixed" else None
-    if seed_mode == "fixed" and seed is None:
-        raise ValidationError({"seed": _("Enter the seed to repeat, or choose a random one.")}, code="invalid")
-    if seed is None:
-        seed = secrets.randbelow(SEED_MAX + 1)  # chosen here so the picture can be made again
-    steps = _int(data, "steps", spec.steps[2] if spec.steps else None) if spec.steps else None
-    guidance = _float(data, "guidance", spec.guidance[2] if spec.guidance else None) if spec.guidance else None
-
-    request = GenerationRequest(model=spec.name, prompt=prompt, negative_prompt=negative, width=width,
-                                height=height, n=n, seed=seed, steps=steps, guidance=guidance)
-    problems = catalog.validate(spec, request)
-    if problems:
-        errors: dict[str, list] = {}
-        for problem in problems:
-            errors.setdefault(problem.field, []).append(
-                ValidationError(backends.problem_message(problem), code=problem.code))
-        raise ValidationError(errors)
-
-    params = {
-        "backend": spec.backend, "model": spec.name, "prompt": prompt, "negative_prompt": negative,
-        "width": width, "height": height, "size": f"{width}*{height}", "n": n, "seed": seed,
-        "seed_mode": seed_mode, "template": template, "subject": subject,
-    }
-    if spec.backend == backends.LOCAL:
-        params.update(steps=steps, guidance=guidance)
-    else:
-        key_source = str(data.get("key_source") or key_source_default)
-        if key_source not in (keys.SERVER, keys.SAVED, keys.TYPED):
-            raise ValidationError({"key_source": _("Choose which API key to use.")}, code="invalid")
-        params.update(
-            prompt_extend=_bool(data.get("prompt_extend"), False) if spec.prompt_extend else None,
-            watermark=_bool(data.get("watermark"), False) if spec.watermark else None,
-            key_source=key_source,
-        )
-    return params
+    """The params a job stores (generation.text_params and matting.params read them through this)."""
+    return GenerationParams.clean(data, key_source_default=key_source_default)
 
 
 def request_from_params(params: dict) -> GenerationRequest:

@@ -8,7 +8,7 @@ from django.db import transaction
 from gallery.models import Job
 from gallery.services import job_create
 from generation import keys, kinds
-from generation.params import generation_params_clean
+from generation.params import GenerationParams
 
 KINDS = {"dashscope": kinds.DASHSCOPE.name, "local": kinds.LOCAL.name}
 
@@ -17,7 +17,7 @@ def generation_job_create(*, user, params, typed_key: str = "", save_key: bool =
     """Validates every parameter and the key choice (nothing is stored or sent when one is wrong),
     creates the job and enqueues it on commit. A typed key is never put in the job's params (see
     generation.keys); with `save_key` it is saved (encrypted) as the user's own key and used as such."""
-    cleaned = generation_params_clean(params, key_source_default=keys.key_source_default(user=user))
+    cleaned = GenerationParams.clean(params, key_source_default=keys.key_source_default(user=user))
     return keyed_job_create(user=user, kind=KINDS[cleaned["backend"]], cleaned=cleaned, typed_key=typed_key,
                             save_key=save_key)
 

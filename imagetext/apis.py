@@ -140,6 +140,9 @@ class TextGenerationJobCreateApi(APIView):
         class Meta:
             ref_name = "TextGenerationJobInput"
 
+        def validate(self, attrs):
+            return attrs  # the picture's rules come with the boxes', in imagetext.params
+
     @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
     def post(self, request):
         s = self.InputSerializer(data=request.data)

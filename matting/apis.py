@@ -15,23 +15,16 @@ from gallery.serializers import JobOutputSerializer
 from generation.apis import GenerationOptionsSerializer, key_params
 from matting import engines, services
 from matting.files import cutouts_zip_response
-from matting.params import BACKGROUND_FORMATS, BACKGROUND_MODES, CUTOUT_FORMATS, FITS
+from matting.params import BACKGROUND_MODES, CUTOUT_FORMATS, BackgroundParams, CutoutParams
 from matting.selectors import job_cutouts, matting_job_get
 
 
 class CutoutJobCreateApi(JobCreateApi):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(CutoutParams):  # the service's contract, plus the photos
         sources = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=50,
                                         help_text="Ids of your gallery photos to cut out.")
         files = serializers.ListField(child=serializers.FileField(), required=False,
                                       help_text="New photos to upload and cut out (multipart).")
-        engine = serializers.CharField(required=False, help_text="auto (default), u2netp or modnet.")
-        format = serializers.CharField(required=False, help_text="PNG (default) or WEBP (lossless).")
-        refine = serializers.CharField(required=False,
-                                       help_text="Edge refinement: default, none, sharpen, guided, guided+sharpen, grabcut, "
-                                                 "grabcut+guided, grabcut+guided+sharpen.")
-        decontaminate = serializers.BooleanField(required=False, default=True,
-                                                 help_text="Remove the old background's colour from the edges.")
 
         class Meta:
             ref_name = "CutoutJobInput"
@@ -44,23 +37,16 @@ class CutoutJobCreateApi(JobCreateApi):
 
 
 class BackgroundJobCreateApi(JobCreateApi):
-    class InputSerializer(GenerationOptionsSerializer):
+    # The service's contract, plus the photos, the background image and (mode generated) the picture's
+    # prompt and model, as in POST generation/jobs/ (the size is chosen from the first photo's aspect ratio
+    # among the sizes the model makes; one picture per job)
+    class InputSerializer(BackgroundParams, GenerationOptionsSerializer):
         sources = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=50,
                                         help_text="Cutouts (or photos, cut out first) to put on the new background.")
         files = serializers.ListField(child=serializers.FileField(), required=False,
                                       help_text="New photos to upload, cut out and put on the background.")
-        mode = serializers.CharField(help_text=f"One of {', '.join(BACKGROUND_MODES)}.")
-        color = serializers.CharField(required=False, help_text="#rrggbb: the colour (mode color) or the padding "
-                                                                "(mode image, fit).")
         background = serializers.UUIDField(required=False, help_text="Gallery id of the background image (mode image).")
         background_file = serializers.FileField(required=False, help_text="Or a new background image (multipart).")
-        fit = serializers.CharField(required=False, help_text=f"{' or '.join(FITS)} (mode image).")
-        blur = serializers.FloatField(required=False, help_text="Blur strength, % of the diagonal (mode blur).")
-        format = serializers.CharField(required=False, help_text=f"{' or '.join(BACKGROUND_FORMATS)}.")
-        quality = serializers.IntegerField(required=False, help_text="JPEG quality, 1-100.")
-        engine = serializers.CharField(required=False, help_text="Engine for photos that are not cutouts yet.")
-        # mode generated: the picture's prompt and model, as in POST generation/jobs/ (the size is chosen from
-        # the first photo's aspect ratio among the sizes the model makes; one picture per job)
         prompt = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
                                        help_text="What to generate behind the person (mode generated).")
         model = serializers.CharField(required=False, help_text="A name from GET generation/models/ (mode generated).")

@@ -1,10 +1,14 @@
-"""Validation of portrait-cutout parameters, shared by the pages and the API. Errors are Django
-ValidationErrors with translated messages, keyed by field."""
+"""The input contracts of the portrait cutout and its new backgrounds, which the services validate
+with and the API's serializers are built from. Errors are Django ValidationErrors with translated
+messages, keyed by field."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
 
+from core.contracts import TRUE_WORDS, Contract, FormBooleanField, NormalizedChoiceField
 from matting.engines import ENGINE_CHOICES
 
 CUTOUT_FORMATS = ("PNG", "WEBP")          # both keep transparency; WebP is stored lossless
@@ -16,109 +20,122 @@ REFINE_METHODS = ("none", "sharpen", "guided", "guided+sharpen", "grabcut", "gra
 REFINE_DEFAULT = "default"
 
 
-def _bool(value, default: bool) -> bool:
-    if value is None or value == "":
-        return default
-    if isinstance(value, str):
-        return value.lower() in ("1", "true", "on", "yes")
-    return bool(value)
-
-
 def default_refine() -> str:
     from ml.matting.pipeline import DEFAULT_REFINE
 
     return DEFAULT_REFINE
 
 
-def _refine(value) -> str:
-    if value is None or value == "" or value is True or value == REFINE_DEFAULT:
-        return default_refine()
-    if value is False:
-        return "none"
-    text = str(value).strip().lower()
-    if text in ("1", "true", "on", "yes"):
-        return default_refine()
-    if text in ("0", "false", "off", "no"):
-        return "none"
-    if text not in REFINE_METHODS and text != default_refine():
-        raise ValidationError(
-            {"refine": _("Unknown refinement. Choose one of: %(choices)s.") % {"choices": ", ".join(REFINE_METHODS)}},
-            code="invalid",
-        )
-    return text
+class _RefineField(serializers.ChoiceField):
+    """A method's name; "default" (or a ticked box) is the benchmark's choice, an unticked one none."""
+
+    def to_internal_value(self, data):
+        if data is True or data == REFINE_DEFAULT:
+            return default_refine()
+        if data is False:
+            return "none"
+        text = str(data).strip().lower()
+        if text in TRUE_WORDS:
+            return default_refine()
+        if text in ("0", "false", "off", "no"):
+            return "none"
+        if text not in REFINE_METHODS and text != default_refine():
+            raise serializers.ValidationError(
+                _("Unknown refinement. Choose one of: %(choices)s.") % {"choices": ", ".join(REFINE_METHODS)},
+                code="invalid")
+        return text
 
 
-def _choice(data, name: str, choices, default: str, message: str, *, upper: bool = False) -> str:
-    value = data.get(name)
-    if value in (None, ""):
-        return default
-    value = str(value).strip()
-    value = value.upper() if upper else value.lower()
-    if value not in choices:
-        raise ValidationError({name: message}, code="invalid")
-    return value
+def _lower(value) -> str:
+    return str(value).strip().lower()
 
 
-def cutout_params_clean(data) -> dict:
-    engine = str(data.get("engine") or settings.MATTING_ENGINE).strip().lower()
-    if engine not in ENGINE_CHOICES:
-        raise ValidationError({"engine": _("Unknown engine. Choose auto, u2netp or modnet.")}, code="invalid")
-    return {
-        "engine": engine,
-        "format": _choice(data, "format", CUTOUT_FORMATS, "PNG",
-                          _("Choose PNG or WebP for the cutout (both keep transparency)."), upper=True),
-        "refine": _refine(data.get("refine")),
-        "decontaminate": _bool(data.get("decontaminate"), True),
-    }
+def _upper(value) -> str:
+    return str(value).strip().upper()
 
 
-def _number(data, name: str, default: float, low: float, high: float, message: str) -> float:
-    raw = data.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = float(raw)
-    except (TypeError, ValueError):
-        raise ValidationError({name: _("Enter a number.")}, code="invalid") from None
-    if not low <= value <= high:
-        raise ValidationError({name: message}, code="invalid")
-    return value
+def _engine_field(**kwargs) -> NormalizedChoiceField:
+    return NormalizedChoiceField(
+        choices=ENGINE_CHOICES, default=lambda: settings.MATTING_ENGINE, normalize=_lower,
+        error_messages={"invalid_choice": gettext_lazy("Unknown engine. Choose auto, u2netp or modnet.")}, **kwargs)
 
 
-def color_clean(value, field: str = "color") -> str:
+class CutoutParams(Contract):
+    """The input contract of a cutout: the service validates with it, the API's serializer is built
+    from it."""
+
+    engine = _engine_field(help_text="auto (the server's default unless it sets another), u2netp or modnet.")
+    format = NormalizedChoiceField(
+        choices=CUTOUT_FORMATS, default="PNG", normalize=_upper,
+        error_messages={"invalid_choice": gettext_lazy("Choose PNG or WebP for the cutout (both keep transparency).")},
+        help_text="PNG or WEBP (lossless).")
+    refine = _RefineField(choices=[REFINE_DEFAULT, *REFINE_METHODS], default=default_refine,
+                          help_text="Edge refinement; default is the benchmark's choice.")
+    decontaminate = FormBooleanField(default=True, help_text="Remove the old background's colour from the edges.")
+
+
+def _color(value: str) -> str:
     from ml.matting.compose import parse_color
 
-    text = str(value or "#ffffff").strip()
+    text = value.strip()
     if not text.startswith("#"):
         text = "#" + text
     try:
         r, g, b = parse_color(text)
     except ValueError:
-        raise ValidationError(
-            {field: _("“%(value)s” is not a colour; use #rrggbb, e.g. #ffffff.") % {"value": value}}, code="invalid"
-        ) from None
+        raise serializers.ValidationError(
+            _("“%(value)s” is not a colour; use #rrggbb, e.g. #ffffff.") % {"value": value}, code="invalid") from None
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def background_params_clean(data) -> dict:
-    mode = str(data.get("mode") or "").strip().lower()
-    if mode not in BACKGROUND_MODES:
-        raise ValidationError(
-            {"mode": _("Unknown background “%(mode)s”. Choose a colour (color), an image (image), the blurred "
-                       "original (blur) or a generated picture (generated).") % {"mode": mode or "—"}},
-            code="unknown_background",
-        )
-    quality = _number(data, "quality", 92, 1, 100, _("The JPEG quality must be between 1 and 100."))
-    return {
-        "mode": mode,
-        "color": color_clean(data.get("color")),
-        "fit": _choice(data, "fit", FITS, "fill", _("Choose fill (cover the picture) or fit (show all of it).")),
-        "blur": round(_number(data, "blur", 2.0, 0.2, 10.0,
-                              _("The blur strength must be between 0.2 and 10 (percent of the picture's diagonal).")), 2),
-        "format": _choice(data, "format", BACKGROUND_FORMATS, "JPEG", _("Choose JPEG or PNG."), upper=True),
-        "quality": int(quality),
-        "engine": cutout_params_clean({"engine": data.get("engine")})["engine"],
-    }
+def _unknown_mode(mode: str) -> str:
+    return _("Unknown background “%(mode)s”. Choose a colour (color), an image (image), the blurred original (blur) "
+             "or a generated picture (generated).") % {"mode": mode or "—"}
+
+
+class _ModeField(serializers.ChoiceField):
+    def to_internal_value(self, data):
+        mode = _lower(data)
+        if mode not in BACKGROUND_MODES:
+            raise serializers.ValidationError(_unknown_mode(mode), code="unknown_background")
+        return mode
+
+
+def _bounded(message) -> dict:
+    return {"invalid": gettext_lazy("Enter a number."), "min_value": message, "max_value": message}
+
+
+class BackgroundParams(Contract):
+    """The input contract of a new background (a generated one's picture: generation.params, through
+    `generated_params_clean`)."""
+
+    mode = _ModeField(choices=BACKGROUND_MODES, required=False)  # required; said in this page's words
+    color = serializers.CharField(default="#ffffff", help_text="#rrggbb: the colour (mode color) or the padding "
+                                                               "(mode image, fit).")
+    fit = NormalizedChoiceField(
+        choices=FITS, default="fill", normalize=_lower, help_text="Mode image.",
+        error_messages={"invalid_choice": gettext_lazy("Choose fill (cover the picture) or fit (show all of it).")})
+    blur = serializers.FloatField(
+        default=2.0, min_value=0.2, max_value=10.0, help_text="Blur strength, % of the diagonal (mode blur).",
+        error_messages=_bounded(gettext_lazy(
+            "The blur strength must be between 0.2 and 10 (percent of the picture's diagonal).")))
+    format = NormalizedChoiceField(choices=BACKGROUND_FORMATS, default="JPEG", normalize=_upper,
+                                   error_messages={"invalid_choice": gettext_lazy("Choose JPEG or PNG.")})
+    quality = serializers.IntegerField(
+        default=92, min_value=1, max_value=100, help_text="JPEG quality.",
+        error_messages=_bounded(gettext_lazy("The JPEG quality must be between 1 and 100.")))
+    engine = _engine_field(help_text="The engine for photos that are not cutouts yet.")
+
+    def validate_color(self, value: str) -> str:
+        return _color(value)
+
+    def validate_blur(self, value: float) -> float:
+        return round(value, 2)
+
+    def validate(self, attrs):
+        if "mode" not in attrs:
+            raise serializers.ValidationError({"mode": _unknown_mode("")}, code="unknown_background")
+        return attrs
 
 
 # What a generated background takes from the request; the rest of the generation parameters are fixed

@@ -22,7 +22,7 @@ from gallery.services import (
 )
 from matting import kinds
 from matting import engines
-from matting.params import background_params_clean, cutout_params_clean
+from matting.params import BackgroundParams, CutoutParams
 
 CUTOUT_KIND = kinds.CUTOUT.name
 BACKGROUND_KIND = kinds.BACKGROUND.name
@@ -46,7 +46,7 @@ def _check_pixels(item: GalleryItem) -> None:
 def cutout_job_create(*, user, params, sources: Iterable[GalleryItem] = (), uploads: Iterable = ()) -> Job:
     """One job for one or several photos; each gets a cutout and a matte. The engine is checked
     here (MODNet without its weights fails now, with how to add them), not in the worker."""
-    cleaned = cutout_params_clean(params)
+    cleaned = CutoutParams.clean(params)
     engines.engine_resolve(cleaned["engine"])
     return job_create_for_sources(owner=user, kind=CUTOUT_KIND, params=cleaned, sources=sources, uploads=uploads,
                                   check_source=_check_pixels)
@@ -65,7 +65,7 @@ def background_job_create(*, user, params, sources: Iterable[GalleryItem] = (), 
     """Puts cutouts (or photos, which are cut out first) on a colour, an image (a gallery item or a
     new upload; fill or fit), a blurred copy of their original photo, or a picture generated from a
     prompt (`typed_key` and `save_key` as in generation.services)."""
-    cleaned = background_params_clean(params)
+    cleaned = BackgroundParams.clean(params)
     if cleaned["mode"] == "generated":
         return _generated_background_job_create(user=user, params=params, cleaned=cleaned, sources=sources,
                                                 uploads=uploads, typed_key=typed_key, save_key=save_key)

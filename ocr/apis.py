@@ -11,22 +11,16 @@ from rest_framework.views import APIView
 from gallery.apis import JobCreateApi
 from gallery.serializers import JobOutputSerializer
 from ocr import engines, exports, services
+from ocr.params import OcrParams
 from ocr.selectors import ocr_job_get
 
 
 class OcrJobCreateApi(JobCreateApi):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(OcrParams):  # the service's contract, plus the images
         sources = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=50,
                                         help_text="Ids of your gallery items to read.")
         files = serializers.ListField(child=serializers.FileField(), required=False,
                                       help_text="New images to upload and read (multipart).")
-        languages = serializers.ListField(child=serializers.CharField(max_length=16), required=False,
-                                          help_text="EasyOCR language codes, e.g. ch_sim, en. Default: both.")
-        engine = serializers.ChoiceField(choices=list(engines.ENGINE_CHOICES) + ["fake"], required=False)
-        min_score = serializers.FloatField(required=False, min_value=0, max_value=1)
-        paragraphs = serializers.BooleanField(required=False, default=False)
-        upscale = serializers.BooleanField(required=False, default=True)
-        rotated = serializers.BooleanField(required=False, default=True)
 
         class Meta:
             ref_name = "OcrJobInput"

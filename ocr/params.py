@@ -1,45 +1,52 @@
-"""Validation of OCR parameters, shared by the page and the API."""
+"""The input contract of Read text, which the service validates with and the API's serializer is
+built from: the page and the API accept and refuse the same things."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
 
-from ocr.engines import LANGUAGE_NAMES, engine_names
+from core.contracts import Contract, FormBooleanField
+from ocr.engines import ENGINE_CHOICES, LANGUAGE_NAMES, engine_names
 
-
-def _bool(value, default: bool) -> bool:
-    if value is None or value == "":
-        return default
-    if isinstance(value, str):
-        return value.lower() in ("1", "true", "on", "yes")
-    return bool(value)
+ENGINE = gettext_lazy("Choose auto, ppocr or easyocr.")
+MIN_SCORE = gettext_lazy("The confidence threshold must be between 0 and 1.")
 
 
-def ocr_params_clean(data) -> dict:
-    getlist = getattr(data, "getlist", None)
-    languages = getlist("languages") if getlist else data.get("languages")
-    if isinstance(languages, str):
-        languages = [l for l in languages.replace(",", " ").split() if l]
-    languages = list(dict.fromkeys(languages or settings.OCR_LANGUAGES))
-    unknown = [l for l in languages if l not in LANGUAGE_NAMES]
-    if unknown:
-        raise ValidationError({"languages": _("Unknown language: %(codes)s.") % {"codes": ", ".join(unknown)}},
-                              code="invalid")
-    engine = str(data.get("engine") or settings.OCR_ENGINE)
-    if engine not in engine_names():
-        raise ValidationError({"engine": _("Choose auto, ppocr or easyocr.")}, code="invalid")
-    raw_score = data.get("min_score")
-    try:
-        min_score = settings.OCR_MIN_SCORE if raw_score in (None, "") else float(raw_score)
-    except (TypeError, ValueError):
-        raise ValidationError({"min_score": _("Enter a number.")}, code="invalid") from None
-    if not 0 <= min_score <= 1:
-        raise ValidationError({"min_score": _("The confidence threshold must be between 0 and 1.")}, code="invalid")
-    return {
-        "engine": engine,
-        "languages": languages,
-        "min_score": round(min_score, 3),
-        "paragraphs": _bool(data.get("paragraphs"), False),
-        "upscale": _bool(data.get("upscale"), True),
-        "rotated": _bool(data.get("rotated"), True),
-    }
+class _LanguagesField(serializers.ListField):
+    """Codes from a list, a form's ticked boxes or one "ch_sim, en" string; duplicates dropped; none
+    means the server's default. Every unknown code is named in one message."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str | list | tuple):
+            data = [part for item in ([data] if isinstance(data, str) else data)
+                    for part in (str(item).replace(",", " ").split() if isinstance(item, str) else [item])]
+        codes = list(dict.fromkeys(super().to_internal_value(data)))
+        unknown = [c for c in codes if c not in LANGUAGE_NAMES]
+        if unknown:
+            raise serializers.ValidationError(_("Unknown language: %(codes)s.") % {"codes": ", ".join(unknown)},
+                                              code="invalid")
+        return codes or list(settings.OCR_LANGUAGES)
+
+
+class OcrParams(Contract):
+    languages = _LanguagesField(child=serializers.CharField(max_length=16), default=lambda: list(settings.OCR_LANGUAGES),
+                                help_text=f"EasyOCR language codes, one of {', '.join(LANGUAGE_NAMES)}. "
+                                          "Default: the server's (ch_sim, en).")
+    engine = serializers.ChoiceField(choices=[*ENGINE_CHOICES, "fake"], default=lambda: settings.OCR_ENGINE,
+                                     error_messages={"invalid_choice": ENGINE},
+                                     help_text="fake exists only where the server allows it (tests).")
+    min_score = serializers.FloatField(default=lambda: settings.OCR_MIN_SCORE, min_value=0, max_value=1,
+                                       error_messages={"invalid": gettext_lazy("Enter a number."),
+                                                       "min_value": MIN_SCORE, "max_value": MIN_SCORE})
+    paragraphs = FormBooleanField(default=False)
+    upscale = FormBooleanField(default=True)
+    rotated = FormBooleanField(default=True)
+
+    def validate_engine(self, value: str) -> str:
+        if value not in engine_names():
+            raise serializers.ValidationError(ENGINE, code="invalid")
+        return value
+
+    def validate_min_score(self, value: float) -> float:
+        return round(value, 3)

@@ -431,6 +431,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets shared by several inputs, named once (the input contracts hold them).
+    "ENUM_NAME_OVERRIDES": {
+        "EditingFormatEnum": "editing.params.FORMAT_CHOICES",
+        "CutoutFormatEnum": "matting.params.CUTOUT_FORMATS",
+        "BackgroundFormatEnum": "matting.params.BACKGROUND_FORMATS",
+        "CutoutEngineEnum": "matting.engines.ENGINE_CHOICES",
+    },
 }
 
 # --- Logging -------------------------------------------------------------------------------------

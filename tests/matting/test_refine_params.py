@@ -6,14 +6,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from matting.params import REFINE_METHODS, cutout_params_clean
+from matting.params import REFINE_METHODS, CutoutParams
 from ml.matting.pipeline import DEFAULT_REFINE
 from ml.matting.refine import refine_alpha
 
 
 @pytest.mark.parametrize("method", REFINE_METHODS)
 def test_every_offered_refinement_runs(method):
-    assert cutout_params_clean({"refine": method})["refine"] == method
+    assert CutoutParams.clean({"refine": method})["refine"] == method
     image = np.zeros((48, 64, 3), np.uint8)
     image[12:36, 16:48] = (220, 40, 40)
     alpha = np.zeros((48, 64), np.float32)
@@ -24,16 +24,16 @@ def test_every_offered_refinement_runs(method):
 
 def test_default_and_switches_map_to_the_benchmarked_refinement():
     assert DEFAULT_REFINE in REFINE_METHODS
-    assert cutout_params_clean({"refine": "default"})["refine"] == DEFAULT_REFINE
-    assert cutout_params_clean({"refine": "on"})["refine"] == DEFAULT_REFINE
-    assert cutout_params_clean({"refine": "off"})["refine"] == "none"
+    assert CutoutParams.clean({"refine": "default"})["refine"] == DEFAULT_REFINE
+    assert CutoutParams.clean({"refine": "on"})["refine"] == DEFAULT_REFINE
+    assert CutoutParams.clean({"refine": "off"})["refine"] == "none"
 
 
 def test_unknown_refinement_is_refused_with_the_choices_in_chinese_too():
     with pytest.raises(ValidationError) as caught:
-        cutout_params_clean({"refine": "grabcut+magic"})
+        CutoutParams.clean({"refine": "grabcut+magic"})
     assert "grabcut+guided+sharpen" in caught.value.message_dict["refine"][0]
     with translation.override("zh-hans"), pytest.raises(ValidationError) as caught:
-        cutout_params_clean({"refine": "magic"})
+        CutoutParams.clean({"refine": "magic"})
     message = caught.value.message_dict["refine"][0]
     assert "未知的边缘优化方式" in message and "grabcut" in message
