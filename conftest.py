@@ -15,6 +15,15 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture
+def empty_weights_dir(settings, tmp_path):
+    """An empty ML_WEIGHTS_DIR (created): only what ships with the project and its packages can run, as
+    on a fresh install."""
+    settings.ML_WEIGHTS_DIR = tmp_path / "weights"
+    settings.ML_WEIGHTS_DIR.mkdir(exist_ok=True)
+    return settings.ML_WEIGHTS_DIR
+
+
 def image_bytes(fmt: str = "PNG", size=(64, 48), color=(200, 30, 30), **save) -> bytes:
     mode = "RGBA" if fmt == "PNG" and save.pop("alpha", False) else "RGB"
     buf = io.BytesIO()

@@ -135,29 +135,26 @@ def gallery_bulk(request):
     return redirect(_safe_next(request, reverse("gallery:list")))
 
 
-def _unavailable(exc: StorageUnavailable) -> HttpResponse:
-    # These answer <img> tags and direct links: the message as plain text, not a page.
-    return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
+def _streamed(respond, item, **options) -> HttpResponse:
+    """A file response; with the storage down, the message as plain text (these answer <img> tags and
+    direct links, not pages)."""
+    try:
+        return respond(item, **options)
+    except StorageUnavailable as exc:
+        return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
 
 
 @login_required
 @require_GET
 def gallery_item_file(request, item_id):
     item = selectors.gallery_item_get(owner=request.user, item_id=item_id)
-    try:
-        return files.item_file_response(item, attachment=False)
-    except StorageUnavailable as exc:
-        return _unavailable(exc)
+    return _streamed(files.item_file_response, item, attachment=False)
 
 
 @login_required
 @require_GET
 def gallery_item_thumbnail(request, item_id):
-    item = selectors.gallery_item_get(owner=request.user, item_id=item_id)
-    try:
-        return files.item_thumbnail_response(item)
-    except StorageUnavailable as exc:
-        return _unavailable(exc)
+    return _streamed(files.item_thumbnail_response, selectors.gallery_item_get(owner=request.user, item_id=item_id))
 
 
 @login_required
@@ -190,21 +187,19 @@ def job_detail(request, job_id):
 @login_required
 @require_POST
 def job_cancel(request, job_id):
+    """Every page's Cancel button posts here, with `next` for the page to go back to (a feature's own
+    result page); whether a running job can stop is its kind's (gallery.kinds)."""
     job = selectors.job_get(owner=request.user, job_id=job_id)
     try:
         services.job_cancel(job=job)
         messages.success(request, _("Job cancelled."))
     except ApplicationError as exc:
         messages.error(request, exc.message)
-    return redirect("gallery:job-detail", job_id=job.id)
+    return HttpResponseRedirect(_safe_next(request, reverse("gallery:job-detail", args=[job.id])))
 
 
 @staff_member_required
 @require_GET
 def admin_thumbnail(request, item_id):
     """Staff see any item's thumbnail in the admin; still streamed, never a public URL."""
-    item = get_object_or_404(GalleryItem, id=item_id)
-    try:
-        return files.item_thumbnail_response(item)
-    except StorageUnavailable as exc:
-        return _unavailable(exc)
+    return _streamed(files.item_thumbnail_response, get_object_or_404(GalleryItem, id=item_id))

@@ -7,5 +7,4 @@ urlpatterns = [
     path("", views.generation_view, name="generate"),
     path("key/", views.generation_key, name="key"),
     path("jobs/<uuid:job_id>/", views.generation_result, name="result"),
-    path("jobs/<uuid:job_id>/cancel/", views.generation_cancel, name="cancel"),
 ]

@@ -13,8 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import ApplicationError
-from gallery import services as gallery_services
-from gallery import kinds as job_kinds
 from gallery.services import job_check_liveness
 from gallery.views import error_messages
 from generation import backends, catalog_data, keys, services
@@ -89,18 +87,6 @@ def generation_result(request, job_id):
     context = {"job": job, "outputs": outputs, "template_name": template_name}
     template = "generation/_result.html" if request.htmx else "generation/result.html"
     return render(request, template, context)
-
-
-@login_required
-@require_POST
-def generation_cancel(request, job_id):
-    job = generation_job_get(owner=request.user, job_id=job_id, kinds=job_kinds.generation_backed())
-    try:
-        gallery_services.job_cancel(job=job)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    # another feature's job made by these backends ("Generate with text") goes back to its own page
-    return redirect(job_kinds.get(job.kind).result_page or "generation:result", job_id=job.id)
 
 
 @login_required

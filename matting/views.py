@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_POST
 from core.exceptions import ApplicationError
 from gallery import selectors
 from gallery.models import GalleryItem
-from gallery import services as gallery_services
 from gallery.services import job_check_liveness
 from gallery.views import error_messages, page_selection
 from matting import engines, services
@@ -169,17 +168,6 @@ def batch_background_create(request, job_id):
         context = _result_context(request, job, errors=error_messages(exc), form=request.POST)
         return render(request, "matting/result.html", context, status=400)
     return redirect("matting:result", job_id=new_job.id)
-
-
-@login_required
-@require_POST
-def background_cancel(request, job_id):
-    job = matting_job_get(owner=request.user, job_id=job_id)
-    try:
-        gallery_services.job_cancel(job=job)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    return redirect("matting:result", job_id=job.id)
 
 
 @login_required

@@ -13,12 +13,12 @@ from PIL import Image
 
 from gallery.models import Job
 from tests.gallery.test_job_progress import (  # noqa: F401  (fixtures: the same weights and local model)
-    CHINESE_QUAD, ENGLISH_QUAD, _weights_dir, local_model, signed_photo)
+    CHINESE_QUAD, ENGLISH_QUAD, local_model, signed_photo)
 from tests.generation.conftest import tiny_pipeline_dir  # noqa: F401
 from tests.matting.helpers import figure, half_cutout, upload
 from tests.ocr_images import ENGLISH_PARAGRAPH, render_lines
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_weights_dir")]
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 # Names that are the same in every language (models, formats, filters named after people)

@@ -18,12 +18,7 @@ from tests.generation.conftest import _fake_server, fake_dashscope, tiny_pipelin
 from tests.matting.helpers import figure, half_cutout
 from tests.ocr_images import ENGLISH_PARAGRAPH, cjk_font, latin_font, render_lines
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _weights_dir(settings, tmp_path):
-    settings.ML_WEIGHTS_DIR = tmp_path / "weights"  # empty: the engines shipped with the packages
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_weights_dir")]
 
 
 @pytest.fixture

@@ -185,7 +185,9 @@ def test_queued_job_can_be_cancelled_from_its_page_and_the_api(user, user_client
     job = text_generation_job_create(user=user, params={**WAN, "boxes": BOXES[:1]})  # not run: no commit here
     page = user_client.get(reverse("imagetext:text-result", args=[job.id])).content.decode()
     assert 'data-testid="text-cancel"' in page
-    response = user_client.post(reverse("generation:cancel", args=[job.id]))
+    back = reverse("imagetext:text-result", args=[job.id])
+    assert f'name="next" value="{back}"' in page  # the page's Cancel comes back to it
+    response = user_client.post(reverse("gallery:job-cancel", args=[job.id]), {"next": back})
     assert response.status_code == 302 and response.url == reverse("imagetext:text-result", args=[job.id])
     job.refresh_from_db()
     assert job.status == Job.Status.CANCELLED

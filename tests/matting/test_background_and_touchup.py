@@ -11,14 +11,9 @@ from matting.services import BACKGROUND_KIND, TOUCHUP_KIND, background_job_creat
 from tests.imaging import file as upload_file
 from tests.matting.helpers import alpha_of, encoded, figure, half_cutout, media_files, pixels, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_weights_dir")]
 
 SIZE = (80, 60)
-
-
-@pytest.fixture(autouse=True)
-def _weights_dir(settings, tmp_path):
-    settings.ML_WEIGHTS_DIR = tmp_path / "weights"
 
 
 @pytest.fixture

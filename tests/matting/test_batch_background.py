@@ -9,14 +9,9 @@ from gallery.models import GalleryItem, Job
 from matting.services import BACKGROUND_KIND, CUTOUT_KIND
 from tests.matting.helpers import half_cutout
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_weights_dir")]
 
 SIZE = (80, 60)
-
-
-@pytest.fixture(autouse=True)
-def _weights_dir(settings, tmp_path):
-    settings.ML_WEIGHTS_DIR = tmp_path / "weights"
 
 
 @pytest.fixture

@@ -13,13 +13,7 @@ from ml import registry
 from ml.matting import modnet_engine
 from tests.matting.helpers import figure, media_files, upload
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _weights_dir(settings, tmp_path):
-    settings.ML_WEIGHTS_DIR = tmp_path / "weights"  # empty: the shipped U^2-Net-p and MODNet files
-    settings.ML_WEIGHTS_DIR.mkdir()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_weights_dir")]
 
 
 def _zh(client):

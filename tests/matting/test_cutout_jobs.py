@@ -15,12 +15,7 @@ from gallery.models import GalleryItem, Job
 from matting.services import CUTOUT_KIND, cutout_job_create
 from tests.matting.helpers import alpha_of, figure, pixels, portrait, upload
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _weights_dir(settings, tmp_path):
-    settings.ML_WEIGHTS_DIR = tmp_path / "weights"  # empty: `auto` runs the shipped U^2-Net-p and MODNet files
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_weights_dir")]
 
 
 def test_page_upload_then_cut_out_a_real_portrait(user_client, user, run_jobs):
@@ -153,7 +148,7 @@ def test_auto_with_the_official_checkpoint_installed(user, run_jobs, make_item, 
     import shutil
 
     settings.JOB_HEARTBEAT_SECONDS = 3600  # loading MODNet takes a while; no heartbeat thread on the test DB
-    settings.ML_WEIGHTS_DIR.mkdir(parents=True)
+    settings.ML_WEIGHTS_DIR.mkdir(parents=True, exist_ok=True)
     shutil.copy(parity_ckpt, settings.ML_WEIGHTS_DIR / parity_ckpt.name)
     item = make_item(user, image=figure())
 

@@ -17,17 +17,12 @@ from ml.generation import catalog
 from tests.generation.conftest import _fake_server, fake_dashscope, tiny_pipeline_dir  # noqa: F401
 from tests.matting.helpers import figure, half_cutout, media_files, pixels, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_weights_dir")]
 
 SIZE = (80, 60)
 WAN = "wanx2.1-t2i-turbo"
 WALL = (0, 160, 0)
 PERSON = (200, 40, 40)
-
-
-@pytest.fixture(autouse=True)
-def _weights_dir(settings, tmp_path):
-    settings.ML_WEIGHTS_DIR = tmp_path / "weights"
 
 
 @pytest.fixture
@@ -244,7 +239,7 @@ def test_another_users_photo_answers_404(other_client, api_client, other_user, c
         assert response.status_code == 404
     assert not Job.objects.exists() and not submits(fake_dashscope)
     mine = background_job_create(user=cutout.owner, sources=[cutout], params={"mode": "generated", "prompt": "x"})
-    assert other_client.post(reverse("matting:cancel", args=[mine.id])).status_code == 404
+    assert other_client.post(reverse("gallery:job-cancel", args=[mine.id])).status_code == 404
     assert api_client.post(f"/api/v1/matting/{mine.id}/cancel/").status_code == 404
     mine.refresh_from_db()
     assert mine.status == Job.Status.QUEUED
@@ -264,7 +259,7 @@ def test_cancel_while_generating_cancels_the_remote_task(user, user_client, user
         real_progress(job_id=job_id, progress=progress, **step)
         if progress > 1 and Job.objects.get(id=job_id).status == Job.Status.RUNNING:
             if via == "page":
-                assert user_client.post(reverse("matting:cancel", args=[job_id])).status_code == 302
+                assert user_client.post(reverse("gallery:job-cancel", args=[job_id])).status_code == 302
             else:
                 answer = user_api.post(f"/api/v1/matting/{job_id}/cancel/")
                 assert answer.status_code == 200 and answer.json()["status"] == "cancelled"

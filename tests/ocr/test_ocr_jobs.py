@@ -12,12 +12,7 @@ from ocr.services import OCR_KIND, ocr_job_create
 from tests.imaging import file as upload_file
 from tests.ocr_images import CHINESE, ENGLISH_PARAGRAPH, cjk_font, png_bytes, render_lines
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _weights_dir(settings, tmp_path):
-    settings.ML_WEIGHTS_DIR = tmp_path / "weights"  # empty: only the offline English EasyOCR weights exist
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_weights_dir")]
 
 
 def text_upload(lines=ENGLISH_PARAGRAPH, name="museum.png", **kw):
