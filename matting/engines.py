@@ -81,7 +81,7 @@ def engine_resolve(engine: str) -> str:
                 _("MODNet cannot run here: %(reason)s. Choose U²-Net-p instead; an administrator can restore "
                   "the file from the studio's release or install the official checkpoint with: %(command)s")
                 % {"reason": reason_text(reason), "command": FETCH_COMMAND},
-                code="missing_weights" if missing else "bad_weights",
+                code="model_missing" if missing else "bad_weights",
             )
         raise ApplicationError(
             _("The engine %(engine)s cannot run here: %(reason)s") % {"engine": engine, "reason": reason_text(reason)},

@@ -62,7 +62,7 @@ def missing_weights_message(exc: MissingWeightsError) -> str:
 
 def to_application_error(exc: OcrError) -> ApplicationError:
     if isinstance(exc, MissingWeightsError):
-        return ApplicationError(missing_weights_message(exc), code="missing_weights", extra=exc.extra)
+        return ApplicationError(missing_weights_message(exc), code="model_missing", extra=exc.extra)
     if exc.code == "unknown_language":
         return ApplicationError(
             _("No engine here can read: %(languages)s.") % {"languages": ", ".join(exc.extra.get("languages", []))},

@@ -28,7 +28,7 @@ class OcrError(Exception):
 
 class MissingWeightsError(OcrError):
     def __init__(self, message: str, *, languages: list[str], command: str):
-        super().__init__(message, code="missing_weights", extra={"languages": languages, "command": command})
+        super().__init__(message, code="model_missing", extra={"languages": languages, "command": command})
         self.languages, self.command = languages, command
 
 

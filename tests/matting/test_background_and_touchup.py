@@ -209,7 +209,7 @@ def test_bad_cutout_input_is_refused_and_nothing_is_stored(user_api, user_client
                                format="multipart")
     finally:
         modnet_engine.SHIPPED_ONNX = real
-    assert modnet.status_code == 400 and modnet.json()["error"]["code"] == "missing_weights"
+    assert modnet.status_code == 400 and modnet.json()["error"]["code"] == "model_missing"
     assert "python manage.py fetch_models modnet" in modnet.json()["error"]["message"]
     assert "modnet.onnx" in modnet.json()["error"]["message"] and "U²-Net-p" in modnet.json()["error"]["message"]
 

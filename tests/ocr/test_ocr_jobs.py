@@ -170,7 +170,7 @@ def test_missing_language_weights_give_a_clear_message_and_no_job(user_api, user
     assert response.status_code == 400
     error = response.json()["error"]
     message = error["message"]
-    assert error["code"] == "missing_weights" and error["extra"]["languages"] == ["ja"]
+    assert error["code"] == "model_missing" and error["extra"]["languages"] == ["ja"]
     assert "Japanese" in message and "python manage.py fetch_models easyocr-japanese" in message
     page = user_client.post(f"{reverse('ocr:read')}?source={item.id}",
                             {"source": item.id, "languages": ["ch_sim", "en"], "engine": "easyocr"})
@@ -187,7 +187,7 @@ def test_weights_removed_after_queueing_fail_the_job_with_the_message(user, make
         monkeypatch.setattr(registry.EasyOcrEngine, "languages_present", classmethod(lambda cls, **c: {"en": False}))
 
     job.refresh_from_db()
-    assert job.status == Job.Status.FAILED and job.error_code == "missing_weights"
+    assert job.status == Job.Status.FAILED and job.error_code == "model_missing"
     assert "fetch_models easyocr-english" in job.error_message
 
 
