@@ -209,8 +209,10 @@ def make_stack(tmp_path):
 
 @pytest.fixture(scope="module")
 def sqlite_stack(tmp_path_factory):
-    """The default set-up (SQLite + ORM broker), with a cluster running for this module's tests."""
-    stack = Stack(tmp_path_factory.mktemp("sqlite"))
+    """The default set-up (SQLite + ORM broker), with a cluster running for this module's tests. Its
+    cluster has the site's default name: django-q2 runs the schedules only in a cluster named like the
+    site (the broker is this stack's own database, so the name meets no other test's)."""
+    stack = Stack(tmp_path_factory.mktemp("sqlite"), Q_CLUSTER_NAME="studio")
     try:
         stack.prepare()
         stack.start_cluster()
