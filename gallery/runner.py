@@ -78,8 +78,11 @@ class _Heartbeat(threading.Thread):
 
 
 def worker_beat() -> None:
+    # One row per machine and cluster (the queue, "cluster_name"; "name" is the same site-wide), so
+    # the model worker and the default one on one machine are told apart in the admin.
+    cluster = settings.Q_CLUSTER.get("cluster_name") or settings.Q_CLUSTER["name"]
     WorkerBeat.objects.update_or_create(
-        name=f"{socket.gethostname()}/{settings.Q_CLUSTER['name']}"[:120], defaults={"seen_at": timezone.now()}
+        name=f"{socket.gethostname()}/{cluster}"[:120], defaults={"seen_at": timezone.now()}
     )
 
 

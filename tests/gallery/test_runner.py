@@ -1,5 +1,6 @@
 """The job runner, cancel, the stale-job reaper, the task hook and the per-user job limit."""
 
+import socket
 import uuid
 from datetime import timedelta
 from types import SimpleNamespace
@@ -74,6 +75,15 @@ def test_job_run_records_worker_beat(user, make_item):
     assert WorkerBeat.objects.count() == 0
     assert runner.job_run(job_id=job.id) == "succeeded"
     assert WorkerBeat.objects.count() == 1
+
+
+def test_worker_beat_names_the_machine_and_the_cluster(settings):
+    # given: the model worker's cluster, beside the default one ("name" is the same site-wide)
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "cluster_name": "gpu"}
+    # when
+    runner.worker_beat()
+    # then
+    assert WorkerBeat.objects.get().name == f"{socket.gethostname()}/gpu"
 
 
 def test_job_run_stores_outcome_result_engine_and_model(user, test_handlers):

@@ -1,7 +1,8 @@
 """Run by tests/live/test_qcluster.py in a subprocess, with the same environment as the `qcluster`
 it talks to (settings, database, broker, media). Prints one JSON object on its last line.
 
-    python tests/live/driver.py crop                 submit a crop of a new 64x48 upload, wait for it
+    python tests/live/driver.py crop [TIMEOUT]       submit a crop of a new 64x48 upload, wait for it
+                                                     (TIMEOUT seconds, 60; 0: do not wait)
     python tests/live/driver.py ocr                  submit an OCR job of a rendered line, wait for it
     python tests/live/driver.py stale                insert a "running" job whose heartbeat is old
     python tests/live/driver.py slow SECONDS         submit a test.slow job (tests.live.settings)
@@ -10,6 +11,7 @@ it talks to (settings, database, broker, media). Prints one JSON object on its l
     python tests/live/driver.py liveness JOB_ID      what a GET of the job page does
     python tests/live/driver.py soak_submit N SECONDS  submit N test.soak jobs (tests.live.settings)
     python tests/live/driver.py soak_state           every job after the read-time check a page does
+    python tests/live/driver.py tasks FUNC           the cluster of each django-q2 task of FUNC
     python tests/live/driver.py serve                read commands as JSON arrays, one a line, and
                                                      answer each with one line "@@ <JSON>"
 """
@@ -78,7 +80,7 @@ def _wait(job: Job, statuses: set[str], timeout: float) -> Job:
     return job
 
 
-def crop() -> dict:
+def crop(timeout: str = "60") -> dict:
     buf = io.BytesIO()
     Image.new("RGB", (64, 48), (200, 30, 30)).save(buf, "PNG")
     upload = SimpleUploadedFile("live.png", buf.getvalue(), content_type="image/png")
@@ -86,7 +88,7 @@ def crop() -> dict:
 
     with transaction.atomic():  # the enqueue runs on commit, as in a request
         job = crop_job_create(user=_user(), params={"left": 25, "top": 0, "right": 75, "bottom": 50}, uploads=[upload])
-    job = _wait(job, {Job.Status.SUCCEEDED, Job.Status.FAILED, Job.Status.CANCELLED}, 60)
+    job = _wait(job, {Job.Status.SUCCEEDED, Job.Status.FAILED, Job.Status.CANCELLED}, float(timeout))
     return _job_json(job)
 
 
@@ -164,9 +166,16 @@ def soak_state() -> dict:
     ]}
 
 
+def tasks(func: str) -> dict:
+    """Which cluster ran each task of func (django-q2 records it: pusher.py sets task["cluster"])."""
+    from django_q.models import Task
+
+    return {"clusters": list(Task.objects.filter(func=func).order_by("started").values_list("cluster", flat=True))}
+
+
 COMMANDS = {
     "crop": crop, "ocr": ocr, "stale": stale, "slow": slow, "wait": wait, "get": get, "liveness": liveness,
-    "soak_submit": soak_submit, "soak_state": soak_state,
+    "soak_submit": soak_submit, "soak_state": soak_state, "tasks": tasks,
 }
 
 

@@ -63,12 +63,14 @@ def postgres_url():
 
 
 @pytest.fixture(scope="module")
-def redis_url():
+def redis_url(request):
+    """An empty Redis db for the module: its own REDIS_DB when it sets one (tests/live/test_deploy.py
+    runs clusters with the site's fixed names, which must not meet this module's)."""
     if not _reachable(REDIS):
         pytest.skip(f"Redis is not reachable at {REDIS[0]}:{REDIS[1]}")
     import redis
 
-    url = f"redis://{REDIS[0]}:{REDIS[1]}/{REDIS_DB}"
+    url = f"redis://{REDIS[0]}:{REDIS[1]}/{getattr(request.module, 'REDIS_DB', REDIS_DB)}"
     client = redis.Redis.from_url(url)
     client.flushdb()
     try:
@@ -113,15 +115,21 @@ class Stack:
         self.manage("createcachetable")
 
     def start_cluster(self, **env) -> subprocess.Popen:
-        log = self.tmp / f"qcluster-{len(self.logs)}.log"
+        return self.start([sys.executable, "manage.py", "qcluster"], name="qcluster", **env)
+
+    def start(self, argv: list[str], *, name: str, **env) -> subprocess.Popen:
+        """Starts argv in ROOT with this stack's environment plus env, in its own process group, its
+        output in <name>-<n>.log (log_path)."""
+        log = self.tmp / f"{name}-{len(self.logs)}.log"
         self.logs.append(log)
         proc = subprocess.Popen(
-            [sys.executable, "manage.py", "qcluster"], cwd=ROOT, env={**self.env, **env}, stdout=log.open("wb"),
-            stderr=subprocess.STDOUT, start_new_session=True,
+            argv, cwd=ROOT, env={**self.env, **env}, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
+        proc.log_path = log
         self.processes.append(proc)
         time.sleep(0.5)
-        assert proc.poll() is None, f"qcluster exited at once:\n{self.log_text()}"
+        assert proc.poll() is None, f"{name} exited at once:\n{self.log_text()}"
         return proc
 
     def driver(self, *args: str, timeout: float = 120) -> dict:
@@ -201,8 +209,10 @@ def make_stack(tmp_path):
 
 @pytest.fixture(scope="module")
 def sqlite_stack(tmp_path_factory):
-    """The default set-up (SQLite + ORM broker), with a cluster running for this module's tests."""
-    stack = Stack(tmp_path_factory.mktemp("sqlite"))
+    """The default set-up (SQLite + ORM broker), with a cluster running for this module's tests. Its
+    cluster has the site's default name: django-q2 runs the schedules only in a cluster named like the
+    site (the broker is this stack's own database, so the name meets no other test's)."""
+    stack = Stack(tmp_path_factory.mktemp("sqlite"), Q_CLUSTER_NAME="studio")
     try:
         stack.prepare()
         stack.start_cluster()
