@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from core.contracts import TRUE_WORDS, Contract, FormBooleanField, NormalizedChoiceField, interpolated
+from core.contracts import Contract, FormBooleanField, NormalizedChoiceField, interpolated
 from editing.operations import FILTERS
 
 FORMAT_CHOICES = ("same", "PNG", "JPEG", "WEBP")
@@ -114,18 +114,6 @@ class ResizeParams(OutputParams):
         if attrs["percent"] is None and attrs["width"] is None and attrs["height"] is None:
             raise serializers.ValidationError(_("Enter a width, a height or a percentage."), code="no_size")
         return attrs
-
-
-# The text actions (editing.text_params) read these until they get contracts of their own.
-def _bool(data: dict, key: str) -> bool:
-    value = data.get(key, False)
-    if isinstance(value, str):
-        return value.lower() in TRUE_WORDS
-    return bool(value)
-
-
-def _output(data: dict) -> dict:
-    return OutputParams.clean(data)
 
 
 def resize_target_check(target: tuple[int, int]) -> None:

@@ -52,15 +52,18 @@ class GenerationJobCreateApi(APIView):
         def validate(self, attrs):
             return {**super().validate(attrs), **{k: attrs[k] for k in ("api_key", "save_key") if k in attrs}}
 
+    # What the service is given (a subclass that generates otherwise names its own).
+    param_fields = PARAM_FIELDS
+    create = staticmethod(services.generation_job_create)
+
     @extend_schema(request=InputSerializer, responses={202: JobOutputSerializer})
     def post(self, request):
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)  # the contract: a bad value is refused as the page refuses it
         # The service cleans the values sent, with the user's own key default.
-        params = {k: request.data[k] for k in PARAM_FIELDS if request.data.get(k) not in ("", None)}
+        params = {k: request.data[k] for k in self.param_fields if request.data.get(k) not in ("", None)}
         typed_key, save_key = key_params(s.validated_data, params)
-        job = services.generation_job_create(user=request.user, params=params, typed_key=typed_key,
-                                             save_key=save_key)
+        job = type(self).create(user=request.user, params=params, typed_key=typed_key, save_key=save_key)
         return job_accepted(job, request)
 
 

@@ -17,15 +17,6 @@ from ml.generation import catalog, prompts
 from ml.generation.types import SEED_MAX, GenerationRequest
 
 
-# generation.text_params reads this until "Generate with text" gets a contract of its own.
-def _bool(value, default: bool) -> bool:
-    if value is None or value == "":
-        return default
-    if isinstance(value, str):
-        return value.lower() in ("1", "true", "on", "yes")
-    return bool(value)
-
-
 WHOLE = gettext_lazy("Enter a whole number.")
 NUMBER = gettext_lazy("Enter a number.")
 SEED = interpolated(gettext_lazy("The seed must be a whole number from 0 to %(max)d."), max=SEED_MAX)
@@ -134,11 +125,6 @@ class GenerationParams(GenerationOptions):
                 key_source=attrs.get("key_source") or self.context.get("key_source_default", keys.SERVER),
             )
         return params
-
-
-def generation_params_clean(data, *, key_source_default: str = keys.SERVER) -> dict:
-    """The params a job stores (generation.text_params and matting.params read them through this)."""
-    return GenerationParams.clean(data, key_source_default=key_source_default)
 
 
 def request_from_params(params: dict) -> GenerationRequest:

@@ -1,6 +1,8 @@
-"""Validation of the "Text in images" parameters (add, modify, remove, find lines, generate with text),
-shared by the page and the API. Shapes are checked here; that every point lies inside the image is
-checked per image by `points_inside_check` (the service runs it once the image's size is known)."""
+"""The input contracts of "Text in images" (find lines, add, modify, remove, generate with text): the
+services validate with them, the API's serializers are built from them. Each box, line and stroke is
+checked in `validate`, with messages that name it ("Box 2: …"); that every point lies inside the
+image is checked per image by `points_inside_check` (the service runs it once the image's size is
+known)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,14 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
-from gallery.images import OUTPUT_FORMATS
+from core.contracts import TRUE_WORDS, Contract, FormBooleanField, NormalizedChoiceField
+from editing.params import OutputParams
 from generation import backends
-from generation.params import generation_params_clean, request_from_params
+from generation.params import GenerationParams, request_from_params
 from imagetext.engine import font_names
 from ml import text as ml_text
 from ml.generation import catalog
@@ -31,25 +37,42 @@ REMOVAL_METHODS = tuple(ml_text.REMOVAL_METHODS)   # default (ours), lama (with 
 MODIFY_METHODS = ("default", "lama")                # the old line's fill where the new text does not cover it
 _HEX = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 EDGE_TOLERANCE = 0.5     # px a point may lie past the edge (rounding on the page)
-FORMAT_CHOICES = ("same", *OUTPUT_FORMATS)
+
+MIN_SCORE = gettext_lazy("The confidence threshold must be between 0 and 1.")
+ONE_PICTURE = gettext_lazy("Generate with text makes one picture per job.")
+BOXES_HELP = ('"quad": [[x, y] x4] clockwise from the text\'s top-left (or "box": [left, top, right, bottom]), '
+              '"text": "天路", "font": "sans", "color": "#rrggbb" or null for automatic contrast, '
+              '"align": "left|center|right", "vertical": false, "outline": false, "shadow": false')
 
 
-def _json_list(data, key: str) -> list:
-    value = data.get(key)
-    if isinstance(value, str):
-        value = value.strip()
-        if not value:
-            value = None
-        else:
+class _JsonListField(serializers.JSONField):
+    """A JSON list, or its text (a form's hidden field, or a string in a JSON body); none is empty."""
+
+    default_error_messages = {"invalid": gettext_lazy("This must be a JSON list.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(default=list, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
             try:
-                value = json.loads(value)
+                data = json.loads(data) if data.strip() else None
             except ValueError:
-                raise ValidationError({key: _("This must be a JSON list.")}, code="invalid") from None
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise ValidationError({key: _("This must be a JSON list.")}, code="invalid")
-    return value
+                self.fail("invalid")
+        if data is None:
+            return []
+        if not isinstance(data, list):
+            self.fail("invalid")
+        return data
+
+
+def _lower(value) -> str:
+    return str(value).strip().lower()
+
+
+def _method_field(choices, **kwargs) -> NormalizedChoiceField:
+    return NormalizedChoiceField(choices=choices, default="default", normalize=_lower,
+                                 error_messages={"invalid_choice": gettext_lazy("Unknown fill method.")}, **kwargs)
 
 
 def _number(value) -> float:
@@ -59,6 +82,12 @@ def _number(value) -> float:
     if not math.isfinite(number):
         raise ValueError
     return number
+
+
+def _flag(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in TRUE_WORDS
+    return bool(value)
 
 
 def quad_clean(value, *, label: str) -> list[list[float]]:
@@ -148,32 +177,6 @@ def _choice(value, choices, default, *, label: str, field: str) -> str:
     return value
 
 
-def _flag(value) -> bool:
-    if isinstance(value, str):
-        return value.lower() in ("1", "true", "on", "yes")
-    return bool(value)
-
-
-def _output(data) -> dict:
-    """The result's format and quality, with the rules of crop and resize."""
-    fmt = str(data.get("format") or "same")
-    fmt = fmt if fmt == "same" else fmt.upper()
-    if fmt == "JPG":
-        fmt = "JPEG"
-    if fmt not in FORMAT_CHOICES:
-        raise ValidationError({"format": _("Choose PNG, JPEG or WebP.")}, code="invalid")
-    raw = data.get("quality")
-    try:
-        if isinstance(raw, bool):
-            raise ValueError
-        quality = 92 if raw in (None, "") else int(raw)
-    except (TypeError, ValueError):
-        raise ValidationError({"quality": _("Enter a number.")}, code="invalid") from None
-    if not 1 <= quality <= 100:
-        raise ValidationError({"quality": _("Quality must be between 1 and 100.")}, code="invalid")
-    return {"format": fmt, "quality": quality}
-
-
 def _count(items: list, *, empty: str, most: int, too_many: str) -> None:
     if not items:
         raise ValidationError(empty, code="no_boxes")
@@ -181,67 +184,56 @@ def _count(items: list, *, empty: str, most: int, too_many: str) -> None:
         raise ValidationError(too_many % {"n": most}, code="too_many_boxes")
 
 
-def text_add_params_clean(data, *, first_number: int = 1) -> dict:
-    """`first_number`: how the first box is named in messages (a preview of box 3 alone says "Box 3")."""
-    boxes = _json_list(data, "boxes")
+def _object(raw, *, label: str) -> dict:
+    if not isinstance(raw, dict):
+        raise ValidationError(_("%(label)s must be an object with a quad and a text.") % {"label": label}, code="bad_box")
+    return raw
+
+
+def _box_clean(raw, *, label: str) -> dict:
+    raw = _object(raw, label=label)
+    max_size = raw.get("max_size")
+    if max_size not in (None, ""):
+        try:
+            max_size = int(max_size)
+        except (TypeError, ValueError):
+            raise ValidationError(_("%(label)s: the largest size must be a whole number of pixels.") % {"label": label},
+                                  code="bad_option") from None
+        if not 8 <= max_size <= 2000:
+            raise ValidationError(_("%(label)s: the largest size must be between 8 and 2000 pixels.") % {"label": label},
+                                  code="bad_option")
+    else:
+        max_size = None
+    return {
+        "quad": quad_clean(raw, label=label),
+        "text": _text(raw.get("text"), label=label),
+        "font": _font(raw.get("font"), label=label),
+        "color": colour_clean(raw.get("color"), label=label),
+        "align": _choice(raw.get("align"), ALIGNS, "center", label=label, field=_("alignment")),
+        "vertical": _flag(raw.get("vertical")),
+        "outline": _flag(raw.get("outline")),
+        "shadow": _flag(raw.get("shadow")),
+        "max_size": max_size,
+    }
+
+
+def boxes_clean(boxes: list, *, first_number: int = 1) -> list[dict]:
+    """The boxes of "Add text" (and of "Generate with text"); `first_number`: how the first is named
+    in messages (a preview of box 3 alone says "Box 3")."""
     _count(boxes, empty=_("Draw at least one box and type its text."), most=MAX_BOXES,
            too_many=_("At most %(n)d boxes at once."))
-    cleaned = []
-    for number, raw in enumerate(boxes, start=first_number):
-        label = _("Box %(n)d") % {"n": number}
-        if not isinstance(raw, dict):
-            raise ValidationError(_("%(label)s must be an object with a quad and a text.") % {"label": label}, code="bad_box")
-        max_size = raw.get("max_size")
-        if max_size not in (None, ""):
-            try:
-                max_size = int(max_size)
-            except (TypeError, ValueError):
-                raise ValidationError(_("%(label)s: the largest size must be a whole number of pixels.") % {"label": label},
-                                      code="bad_option") from None
-            if not 8 <= max_size <= 2000:
-                raise ValidationError(_("%(label)s: the largest size must be between 8 and 2000 pixels.") % {"label": label},
-                                      code="bad_option")
-        else:
-            max_size = None
-        cleaned.append({
-            "quad": quad_clean(raw, label=label),
-            "text": _text(raw.get("text"), label=label),
-            "font": _font(raw.get("font"), label=label),
-            "color": colour_clean(raw.get("color"), label=label),
-            "align": _choice(raw.get("align"), ALIGNS, "center", label=label, field=_("alignment")),
-            "vertical": _flag(raw.get("vertical")),
-            "outline": _flag(raw.get("outline")),
-            "shadow": _flag(raw.get("shadow")),
-            "max_size": max_size,
-        })
-    return {"boxes": cleaned, **_output(data)}
+    return [_box_clean(raw, label=_("Box %(n)d") % {"n": number}) for number, raw in enumerate(boxes, start=first_number)]
 
 
-def text_modify_params_clean(data) -> dict:
-    edits = _json_list(data, "edits")
-    _count(edits, empty=_("Click a line of text and type what it should say."), most=MAX_BOXES,
-           too_many=_("At most %(n)d lines at once."))
-    cleaned = []
-    for number, raw in enumerate(edits, start=1):
-        label = _("Line %(n)d") % {"n": number}
-        if not isinstance(raw, dict):
-            raise ValidationError(_("%(label)s must be an object with a quad and a text.") % {"label": label}, code="bad_box")
-        old = raw.get("old")
-        cleaned.append({
-            "quad": quad_clean(raw, label=label),
-            "text": _text(raw.get("text"), label=label),
-            "old": str(old)[:MAX_TEXT] if old not in (None, "") else "",
-            "font": _font(raw.get("font"), label=label, allow_auto=True),
-            "color": colour_clean(raw.get("color"), label=label),
-        })
-    return {"edits": cleaned, "method": _method(data, MODIFY_METHODS), **_output(data)}
-
-
-def _method(data, allowed) -> str:
-    method = str(data.get("method") or "default").strip().lower()
-    if method not in allowed:
-        raise ValidationError({"method": _("Unknown fill method.")}, code="invalid")
-    return method
+def _edit_clean(raw, *, label: str) -> dict:
+    old = _object(raw, label=label).get("old")
+    return {
+        "quad": quad_clean(raw, label=label),
+        "text": _text(raw.get("text"), label=label),
+        "old": str(old)[:MAX_TEXT] if old not in (None, "") else "",
+        "font": _font(raw.get("font"), label=label, allow_auto=True),
+        "color": colour_clean(raw.get("color"), label=label),
+    }
 
 
 def _stroke_clean(raw, *, number: int) -> dict:
@@ -269,39 +261,69 @@ def _stroke_clean(raw, *, number: int) -> dict:
     return {"points": cleaned, "size": round(size, 1)}
 
 
-def text_remove_params_clean(data) -> dict:
-    mode = str(data.get("target") or "all").strip().lower()
-    if mode not in REMOVE_MODES:
-        raise ValidationError({"target": _("Choose what to remove: all, lines or region.")}, code="invalid")
-    method = _method(data, REMOVAL_METHODS)
-    params: dict = {"target": mode, "method": method, "lines": [], "strokes": []}
-    if mode == "lines":
-        lines = _json_list(data, "lines")
-        _count(lines, empty=_("Click at least one line of text to remove."), most=MAX_LINES,
+def _removed_line_clean(raw, *, number: int) -> dict:
+    text = raw.get("text", "") if isinstance(raw, dict) else ""
+    return {"quad": quad_clean(raw, label=_("Line %(n)d") % {"n": number}), "text": str(text or "")[:MAX_TEXT]}
+
+
+class TextLinesParams(Contract):
+    """Find the lines of text (OCR), for modify and remove to show."""
+
+    min_score = serializers.FloatField(default=None, allow_null=True, min_value=0, max_value=1,
+                                       error_messages={"invalid": gettext_lazy("Enter a number."),
+                                                       "min_value": MIN_SCORE, "max_value": MIN_SCORE},
+                                       help_text="Default: the OCR engine's.")
+
+
+class TextAddParams(OutputParams):
+    """The context's `first_number` names the first box in messages (a preview of one box)."""
+
+    boxes = _JsonListField(help_text=f"1-{MAX_BOXES} boxes: [{{{BOXES_HELP}}}]")
+
+    def validate(self, attrs):
+        return {**attrs, "boxes": boxes_clean(attrs["boxes"], first_number=self.context.get("first_number", 1))}
+
+
+class TextModifyParams(OutputParams):
+    edits = _JsonListField(help_text=(
+        f'1-{MAX_BOXES} lines to rewrite: [{{"quad": the line\'s quad (from a lines job), "text": "new text", '
+        '"font": null (match the old line) or a font name, "color": null (sampled from the old glyphs) or "#rrggbb"}]'))
+    method = _method_field(MODIFY_METHODS, help_text=(
+        "How the old line is filled where the new text does not cover it: default (ours) or lama (the LaMa "
+        "network, when its weights are installed: see GET editing/text/methods/)."))
+
+    def validate(self, attrs):
+        edits = attrs["edits"]
+        _count(edits, empty=_("Click a line of text and type what it should say."), most=MAX_BOXES,
                too_many=_("At most %(n)d lines at once."))
-        for number, raw in enumerate(lines, start=1):
-            label = _("Line %(n)d") % {"n": number}
-            text = raw.get("text", "") if isinstance(raw, dict) else ""
-            params["lines"].append({"quad": quad_clean(raw, label=label), "text": str(text or "")[:MAX_TEXT]})
-    elif mode == "region":
-        strokes = _json_list(data, "strokes")
-        if not strokes:
-            raise ValidationError(_("Paint over the area to remove."), code="no_region")
-        if len(strokes) > MAX_STROKES:
-            raise ValidationError(_("At most %(n)d strokes.") % {"n": MAX_STROKES}, code="too_many_strokes")
-        params["strokes"] = [_stroke_clean(raw, number=n) for n, raw in enumerate(strokes, start=1)]
-    return {**params, **_output(data)}
+        return {**attrs, "edits": [_edit_clean(raw, label=_("Line %(n)d") % {"n": number})
+                                   for number, raw in enumerate(edits, start=1)]}
 
 
-def text_lines_params_clean(data) -> dict:
-    raw = data.get("min_score")
-    try:
-        min_score = None if raw in (None, "") else float(raw)
-    except (TypeError, ValueError):
-        raise ValidationError({"min_score": _("Enter a number.")}, code="invalid") from None
-    if min_score is not None and not 0 <= min_score <= 1:
-        raise ValidationError({"min_score": _("The confidence threshold must be between 0 and 1.")}, code="invalid")
-    return {"min_score": min_score}
+class TextRemoveParams(OutputParams):
+    target = NormalizedChoiceField(
+        choices=REMOVE_MODES, default="all", normalize=_lower,
+        error_messages={"invalid_choice": gettext_lazy("Choose what to remove: all, lines or region.")},
+        help_text="all: every line OCR finds; lines: the `lines` given; region: the `strokes` painted.")
+    method = _method_field(REMOVAL_METHODS, help_text=(
+        "default: membrane fill plus texture from the edges (ours); lama: the LaMa network, when its weights are "
+        "installed (otherwise 400, code model_missing); telea, ns: OpenCV's baselines."))
+    lines = _JsonListField(help_text='With target lines: [{"quad": [[x, y] x4], "text": "old text (optional)"}]')
+    strokes = _JsonListField(help_text='With target region: [{"points": [[x, y], ...], "size": brush diameter in pixels}]')
+
+    def validate(self, attrs):
+        lines, strokes = [], []  # only those of the target are kept
+        if attrs["target"] == "lines":
+            _count(attrs["lines"], empty=_("Click at least one line of text to remove."), most=MAX_LINES,
+                   too_many=_("At most %(n)d lines at once."))
+            lines = [_removed_line_clean(raw, number=n) for n, raw in enumerate(attrs["lines"], start=1)]
+        elif attrs["target"] == "region":
+            if not attrs["strokes"]:
+                raise ValidationError(_("Paint over the area to remove."), code="no_region")
+            if len(attrs["strokes"]) > MAX_STROKES:
+                raise ValidationError(_("At most %(n)d strokes.") % {"n": MAX_STROKES}, code="too_many_strokes")
+            strokes = [_stroke_clean(raw, number=n) for n, raw in enumerate(attrs["strokes"], start=1)]
+        return {**attrs, "lines": lines, "strokes": strokes}
 
 
 def points_inside_check(params: dict, size: tuple[int, int]) -> None:
@@ -360,29 +382,35 @@ def text_prompt(prompt: str, boxes: list[dict], width: int, height: int) -> str:
     return f"{prompt.rstrip('。.')}。画面中清晰地写着文字：{'；'.join(parts)}。"
 
 
-def text_generation_params_clean(data, *, key_source_default: str) -> dict:
-    """Normalised params: the generation params (one image), the cleaned boxes, `model_draws_text`,
-    and `generation_prompt` (what is sent: the prompt, plus the quoted lines when the model draws
-    them). Raises ValidationError with translated messages; nothing has been stored or sent."""
-    data = {k: data.get(k) for k in data.keys()} if hasattr(data, "keys") else dict(data)
-    if data.get("n") not in (None, "", 1, "1"):
-        raise ValidationError({"n": _("Generate with text makes one picture per job.")}, code="invalid")
-    data["n"] = 1  # one base picture per job: the text is placed on it
-    params = generation_params_clean(data, key_source_default=key_source_default)
-    boxes = text_add_params_clean({"boxes": data.get("boxes")})["boxes"]
-    points_inside_check({"boxes": boxes}, (params["width"], params["height"]))
-    spec = backends.spec_get(params["model"])
-    draws = _flag(data.get("model_draws_text"))
-    if draws and not model_draws_text_offered(spec):
-        raise ValidationError({"model_draws_text": _(
-            "Only Qwen-Image models can draw the text themselves; choose one, or let the studio place the text.")},
-            code="invalid")
-    generation_prompt = params["prompt"]
-    if draws:
-        generation_prompt = text_prompt(params["prompt"], boxes, params["width"], params["height"])
-        problems = catalog.validate(spec, request_from_params({**params, "prompt": generation_prompt}))
-        if problems:
-            raise ValidationError({"prompt": [ValidationError(
-                _("With the text lines added to it: %(problem)s") % {"problem": backends.problem_message(p)},
-                code=p.code) for p in problems]})
-    return {**params, "boxes": boxes, "model_draws_text": draws, "generation_prompt": generation_prompt}
+class TextGenerationParams(GenerationParams):
+    """"Generate with text": the picture's parameters with the rules of Text to image (one picture),
+    the boxes with those of "Add text", checked against the chosen size. `validate` returns the
+    generation params, the cleaned boxes, `model_draws_text` and `generation_prompt` (what is sent:
+    the prompt, plus the quoted lines when the model draws them)."""
+
+    n = serializers.IntegerField(required=False, min_value=1, max_value=1, help_text="One picture per job.",
+                                 error_messages={k: ONE_PICTURE for k in ("invalid", "min_value", "max_value")})
+    boxes = _JsonListField(help_text=f"1-{MAX_BOXES} boxes inside the picture's size: [{{{BOXES_HELP}}}]")
+    model_draws_text = FormBooleanField(default=False, help_text=(
+        "Qwen-Image models only: put the lines (quoted, with rough positions) in the prompt and let the model "
+        "draw them; nothing is placed, the read-back shows how well it did."))
+
+    def validate(self, attrs):
+        params = super().validate({**attrs, "n": 1})  # one base picture per job: the text is placed on it
+        boxes = boxes_clean(attrs["boxes"])
+        points_inside_check({"boxes": boxes}, (params["width"], params["height"]))
+        spec = backends.spec_get(params["model"])
+        draws = attrs["model_draws_text"]
+        if draws and not model_draws_text_offered(spec):
+            raise serializers.ValidationError({"model_draws_text": _(
+                "Only Qwen-Image models can draw the text themselves; choose one, or let the studio place the text.")},
+                code="invalid")
+        generation_prompt = params["prompt"]
+        if draws:
+            generation_prompt = text_prompt(params["prompt"], boxes, params["width"], params["height"])
+            problems = catalog.validate(spec, request_from_params({**params, "prompt": generation_prompt}))
+            if problems:
+                raise serializers.ValidationError({"prompt": [ErrorDetail(
+                    _("With the text lines added to it: %(problem)s") % {"problem": backends.problem_message(p)},
+                    code=p.code) for p in problems]})
+        return {**params, "boxes": boxes, "model_draws_text": draws, "generation_prompt": generation_prompt}

@@ -16,12 +16,12 @@ from generation.services import keyed_job_create
 from imagetext import engine, kinds
 from imagetext.engine import fill_check, fonts_check
 from imagetext.params import (
+    TextAddParams,
+    TextGenerationParams,
+    TextLinesParams,
+    TextModifyParams,
+    TextRemoveParams,
     points_inside_check,
-    text_add_params_clean,
-    text_generation_params_clean,
-    text_lines_params_clean,
-    text_modify_params_clean,
-    text_remove_params_clean,
 )
 
 TEXT_LINES_KIND = kinds.LINES.name
@@ -50,25 +50,25 @@ def _text_job_create(*, user, kind: str, cleaned: dict, sources, uploads) -> Job
 
 def text_lines_job_create(*, user, params: dict, sources: Iterable[GalleryItem] = (), uploads: Iterable = ()) -> Job:
     """Finds the lines of text in an image (OCR), for the modify and remove modes to show."""
-    cleaned = text_lines_params_clean(params)
+    cleaned = TextLinesParams.clean(params)
     return _text_job_create(user=user, kind=TEXT_LINES_KIND, cleaned=cleaned, sources=sources, uploads=uploads)
 
 
 def text_add_job_create(*, user, params: dict, sources: Iterable[GalleryItem] = (), uploads: Iterable = ()) -> Job:
-    cleaned = text_add_params_clean(params)
+    cleaned = TextAddParams.clean(params)
     fonts_check(box["font"] for box in cleaned["boxes"])
     return _text_job_create(user=user, kind=TEXT_ADD_KIND, cleaned=cleaned, sources=sources, uploads=uploads)
 
 
 def text_modify_job_create(*, user, params: dict, sources: Iterable[GalleryItem] = (), uploads: Iterable = ()) -> Job:
-    cleaned = text_modify_params_clean(params)
+    cleaned = TextModifyParams.clean(params)
     fonts_check(edit["font"] for edit in cleaned["edits"] if edit["font"])
     fill_check(cleaned["method"])
     return _text_job_create(user=user, kind=TEXT_MODIFY_KIND, cleaned=cleaned, sources=sources, uploads=uploads)
 
 
 def text_remove_job_create(*, user, params: dict, sources: Iterable[GalleryItem] = (), uploads: Iterable = ()) -> Job:
-    cleaned = text_remove_params_clean(params)
+    cleaned = TextRemoveParams.clean(params)
     fill_check(cleaned["method"])
     return _text_job_create(user=user, kind=TEXT_REMOVE_KIND, cleaned=cleaned, sources=sources, uploads=uploads)
 
@@ -93,7 +93,7 @@ def text_add_preview(*, source: GalleryItem, params: dict, index: int = 0,
     most `max_side` pixels long. Nothing is stored. The caller has fetched `source` for its owner."""
     from imagetext.handlers import _open
 
-    cleaned = text_add_params_clean(params, first_number=index + 1)
+    cleaned = TextAddParams.clean(params, first_number=index + 1)
     if len(cleaned["boxes"]) != 1:
         raise ValidationError(_("A preview shows one box at a time."), code="one_box")
     fonts_check(box["font"] for box in cleaned["boxes"])
@@ -121,7 +121,7 @@ def text_generation_job_create(*, user, params, typed_key: str = "", save_key: b
     """"Generate with text": the prompt, the picture's parameters and 1-8 boxes with their text, all
     validated (boxes inside the chosen size, fonts installed) before anything is stored or sent; the
     key rules are Text to image's (generation.services.keyed_job_create)."""
-    cleaned = text_generation_params_clean(params, key_source_default=keys.key_source_default(user=user))
+    cleaned = TextGenerationParams.clean(params, key_source_default=keys.key_source_default(user=user))
     if not cleaned["model_draws_text"]:
         fonts_check(box["font"] for box in cleaned["boxes"])
     return keyed_job_create(user=user, kind=GENERATE_KINDS[cleaned["backend"]], cleaned=cleaned,

@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import ApplicationError
+from editing.params import FORMAT_CHOICES
 from gallery import selectors
 from gallery.models import Job
 from gallery.services import job_check_liveness
 from gallery.views import error_messages
 from generation import catalog_data
 from imagetext import engine, services
-from imagetext.params import FORMAT_CHOICES, MAX_BOXES, MODIFY_METHODS, REMOVAL_METHODS
+from imagetext.params import MAX_BOXES, MODIFY_METHODS, REMOVAL_METHODS
 from ml.generation.catalog import parse_size
 
 MODES = ("add", "modify", "remove", "generate")

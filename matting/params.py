@@ -150,7 +150,7 @@ def generated_params_clean(data, *, photo_size: tuple[int, int] | None, key_sour
     the size the model supports closest to the photo's aspect ratio (`photo_size`; None checks
     everything else at the model's default size, before the photo is known)."""
     from generation import backends
-    from generation.params import generation_params_clean
+    from generation.params import GenerationParams
     from ml.generation import catalog
 
     picked = {k: data.get(k) for k in GENERATED_FIELDS if data.get(k) not in (None, "")}
@@ -161,4 +161,4 @@ def generated_params_clean(data, *, photo_size: tuple[int, int] | None, key_sour
     spec = backends.spec_get(str(picked.get("model") or (offered[0].name if offered else "")))
     if spec is not None and photo_size is not None:  # an unknown model is refused just below
         picked["size"] = "%d*%d" % catalog.size_for_aspect(spec, *photo_size)
-    return generation_params_clean({**picked, "n": 1}, key_source_default=key_source_default)
+    return GenerationParams.clean({**picked, "n": 1}, key_source_default=key_source_default)

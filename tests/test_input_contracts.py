@@ -21,6 +21,12 @@ ACTIONS = [  # (schema component, API view, the service's contract)
     ("CutoutJobInputRequest", "matting.apis.CutoutJobCreateApi", "matting.params.CutoutParams"),
     ("BackgroundJobInputRequest", "matting.apis.BackgroundJobCreateApi", "matting.params.BackgroundParams"),
     ("GenerationJobInputRequest", "generation.apis.GenerationJobCreateApi", "generation.params.GenerationParams"),
+    ("TextLinesJobInputRequest", "imagetext.apis.TextLinesJobCreateApi", "imagetext.params.TextLinesParams"),
+    ("TextAddJobInputRequest", "imagetext.apis.TextAddJobCreateApi", "imagetext.params.TextAddParams"),
+    ("TextModifyJobInputRequest", "imagetext.apis.TextModifyJobCreateApi", "imagetext.params.TextModifyParams"),
+    ("TextRemoveJobInputRequest", "imagetext.apis.TextRemoveJobCreateApi", "imagetext.params.TextRemoveParams"),
+    ("TextGenerationJobInputRequest", "imagetext.apis.TextGenerationJobCreateApi",
+     "imagetext.params.TextGenerationParams"),
 ]
 
 
@@ -85,12 +91,25 @@ BAD_VALUES = [
      "Choose PNG or WebP for the cutout (both keep transparency).", {}),
     ("generation:generate", "/api/v1/generation/", {"prompt": "a red fox", "n": "two"}, "n",
      "Enter a whole number.", {}),
+    # Text in images: one page, its mode (or action) posted; the API has one path per mode
+    ("imagetext:text", "/api/v1/editing/text/lines/", {"action": "find_lines", "min_score": "2"}, "min_score",
+     "The confidence threshold must be between 0 and 1.", {}),
+    ("imagetext:text", "/api/v1/editing/text/add/", {"mode": "add", "format": "GIF"}, "format",
+     "Choose PNG, JPEG or WebP.", {}),
+    ("imagetext:text", "/api/v1/editing/text/add/", {"mode": "add", "boxes": "not json"}, "boxes",
+     "This must be a JSON list.", {}),
+    ("imagetext:text", "/api/v1/editing/text/modify/", {"mode": "modify", "method": "magic"}, "method",
+     "Unknown fill method.", {}),
+    ("imagetext:text", "/api/v1/editing/text/remove/", {"mode": "remove", "target": "everything"}, "target",
+     "Choose what to remove: all, lines or region.", {}),
+    ("imagetext:text", "/api/v1/generation/text/", {"mode": "generate", "prompt": "a red fox", "boxes": "[1"},
+     "boxes", "This must be a JSON list.", {}),
 ]
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 @pytest.mark.parametrize(("page", "api", "payload", "field", "msgid", "params"), BAD_VALUES,
-                         ids=[f"{b[0]}-{b[3]}" for b in BAD_VALUES])
+                         ids=[f"{b[1]}-{b[3]}" for b in BAD_VALUES])
 def test_a_bad_value_gets_the_same_message_from_the_page_and_the_api(
         user, client, api_client, make_item, language, page, api, payload, field, msgid, params):
     # given

@@ -255,7 +255,7 @@ def test_page_removes_clicked_lines_and_a_painted_region(user_client, user, make
     ([{"box": BOX, "text": "x", "color": "red"}], "hex colour"),
     ([{"box": BOX, "text": "x", "align": "justify"}], "alignment must be one of"),
     ([{"quad": [[1, 2], [3, 4]], "text": "x"}], "four corner points"),
-    ("not json", "valid JSON"),
+    ("not json", "This must be a JSON list."),  # the page's message
 ])
 def test_api_add_refuses_bad_boxes_and_stores_nothing(user_api, user, boxes, message):
     response = user_api.post("/api/v1/editing/text/add/",
@@ -290,7 +290,7 @@ def test_modify_and_remove_refuse_bad_input(user_api, user, make_item):
         ("remove", {"target": "region", "strokes": [{"points": [[10, 10], [900, 10]], "size": 20}]},
          "Stroke 1 lies outside the image"),
         ("remove", {"target": "region", "strokes": [{"points": [[10, 10]], "size": 0}]}, "brush size"),
-        ("lines", {"min_score": 3}, "less than or equal to 1"),
+        ("lines", {"min_score": 3}, "The confidence threshold must be between 0 and 1."),
     ]
     for mode, data, message in cases:
         response = user_api.post(f"/api/v1/editing/text/{mode}/", {"sources": [sid], **data}, format="json")
