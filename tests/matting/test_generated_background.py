@@ -373,3 +373,12 @@ def test_a_typed_key_is_stashed_when_the_job_commits_and_never_for_a_refused_one
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ApplicationError):
         background_job_create(user=user, sources=[cutout], params=params, typed_key="sk-typed-8888", save_key=True)
     assert not callbacks and not DashScopeCredential.objects.exists()  # no stash, and the saved key undone
+
+
+def test_the_api_uses_a_typed_key_sent_without_a_key_source(user_api, cutout, settings):
+    settings.DASHSCOPE_API_KEY = "sk-server-key-0001"
+    response = user_api.post("/api/v1/matting/background/", {
+        "sources": [str(cutout.id)], "mode": "generated", "prompt": "a forest", "model": WAN,
+        "api_key": "sk-typed-5555"}, format="json")
+    assert response.status_code == 202
+    assert Job.objects.get().params["key_source"] == "typed"
