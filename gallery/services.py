@@ -7,6 +7,7 @@ import hashlib
 import logging
 import os
 import socket
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -212,8 +213,9 @@ def gallery_expired_delete(*, now=None) -> int:
 
 # --- Jobs ----------------------------------------------------------------------------------------
 
-def job_create(*, owner, kind: str, params: dict, inputs: list[GalleryItem]) -> Job:
-    """Creates a queued job and enqueues it when the surrounding transaction commits."""
+def job_create(*, owner, kind: str, params: dict, inputs: list[GalleryItem], job_id: uuid.UUID | None = None) -> Job:
+    """Creates a queued job and enqueues it when the surrounding transaction commits. `job_id`: an id
+    chosen before the job exists (generation.services.picture_request stashes a typed key for it)."""
     if kinds.handler_path(kind) is None:
         raise ApplicationError(_("Unknown job kind."), code="unknown_kind")
     active = Job.objects.filter(owner=owner, status__in=Job.ACTIVE).count()
@@ -226,7 +228,8 @@ def job_create(*, owner, kind: str, params: dict, inputs: list[GalleryItem]) -> 
             ) % {"n": active},
             code="too_many_jobs", status=429,
         )
-    job = Job(owner=owner, kind=kind, params=params, language=translation.get_language() or "")
+    job = Job(owner=owner, kind=kind, params=params, language=translation.get_language() or "",
+              **({"id": job_id} if job_id else {}))
     job.full_clean()
     job.save()
     job.inputs.set(inputs)
@@ -407,7 +410,7 @@ def job_check_liveness(*, job: Job) -> Job:
 
 def job_create_for_sources(
     *, owner, kind: str, params: dict, sources: Iterable[GalleryItem] = (), uploads: Iterable = (),
-    check_source: Callable[[GalleryItem], None] | None = None,
+    check_source: Callable[[GalleryItem], None] | None = None, job_id: uuid.UUID | None = None,
 ) -> Job:
     """The common entry of every feature: existing gallery items and/or new uploads become the
     job's inputs. Uploads are decoded first; on any error nothing is stored."""
@@ -426,4 +429,4 @@ def job_create_for_sources(
         if check_source:
             for item in items:
                 check_source(item)
-        return job_create(owner=owner, kind=kind, params=params, inputs=items)
+        return job_create(owner=owner, kind=kind, params=params, inputs=items, job_id=job_id)

@@ -35,8 +35,7 @@ def key_params(data: dict, params: dict) -> tuple[str, bool]:
     """Adds key_source to ``params`` when a key is typed without saying which to use (the typed one is the
     one to use); returns (typed key, save it)."""
     typed_key = data.get("api_key", "") or ""
-    if typed_key and "key_source" not in params:
-        params["key_source"] = keys.TYPED
+    keys.typed_when_unsaid(params, typed_key)
     return typed_key, bool(data.get("save_key", False))
 
 

@@ -82,6 +82,12 @@ def key_source_default(*, user) -> str:
     return SAVED if credential_get(user=user) else SERVER
 
 
+def typed_when_unsaid(params: dict, typed: str) -> None:
+    """The API's rule: a key typed without saying which key to use is the one to use."""
+    if typed and "key_source" not in params:
+        params["key_source"] = TYPED
+
+
 def key_check(*, user, source: str, typed: str) -> str:
     """Before a job is created: the chosen source can give a key. Returns the cleaned typed key."""
     if source == TYPED:

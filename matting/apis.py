@@ -12,7 +12,7 @@ from gallery import selectors
 from gallery import services as gallery_services
 from gallery.apis import JobCreateApi, job_accepted, source_items
 from gallery.serializers import JobOutputSerializer
-from generation.apis import GenerationOptionsSerializer, key_params
+from generation.apis import GenerationOptionsSerializer
 from matting import engines, services
 from matting.files import cutouts_zip_response
 from matting.params import BACKGROUND_MODES, CUTOUT_FORMATS, BackgroundParams, CutoutParams
@@ -64,14 +64,12 @@ class BackgroundJobCreateApi(JobCreateApi):
         background = selectors.gallery_item_get(owner=request.user, item_id=background_id) if background_id else None
         data.pop("files", None)
         data.pop("background_file", None)
-        typed_key, save_key = key_params(data, data)
-        data.pop("api_key", None)
-        data.pop("save_key", None)
+        typed_key, save_key = data.pop("api_key", "") or "", bool(data.pop("save_key", False))
         params = {k: v for k, v in data.items() if v is not None}
         job = services.background_job_create(
             user=request.user, params=params, sources=sources, uploads=request.FILES.getlist("files"),
             background=background, background_upload=request.FILES.get("background_file"), typed_key=typed_key,
-            save_key=save_key,
+            save_key=save_key, typed_by_default=True,  # a typed key without a key_source is the one to use
         )
         return job_accepted(job, request)
 
@@ -96,13 +94,11 @@ class BatchBackgroundJobCreateApi(JobCreateApi):
         background_id = data.pop("background", None)
         background = selectors.gallery_item_get(owner=request.user, item_id=background_id) if background_id else None
         data.pop("background_file", None)
-        typed_key, save_key = key_params(data, data)
-        data.pop("api_key", None)
-        data.pop("save_key", None)
+        typed_key, save_key = data.pop("api_key", "") or "", bool(data.pop("save_key", False))
         new_job = services.batch_background_job_create(
             user=request.user, job=job, params={k: v for k, v in data.items() if v is not None},
             background=background, background_upload=request.FILES.get("background_file"), typed_key=typed_key,
-            save_key=save_key,
+            save_key=save_key, typed_by_default=True,  # a typed key without a key_source is the one to use
         )
         return job_accepted(new_job, request)
 

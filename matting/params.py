@@ -106,8 +106,8 @@ def _bounded(message) -> dict:
 
 
 class BackgroundParams(Contract):
-    """The input contract of a new background (a generated one's picture: generation.params, through
-    `generated_params_clean`)."""
+    """The input contract of a new background (a generated one's picture: generation's, through
+    `generated_picture_params` and generation.services.picture_request)."""
 
     mode = _ModeField(choices=BACKGROUND_MODES, required=False)  # required; said in this page's words
     color = serializers.CharField(default="#ffffff", help_text="#rrggbb: the colour (mode color) or the padding "
@@ -144,21 +144,13 @@ GENERATED_FIELDS = ("model", "prompt", "negative_prompt", "seed", "seed_mode", "
                     "steps", "guidance", "key_source")
 
 
-def generated_params_clean(data, *, photo_size: tuple[int, int] | None, key_source_default: str) -> dict:
-    """The text-to-image parameters of a generated background, validated by generation.params with
-    the same per-model rules as the Text to image page. The size is not the user's to choose: it is
-    the size the model supports closest to the photo's aspect ratio (`photo_size`; None checks
-    everything else at the model's default size, before the photo is known)."""
-    from generation import backends
-    from generation.params import GenerationParams
-    from ml.generation import catalog
-
+def generated_picture_params(data) -> dict:
+    """The text-to-image parameters a generated background sends to generation.services.picture_request,
+    which validates them with the same per-model rules as the Text to image page: one picture, and no
+    size, which is not the user's to choose (the one the model makes closest to the first photo's
+    aspect ratio; checked at the model's default size until the photo is known)."""
     picked = {k: data.get(k) for k in GENERATED_FIELDS if data.get(k) not in (None, "")}
     if not str(picked.get("prompt") or "").strip():  # said in the words of this page, not "the picture"
         raise ValidationError({"prompt": _("Describe the background to generate: the prompt cannot be empty.")},
                               code="prompt_required")
-    offered = backends.models()
-    spec = backends.spec_get(str(picked.get("model") or (offered[0].name if offered else "")))
-    if spec is not None and photo_size is not None:  # an unknown model is refused just below
-        picked["size"] = "%d*%d" % catalog.size_for_aspect(spec, *photo_size)
-    return GenerationParams.clean({**picked, "n": 1}, key_source_default=key_source_default)
+    return {**picked, "n": 1}

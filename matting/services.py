@@ -22,7 +22,7 @@ from gallery.services import (
 )
 from matting import kinds
 from matting import engines
-from matting.params import BackgroundParams, CutoutParams
+from matting.params import BackgroundParams, CutoutParams, generated_picture_params
 
 CUTOUT_KIND = kinds.CUTOUT.name
 BACKGROUND_KIND = kinds.BACKGROUND.name
@@ -61,14 +61,15 @@ def photo_of(item: GalleryItem) -> GalleryItem | None:
 
 def background_job_create(*, user, params, sources: Iterable[GalleryItem] = (), uploads: Iterable = (),
                           background: GalleryItem | None = None, background_upload=None, typed_key: str = "",
-                          save_key: bool = False) -> Job:
+                          save_key: bool = False, typed_by_default: bool = False) -> Job:
     """Puts cutouts (or photos, which are cut out first) on a colour, an image (a gallery item or a
     new upload; fill or fit), a blurred copy of their original photo, or a picture generated from a
-    prompt (`typed_key` and `save_key` as in generation.services)."""
+    prompt (`typed_key`, `save_key` and `typed_by_default` as in generation.services.picture_request)."""
     cleaned = BackgroundParams.clean(params)
     if cleaned["mode"] == "generated":
         return _generated_background_job_create(user=user, params=params, cleaned=cleaned, sources=sources,
-                                                uploads=uploads, typed_key=typed_key, save_key=save_key)
+                                                uploads=uploads, typed_key=typed_key, save_key=save_key,
+                                                typed_by_default=typed_by_default)
     if cleaned["mode"] == "image":
         if background is None and background_upload is None:
             raise ValidationError({"background": _("Choose the background image: upload one or pick one from your "
@@ -103,38 +104,35 @@ def background_job_create(*, user, params, sources: Iterable[GalleryItem] = (), 
 
 
 def _generated_background_job_create(*, user, params, cleaned: dict, sources, uploads, typed_key: str,
-                                     save_key: bool) -> Job:
+                                     save_key: bool, typed_by_default: bool) -> Job:
     """One picture is generated per job, at the size the chosen model supports closest to the first
     photo's aspect ratio, and fills every photo of the job (cropped to cover, as "image" with "fill").
-    The prompt, the model's rules and the key are checked before anything is stored; the size once the
-    first photo is known (an upload is stored first, and removed again when anything fails)."""
-    from generation import backends, keys
-    from generation.services import keyed_job_create
-    from matting.params import generated_params_clean
+    The prompt, the model's rules and the key are checked by one call to generation before anything
+    is stored; the size once the first photo is known (an upload is stored first, and removed again
+    when anything fails). Then gallery creates the job: nothing calls back into generation."""
+    from generation.services import picture_request
+    from ml.generation.catalog import size_for_aspect
 
-    key_default = keys.key_source_default(user=user)
-    cleaned.update(generated_params_clean(params, photo_size=None, key_source_default=key_default))
-    cleaned["fit"] = "fill"
-    kind = BACKGROUND_LOCAL_KIND if cleaned["backend"] == backends.LOCAL else BACKGROUND_KIND
+    picked = generated_picture_params(params)
     sized: list[GalleryItem] = []
+    with transaction.atomic():  # a key saved with this request is undone when the job cannot be made
+        picture = picture_request(user=user, params=picked, typed_key=typed_key, save_key=save_key,
+                                  typed_by_default=typed_by_default)
+        cleaned.update(picture.params)
+        cleaned["fit"] = "fill"
 
-    def check(item: GalleryItem) -> None:
-        _check_pixels(item)
-        if item.kind != GalleryItem.Kind.CUTOUT:
-            engines.engine_resolve(cleaned["engine"])  # it will be cut out first
-        if not sized:  # the first photo sets the generated picture's size (checked against the model)
-            sized.append(item)
-            chosen = generated_params_clean(params, photo_size=(item.width, item.height),
-                                            key_source_default=key_default)
-            cleaned.update({k: chosen[k] for k in ("width", "height", "size")})
+        def check(item: GalleryItem) -> None:
+            _check_pixels(item)
+            if item.kind != GalleryItem.Kind.CUTOUT:
+                engines.engine_resolve(cleaned["engine"])  # it will be cut out first
+            if not sized:  # the first photo sets the generated picture's size (one the model makes)
+                sized.append(item)
+                width, height = size_for_aspect(picture.spec, item.width, item.height)
+                cleaned.update(width=width, height=height, size=f"{width}*{height}")
 
-    def create(final: dict) -> Job:
-        return job_create_for_sources(owner=user, kind=kind, params=final, sources=sources, uploads=uploads,
-                                      check_source=check)
-
-    with files_removed_on_error():  # the whole transaction: stored uploads go if anything after them fails
-        return keyed_job_create(user=user, kind=kind, cleaned=cleaned, typed_key=typed_key, save_key=save_key,
-                                create=create)
+        return job_create_for_sources(owner=user, kind=BACKGROUND_LOCAL_KIND if picture.local else BACKGROUND_KIND,
+                                      params=cleaned, sources=sources, uploads=uploads, check_source=check,
+                                      job_id=picture.job_id)
 
 
 def matte_from_image(image: Image.Image) -> Image.Image:
@@ -179,7 +177,8 @@ def touchup_job_create(*, user, source: GalleryItem, matte_upload) -> Job:
 
 
 def batch_background_job_create(*, user, job: Job, params, background: GalleryItem | None = None,
-                                background_upload=None, typed_key: str = "", save_key: bool = False) -> Job:
+                                background_upload=None, typed_key: str = "", save_key: bool = False,
+                                typed_by_default: bool = False) -> Job:
     """"New background for all": one background job for every cutout of a finished batch, made by the
     same rules as one cutout's (a colour, an image, the blurred original, a generated picture); its
     results go to the gallery like any other. Another user's job answers 404; a job that is not a
@@ -195,4 +194,5 @@ def batch_background_job_create(*, user, job: Job, params, background: GalleryIt
     if not cutouts:
         raise ValidationError(_("The cutouts of this job were deleted."), code="no_cutouts")
     return background_job_create(user=user, params=params, sources=cutouts, background=background,
-                                 background_upload=background_upload, typed_key=typed_key, save_key=save_key)
+                                 background_upload=background_upload, typed_key=typed_key, save_key=save_key,
+                                 typed_by_default=typed_by_default)

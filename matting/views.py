@@ -61,17 +61,11 @@ def cutout_view(request):
 
 
 def _generated_choices(request, cutout: GalleryItem) -> dict:
-    """The text-to-image models (as on the Text to image page), each with the size it would make for
-    this photo, and the state of the user's DashScope keys (never a key)."""
-    from generation import backends, catalog_data
-    from ml.generation import catalog
+    """The text-to-image models, each with the size it would make for this photo, and the state of
+    the user's DashScope keys (never a key)."""
+    from generation.services import picture_choices
 
-    rows = []
-    for row in catalog_data.models():
-        spec = backends.spec_get(row["name"])
-        width, height = catalog.size_for_aspect(spec, cutout.width, cutout.height)
-        rows.append({**row, "generated_size": f"{width}×{height}"})
-    return {"models": rows, "key": catalog_data.key_status(user=request.user)}
+    return picture_choices(user=request.user, photo_size=(cutout.width, cutout.height))
 
 
 def _cutout_context(request, cutout: GalleryItem, **extra) -> dict:

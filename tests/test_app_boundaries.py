@@ -2,10 +2,17 @@
 (a leading underscore), at module level or inside a function, nor reaches one through a module it
 imported. Crop and resize (editing) and Text to image (generation) know nothing of each other or of
 Text in images (imagetext), which uses them, OCR and the gallery through their public services. Every
-module outside tests and migrations stays readable in one sitting."""
+module outside tests and migrations stays readable in one sitting. A job that uses another feature (a
+cutout's generated background) passes through each app once: matting, then one call to generation,
+then gallery's job creation (measured on the calls a request makes)."""
 
 import ast
+import contextlib
+import sys
 from pathlib import Path
+
+import pytest
+from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = tuple(sorted(p.parent.name for p in ROOT.glob("*/apps.py")))
@@ -119,3 +126,96 @@ def test_the_check_sees_the_old_function_level_import_of_the_text_handlers(tmp_p
     (tmp_path / "generation" / "handlers.py").write_text(
         "def text_generation_handle(*, job, report):\n    from editing.text_handlers import text_read_back\n")
     assert _imported_apps("generation", tmp_path) == {"editing": ["generation/handlers.py:2 editing.text_handlers"]}
+
+
+# --- The walk of a job that uses another feature -------------------------------------------------
+
+# What matting may import of generation: its services (the page and the service), the handler's one
+# call (generate_for_job, in the worker) and the API's serializer of the picture's options (the schema)
+MATTING_USES_OF_GENERATION = {"generation.services", "generation.handlers", "generation.apis"}
+WALKED = ("matting", "generation", "gallery")
+
+
+def test_matting_imports_only_generations_public_entries():
+    used = {where.split()[-1] for where in _imported_apps("matting").get("generation", [])}
+    assert used and used <= MATTING_USES_OF_GENERATION, used - MATTING_USES_OF_GENERATION
+
+
+def _walked_app(frame) -> str | None:
+    app = frame.f_globals.get("__name__", "").split(".")[0]
+    return app if app in WALKED else None
+
+
+@contextlib.contextmanager
+def _entries(service):
+    """Records every call into one of WALKED from another (its nearest caller in WALKED; Django, DRF,
+    core and the tests between them do not count) as (from, into, function, inside `service`): `from`
+    is None for the request itself. Module bodies (an import inside a function) are not calls."""
+    found: list[tuple] = []
+
+    def profile(frame, event, arg):
+        if event != "call" or frame.f_code.co_name == "<module>" or (app := _walked_app(frame)) is None:
+            return
+        caller, inside = frame.f_back, False
+        while caller is not None and _walked_app(caller) is None:
+            caller = caller.f_back
+        came_from = _walked_app(caller) if caller is not None else None
+        if came_from != app:
+            up = caller
+            while up is not None and not inside:
+                inside, up = up.f_code is service.__code__, up.f_back
+            found.append((came_from, app, f"{frame.f_globals['__name__']}.{frame.f_code.co_name}", inside))
+
+    sys.setprofile(profile)
+    try:
+        yield found
+    finally:
+        sys.setprofile(None)
+
+
+@pytest.fixture
+def cutout(user, make_item):
+    from tests.matting.helpers import half_cutout
+
+    photo = make_item(user, name="lena.png", size=(80, 60))
+    return make_item(user, name="lena-cutout", image=half_cutout((80, 60)), kind="cutout", parent=photo,
+                     metadata={"engine": "u2netp", "role": "cutout"})
+
+
+@pytest.fixture
+def post_background(user_client, user_api, cutout):
+    def post(via: str, data: dict):
+        if via == "page":
+            return user_client.post(reverse("matting:background", args=[cutout.id]), data).status_code
+        return user_api.post("/api/v1/matting/background/", {**data, "sources": [str(cutout.id)]},
+                             format="json").status_code
+
+    return post
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["server", "typed"])
+@pytest.mark.parametrize("via", ["page", "api"])
+def test_a_generated_background_job_passes_generation_and_gallery_once(post_background, via, key, settings):
+    from gallery.models import Job
+    from matting.services import background_job_create
+
+    settings.DASHSCOPE_API_KEY = "sk-server-key-0001"
+    data = {"mode": "generated", "prompt": "a beach at dusk", "model": "wanx2.1-t2i-turbo"}
+    if key == "typed":
+        data.update(key_source="typed", api_key="sk-typed-1234")
+    post_background(via, data)  # once before, so lazy imports and first-use caches are not measured
+    with _entries(background_job_create) as entries:
+        assert post_background(via, data) in (202, 302)
+
+    # the whole request enters generation once, by matting's service, and generation enters nothing
+    assert [(a, b, f) for a, b, f, _ in entries if b == "generation"] == [
+        ("matting", "generation", "generation.services.picture_request")]
+    assert not [e for e in entries if e[0] == "generation"]
+    # the service: generation, then gallery's job creation, which calls back only the check the
+    # service hands it (the photo's pixels, and the first one's shape sizes the picture)
+    walk = [(a, b, f) for a, b, f, inside in entries if inside]
+    assert walk == [("matting", "generation", "generation.services.picture_request"),
+                    ("matting", "gallery", "gallery.services.job_create_for_sources"),
+                    ("gallery", "matting", "matting.services.check")], walk
+    assert Job.objects.count() == 2

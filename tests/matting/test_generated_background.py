@@ -344,3 +344,36 @@ def test_a_cutout_model_that_cannot_load_fails_the_job_before_a_picture_is_bough
     assert (job.status, job.error_code) == (Job.Status.FAILED, "model_missing")
     assert submits(fake_dashscope) == []          # nothing was sent to DashScope, nothing billed
     assert GalleryItem.objects.count() == items and media_files(settings) == files
+
+
+def test_a_typed_key_is_stashed_when_the_job_commits_and_never_for_a_refused_one(user, cutout, settings, monkeypatch,
+                                                                                 django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from gallery import services as gallery_services
+    from generation.models import DashScopeCredential
+
+    stashed_at_enqueue = []
+    monkeypatch.setattr(gallery_services, "job_enqueue", lambda *, job_id: stashed_at_enqueue.append(
+        cache.get(f"generation:typed-key:{job_id}") is not None))
+    params = {"mode": "generated", "prompt": "a forest", "model": WAN, "key_source": "typed"}
+    with django_capture_on_commit_callbacks() as callbacks:
+        job = background_job_create(user=user, sources=[cutout], params=params, typed_key="sk-typed-7777")
+        assert cache.get(f"generation:typed-key:{job.id}") is None  # the job is not committed yet
+    for callback in callbacks:
+        callback()
+    assert stashed_at_enqueue == [True]  # stashed on commit, before the job is sent to a worker
+
+    settings.JOB_MAX_ACTIVE_PER_USER = 1  # the job above waits: gallery refuses the next one
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ApplicationError):
+        background_job_create(user=user, sources=[cutout], params=params, typed_key="sk-typed-8888", save_key=True)
+    assert not callbacks and not DashScopeCredential.objects.exists()  # no stash, and the saved key undone
+
+
+def test_the_api_uses_a_typed_key_sent_without_a_key_source(user_api, cutout, settings):
+    settings.DASHSCOPE_API_KEY = "sk-server-key-0001"
+    response = user_api.post("/api/v1/matting/background/", {
+        "sources": [str(cutout.id)], "mode": "generated", "prompt": "a forest", "model": WAN,
+        "api_key": "sk-typed-5555"}, format="json")
+    assert response.status_code == 202
+    assert Job.objects.get().params["key_source"] == "typed"
