@@ -1,16 +1,16 @@
 """Whether a removal left traces of the text: OCR cannot read half a letter, so reading the area
-back says nothing about the tops and bottoms of letters that a painted band ran through the middle
-of, or about strokes the mask missed.
+back says nothing of the tops and bottoms of letters that a painted band ran through the middle of,
+or of strokes a mask missed.
 
 The area is what was filled (a painted band, a line's glyph mask). The text's colours are the
-dominant colours of the original's pixels that the fill changed, kept when they are common in the
-area and rare in the surroundings further out (ml.text.mask's rule: a photo's own colours run on
-beyond the text). The text's pixels are the original's pixels of such a colour inside the area, and
-those of that colour just outside it that join them: a stroke the area's edge cuts runs on outside
-it. The measure is the share of those pixels that still have a text colour in the result: outside
-the area nothing was changed, so what the area cut off counts in full; inside, whatever the fill
-left of the text's colour. A clean removal keeps nearly none of them (the text's pixels all lay
-inside and were filled), a band across the middle of the letters keeps the part outside it."""
+dominant colours of the original's pixels that the fill changed, kept when they are much commoner in
+the area than in the surroundings (ml.text.mask's rule: a photo's own colours run on beyond the
+text). The text's pixels are the original's pixels of such a colour in the area, and those of that
+colour just outside it that join them: a stroke the area's edge cuts runs on outside it, unchanged.
+A piece that runs on further than that ring is the photo's (hay, a flag, a shirt: a cut letter ends
+near the area), and the ring is allowed as many pixels of the text's colours as the surroundings
+have anyway (fur round yellow letters). The measure is the share of the text's pixels left outside
+the area. What the fill itself leaves inside the area is OCR's to read there."""
 
 from __future__ import annotations
 
@@ -21,15 +21,15 @@ from PIL import Image
 
 from ml.text.mask import COLOUR_TOL, HIGH_MIN, _expand, palette
 
-TRACES = 0.15      # traces remain when at least this share of the text's pixels keeps its colour
+TRACES = 0.15      # traces remain when at least this share of the text's pixels is left outside the area
 RIM_RATIO = 2.5    # a text colour is this many times more common in the area than in the surroundings
-RING = 0.75         # cut strokes are followed this many times the area's thickness out of it
+RING = 0.75        # cut strokes are followed this many times the area's thickness out of it
 MIN_PIXELS = 16    # an area or a text with fewer pixels than this is not judged
 
 
 @dataclass(frozen=True)
 class Traces:
-    share: float       # of the text's pixels, those that still have a text colour in the result
+    share: float       # of the text's pixels, those left outside the area (beyond the surroundings' own)
     text_pixels: int   # the text's pixels found (inside the area and joining it from outside)
 
     @property
@@ -38,7 +38,6 @@ class Traces:
 
 
 NONE = Traces(0.0, 0)
-DEBUG = None
 
 
 def _rgb(image) -> np.ndarray:
@@ -51,7 +50,7 @@ def text_traces(original, result, area, *, filled=None) -> Traces:
     """How much of the text in `area` is still there in `result`. original, result: PIL images or
     HxWx3 arrays of the same size; area: bool HxW (or an "L" image, >127) of the filled pixels this
     check is about; filled: every pixel filled (other lines removed at the same time; default:
-    area), left out of the surroundings."""
+    area), left out of the ring and the surroundings."""
     import cv2
 
     area = np.asarray(area.convert("L")) > 127 if isinstance(area, Image.Image) else np.asarray(area, bool)
@@ -59,16 +58,16 @@ def text_traces(original, result, area, *, filled=None) -> Traces:
     if area.sum() < MIN_PIXELS:
         return NONE
     o, r = _rgb(original), _rgb(result)
-    # the scale of what was filled: a band's width, a glyph mask's stroke width; cut strokes are
-    # followed one such width out, and the surroundings lie one to three widths out
-    inside = cv2.distanceTransform(area.astype(np.uint8), cv2.DIST_L2, 3)
-    width = max(3, int(np.ceil(2 * RING * np.percentile(inside[area], 95))))
+    # the ring's width from the thickness of what was filled (a band's width, a glyph mask's
+    # stroke width); the surroundings lie one to three widths out
+    depth = cv2.distanceTransform(area.astype(np.uint8), cv2.DIST_L2, 3)
+    width = max(3, int(np.ceil(2 * RING * np.percentile(depth[area], 95))))
     ys, xs = np.nonzero(area)
     h, w = area.shape
     pad = 3 * width + 2
     y0, y1, x0, x1 = max(0, ys.min() - pad), min(h, ys.max() + pad + 1), max(0, xs.min() - pad), min(w, xs.max() + pad + 1)
     a, f = area[y0:y1, x0:x1], filled[y0:y1, x0:x1]
-    o, r = o[y0:y1, x0:x1].astype(np.int16), r[y0:y1, x0:x1].astype(np.int16)
+    o, r = o[y0:y1, x0:x1].astype(np.float32), r[y0:y1, x0:x1].astype(np.float32)
     away = cv2.distanceTransform((~a).astype(np.uint8), cv2.DIST_L2, 3)
     near = (away <= width) & ~f
     far = (away > width) & (away <= 3 * width) & ~f
@@ -76,23 +75,16 @@ def text_traces(original, result, area, *, filled=None) -> Traces:
     if changed.sum() < MIN_PIXELS or not far.any():
         return NONE
     colours = []
+    text_o = np.zeros(a.shape, bool)
     for colour in palette(o[changed].astype(np.float64), 4):
-        close = np.abs(o - colour).max(axis=2) < COLOUR_TOL
-        if DEBUG is not None:
-            DEBUG.setdefault("tests", []).append((colour.round(), round(close[a].mean(), 3), round(close[far].mean(), 3)))
+        close = np.abs(o - np.float32(colour)).max(axis=2) < COLOUR_TOL
         if close[a].mean() > RIM_RATIO * close[far].mean() + 0.01:
             colours.append(colour)
+            text_o |= close
     if not colours:
         return NONE
-    text_o = np.zeros(a.shape, bool)
-    text_r = np.zeros(a.shape, bool)
-    for colour in colours:
-        text_o |= np.abs(o - colour).max(axis=2) < COLOUR_TOL
-        text_r |= np.abs(r - colour).max(axis=2) < COLOUR_TOL
-    # the text's pixels: text-coloured pieces of the original (within the area and one width round
-    # it) that reach into the area; a piece lying wholly outside it is something else in that colour,
-    # and so is one that runs on to the edge of that ring (hay, a flag, a shirt: a letter cut by the
-    # area ends near it)
+    # the text's pixels: text-coloured pieces of the original (within the area and the ring) that
+    # reach into the area and end inside the ring; a piece wholly outside is something else
     reach = text_o & (a | near)
     count, labels = cv2.connectedComponents(reach.astype(np.uint8), connectivity=8)
     touching = np.zeros(count, bool)
@@ -100,15 +92,11 @@ def text_traces(original, result, area, *, filled=None) -> Traces:
     touching[np.unique(labels[reach & (away > width - 1.5)])] = False
     touching[0] = False
     text = touching[labels]
-    # what the area cut off lies outside it, unchanged; the surroundings have some pixels of the
-    # text's colours anyway (fur round yellow letters), as many as the ring further out has
-    ring = near
+    # what the area cut off lies outside it, unchanged, less what the ring would hold of those
+    # colours anyway, at the surroundings' rate
     base = float(text_o[far].mean())
     inside = int((text & a).sum())
-    left = max(0.0, float((text & ring).sum()) - base * float(ring.sum()))
-    if DEBUG is not None:
-        DEBUG.update(box=(y0, y1, x0, x1), text=text, text_r=text_r, area=a, colours=colours, width=width,
-                     base=base, inside=inside, left=left)
+    left = max(0.0, float((text & near).sum()) - base * float(near.sum()))
     if inside + left < MIN_PIXELS:
         return NONE
     return Traces(round(left / (inside + left), 4), int(inside + left))
