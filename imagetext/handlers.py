@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
+import numpy as np
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw
 
@@ -199,8 +200,9 @@ def _region_mask(size: tuple[int, int], strokes: list[dict]) -> tuple[Image.Imag
 
 
 def text_remove_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
-    from ml.text import TextError, mark_leftovers, mostly_inside, remove_lines, remove_text
+    from ml.text import TextError, mark_leftovers, mostly_inside, remove_text, text_mask
     from ml.text.readback import looks_like_texture
+    from ml.text.traces import line_areas, mark_traces
 
     p = job.params
     item = _source(job)
@@ -216,7 +218,7 @@ def text_remove_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
             mask, region = _region_mask(image.size, p["strokes"])
             report(30, "fill")
             out = remove_text(image, mask, method=method, learned=learned)
-            checked = [(region, "")]
+            checked, areas = [(region, "")], [np.asarray(mask) > 127]
             metadata["strokes"] = len(p["strokes"])
             metadata["region"] = region
         else:
@@ -235,8 +237,10 @@ def text_remove_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
             else:
                 lines = p["lines"]
             report(30, "fill")
-            out = remove_lines(image, [line["quad"] for line in lines], method=method, learned=learned)
-            checked = [(line["quad"], "") for line in lines]
+            quads = [line["quad"] for line in lines]
+            mask = text_mask(image, quads)
+            out = remove_text(image, mask, method=method, learned=learned)
+            checked, areas = [(quad, "") for quad in quads], line_areas(mask, quads)
             metadata["lines"] = lines
     except TextError as exc:
         raise text_engine.to_application_error(exc) from exc
@@ -252,9 +256,13 @@ def text_remove_handle(*, job: Job, report: ProgressReporter) -> JobOutcome:
     left = [line for line in _detect(reader, out).lines if not looks_like_texture(line.text, line.score)
             and not any(mostly_inside(line.quad, quad) for quad in skipped)]
     mark_leftovers(rows, left)
+    # OCR cannot read half a letter: the tops and bottoms a painted band left are looked for too
+    mark_traces(rows, image, out, areas, filled=np.asarray(mask) > 127)
+    metadata["traces"] = [row["traces"] for row in rows]
     remaining = len(left)
     return _outcome(job, item, _with_alpha(out, image), suffix="no-text", rows=rows, extra={"mode": "remove", "target": mode,
-                                                                         "lines_left_in_image": remaining},
+                                                                         "lines_left_in_image": remaining,
+                                                                         "traces_left": sum(r["traces_left"] for r in rows)},
                     metadata=metadata, engine="ml.text", model=getattr(reader, "name", ""))
 
 

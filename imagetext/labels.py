@@ -22,6 +22,7 @@ FIELDS = {
     "points": _("Path"),
     "region": _("Painted area"),
     "skipped": _("Kept: looks like a pattern, not text"),
+    "traces": _("Share of the text left"),
     "readback": _("Read-back check"),
     "all_ok": _("All read back"),
     "expected": _("Expected"),

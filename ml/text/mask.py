@@ -70,7 +70,7 @@ GLOW_LEFT_MIN = 2.5  # ... or this many grey levels
 GLOW_EXTRA = 4    # ... but at most this many pixels further
 
 
-def _expand(quad, by: float):
+def expand_quad(quad, by: float):
     q = np.float64(quad)
     centre = q.mean(axis=0)
     (x0, y0), (x1, y1), (x2, y2), (x3, y3) = q
@@ -392,7 +392,7 @@ def glyph_mask_colours(rgb: np.ndarray, quad, *, grow: float = 0.2) -> tuple[np.
     from scipy import ndimage
 
     h, w = rgb.shape[:2]
-    outer, line_h, _line_w, _c = _expand(quad, grow)
+    outer, line_h, _line_w, _c = expand_quad(quad, grow)
     region = np.zeros((h, w), np.uint8)
     cv2.fillPoly(region, [np.round(outer).astype(np.int32)], 1)
     inner = np.zeros((h, w), np.uint8)
