@@ -45,6 +45,7 @@ from bench.foundation import (  # noqa: E402
 )
 
 CONFIGS = ("sqlite-orm", "postgres-redis")
+PAGES = ("home", "gallery", "job", "api")  # as bench/scale_parts.pages_part names them
 TARGETS = {"pages_p95": 0.050, "pages_rate": 100, "idle_pickup_p95": 0.100}
 
 
@@ -84,6 +85,8 @@ def table(results: dict, configs: list[str], workers: list[int], rates: list[flo
     for rate in rates:
         rows.append((f"pages at {rate:g} rps: p50 / p95 / p99", "p95 ≤ 50 ms at 100 rps" if rate == 100 else "info",
                      page(rate, page_latency(rate))))
+        rows.append((f"pages at {rate:g} rps: p95 of home / gallery / job / API", "info",
+                     page(rate, lambda p: " / ".join(ms(p["pages"][k]["p95"]) for k in PAGES))))
         rows.append((f"pages at {rate:g} rps: achieved rps, errors, generator lag p95", "0 errors",
                      page(rate, lambda p: f"{p['achieved_rps']:.1f}, {p['errors']} {mark(p['errors'] == 0)}, "
                                           f"{ms(p['lag_p95'])}")))
@@ -101,7 +104,10 @@ def pages_note(results: dict) -> str:
     for name, r in results.items():
         if r and "pages" in r:
             p = r["pages"]
-            return (f"Pages ({name}; the same set-up elsewhere): {', '.join(p['paths'])} in turn, a user with "
+            job = p["pages"]["job"]
+            paths = ", ".join(f"{k} `{v}`" for k, v in p["pages"].items()).replace(
+                f"`{job}`", "`/gallery/jobs/<id>/` (a cutout job)")
+            return (f"Pages ({name}; the same set-up elsewhere), in turn: {paths}, for a user with "
                     f"{p['items']} gallery items; gunicorn {p['gunicorn_workers']} workers × {p['gunicorn_threads']} "
                     "threads (config/gunicorn.conf.py defaults).")
     return ""
