@@ -35,6 +35,7 @@ in the configurations listed by --web-configs (default: sqlite-orm and postgres-
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -124,12 +125,12 @@ def with_db(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def run_config(name: str, args, services: dict) -> dict:
-    parts = [p for p in args.parts if p in "ab" or (p in "cd" and name in args.web_configs)
-             or (p == "p" and name == args.configs_run[0])]
-    if not parts:
-        return {}
-    tmp = Path(tempfile.mkdtemp(prefix=f"studio-bench-{name}-"))
+@contextlib.contextmanager
+def configuration(name: str, args, services: dict, prefix: str = "studio-bench"):
+    """One configuration's own world for a child process: a fresh PostgreSQL database or Redis database
+    number where the name asks for them, and a DATA_DIR. Yields (DATA_DIR, environment); drops the
+    database and flushes Redis afterwards (the DATA_DIR stays: the caller removes it once read)."""
+    tmp = Path(tempfile.mkdtemp(prefix=f"{prefix}-{name}-"))
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.base", DATA_DIR=str(tmp), STATIC_ROOT=str(tmp / "static"),
@@ -138,31 +139,63 @@ def run_config(name: str, args, services: dict) -> dict:
         DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or "bench-only-secret-key-" + "0" * 40,
     )
     pg_name = redis_db = None
-    if name.startswith("postgres"):
-        pg_name = f"studio_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-        pg_create(args.pg_url, pg_name)
-        env["DATABASE_URL"] = with_db(args.pg_url, pg_name)
-    if name.endswith("redis"):
-        redis_db = redis_free_db(args.redis_url, services.setdefault("redis_dbs", set()))
-        services["redis_dbs"].add(redis_db)
-        env["REDIS_URL"] = f"{args.redis_url.rstrip('/')}/{redis_db}"
-    out = tmp / "result.json"
-    cmd = [sys.executable, __file__, "--child", name, "--only", ",".join(parts), "--child-out", str(out),
-           "--clients", str(args.clients)] + (["--quick"] if args.quick else [])
-    log(f"{name}: parts {','.join(parts)} (DATA_DIR {tmp})")
     try:
-        proc = subprocess.run(cmd, env=env, cwd=ROOT)
+        if name.startswith("postgres"):
+            pg_name = f"studio_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+            pg_create(args.pg_url, pg_name)
+            env["DATABASE_URL"] = with_db(args.pg_url, pg_name)
+        if name.endswith("redis"):
+            redis_db = redis_free_db(args.redis_url, services.setdefault("redis_dbs", set()))
+            services["redis_dbs"].add(redis_db)
+            env["REDIS_URL"] = f"{args.redis_url.rstrip('/')}/{redis_db}"
+        yield tmp, env
+    finally:
+        if pg_name:
+            pg_drop(args.pg_url, pg_name)
+        if redis_db is not None:
+            redis_flush(args.redis_url, redis_db)
+
+
+def run_child(name: str, cmd: list[str], args, services: dict, prefix: str = "studio-bench",
+              extra_env: dict | None = None) -> dict:
+    """Runs `cmd` (a benchmark's child, which writes its results to the path given after
+    --child-out) in a fresh configuration `name`; returns the results, or {"error": ...}."""
+    with configuration(name, args, services, prefix) as (tmp, env):
+        out = tmp / "result.json"
+        env.update(extra_env or {})
+        log(f"{name}: DATA_DIR {tmp}")
+        proc = subprocess.run(cmd + ["--child-out", str(out)], env=env, cwd=ROOT)
         if proc.returncode != 0:
             return {"error": f"child exited {proc.returncode}; logs in {tmp}"}
         result = json.loads(out.read_text())
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
         return result
-    finally:
-        if pg_name:
-            pg_drop(args.pg_url, pg_name)
-        if redis_db is not None:
-            redis_flush(args.redis_url, redis_db)
+
+
+def services_check(configs: list[str], args, info: dict) -> list[str]:
+    """Records the PostgreSQL and Redis versions in `info`; returns the configurations whose servers
+    answer."""
+    if any(c.startswith("postgres") for c in configs):
+        info["postgresql"] = pg_available(args.pg_url)
+        if not info["postgresql"]:
+            configs = [c for c in configs if not c.startswith("postgres")]
+    if any(c.endswith("redis") for c in configs):
+        info["redis"] = redis_available(args.redis_url)
+        if not info["redis"]:
+            configs = [c for c in configs if not c.endswith("redis")]
+    return configs
+
+
+def run_config(name: str, args, services: dict) -> dict:
+    parts = [p for p in args.parts if p in "ab" or (p in "cd" and name in args.web_configs)
+             or (p == "p" and name == args.configs_run[0])]
+    if not parts:
+        return {}
+    cmd = [sys.executable, __file__, "--child", name, "--only", ",".join(parts),
+           "--clients", str(args.clients)] + (["--quick"] if args.quick else [])
+    log(f"{name}: parts {','.join(parts)}")
+    return run_child(name, cmd, args, services)
 
 
 def ms(seconds: float) -> str:
@@ -174,17 +207,6 @@ def mark(ok: bool) -> str:
 
 
 def table(results: dict, configs: list[str]) -> str:
-    rows: list[tuple[str, str, dict]] = []
-
-    def cell(config: str, fn) -> str:
-        r = results.get(config) or {}
-        if "error" in r:
-            return "error"
-        try:
-            return fn(r)
-        except (KeyError, TypeError):
-            return "–"
-
     def e2e(kind):
         def fn(r):
             s = r["a"][kind]["e2e"]
@@ -222,6 +244,22 @@ def table(results: dict, configs: list[str]) -> str:
         ("d. API list latency p50 / p95", "info", lambda r: f"{ms(r['d']['p50'])} / {ms(r['d']['p95'])}"),
         ("d. API errors", "0", lambda r: f"{r['d']['errors']} {mark(r['d']['errors'] == 0)}"),
     ]
+    return render_table(rows, results, configs)
+
+
+def render_table(rows: list[tuple], results: dict, configs: list[str]) -> str:
+    """A markdown table: a row per (label, target, function of one configuration's results), a column
+    per configuration; "error" where its child failed, "–" where the figure is missing, and rows with
+    no figure at all left out."""
+    def cell(config: str, fn) -> str:
+        r = results.get(config) or {}
+        if "error" in r:
+            return "error"
+        try:
+            return fn(r)
+        except (KeyError, TypeError):
+            return "–"
+
     header = "| Measure | Target | " + " | ".join(configs) + " |"
     lines = [header, "|" + "---|" * (len(configs) + 2)]
     for label, target, fn in rows:
@@ -249,6 +287,41 @@ def profile_table(results: dict) -> str:
     return ""
 
 
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of a benchmark that runs configurations in child processes (run_child)."""
+    parser.add_argument("--json", metavar="OUT", help="also write all results as JSON to OUT")
+    parser.add_argument("--keep", action="store_true", help="keep each configuration's DATA_DIR (logs, db)")
+    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379"))
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child-out", help=argparse.SUPPRESS)
+
+
+def configs_arg(parser: argparse.ArgumentParser, text: str) -> list[str]:
+    configs = [c.strip() for c in text.split(",") if c.strip()]
+    if bad := set(configs) - set(ALL_CONFIGS):
+        parser.error(f"unknown configurations: {','.join(sorted(bad))}")
+    return configs
+
+
+def heading(title: str, started: dt.datetime, command: str) -> list[str]:
+    return [f"## {title}, {started:%Y-%m-%d %H:%M %Z}", "", f"Command: `{command.strip()}`", ""]
+
+
+def report(text: str, results: dict, json_out: str | None, **meta) -> int:
+    """Prints the report and each configuration's error; writes the JSON (meta + results) when asked.
+    Exit status 1 when a configuration failed."""
+    print(text)
+    for name, r in results.items():
+        if r and "error" in r:
+            print(f"{name}: {r['error']}")
+    if json_out:
+        meta["started"] = meta["started"].isoformat()
+        Path(json_out).parent.mkdir(parents=True, exist_ok=True)
+        Path(json_out).write_text(json.dumps({**meta, "results": results}, indent=2, default=str))
+    return 1 if any(r and "error" in r for r in results.values()) else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -258,12 +331,7 @@ def main() -> int:
     parser.add_argument("--configs", default=",".join(ALL_CONFIGS), help="configurations to run")
     parser.add_argument("--web-configs", default=",".join(WEB_CONFIGS), help="configurations that run parts c and d")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients in part d")
-    parser.add_argument("--json", metavar="OUT", help="also write all results as JSON to OUT")
-    parser.add_argument("--keep", action="store_true", help="keep each configuration's DATA_DIR (logs, db)")
-    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
-    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379"))
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--child-out", help=argparse.SUPPRESS)
+    add_run_arguments(parser)
     parser.add_argument("--keep-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.parts = [p.strip() for p in args.only.split(",") if p.strip()]
@@ -277,19 +345,9 @@ def main() -> int:
         Path(args.child_out).write_text(json.dumps(result, default=str))
         return 0
 
-    configs = [c.strip() for c in args.configs.split(",") if c.strip()]
-    if bad := set(configs) - set(ALL_CONFIGS):
-        parser.error(f"unknown configurations: {','.join(sorted(bad))}")
     info = machine()
     services: dict = {}
-    if any(c.startswith("postgres") for c in configs):
-        info["postgresql"] = pg_available(args.pg_url)
-        if not info["postgresql"]:
-            configs = [c for c in configs if not c.startswith("postgres")]
-    if any(c.endswith("redis") for c in configs):
-        info["redis"] = redis_available(args.redis_url)
-        if not info["redis"]:
-            configs = [c for c in configs if not c.endswith("redis")]
+    configs = services_check(configs_arg(parser, args.configs), args, info)
 
     args.configs_run = configs
     started = dt.datetime.now().astimezone()
@@ -298,11 +356,7 @@ def main() -> int:
     load_after = " ".join(f"{x:.2f}" for x in os.getloadavg())
     shown = [c for c in configs if results.get(c)]
     command = "python bench/foundation.py " + " ".join(sys.argv[1:])
-    text = "\n".join([
-        f"## Foundation benchmark, {started:%Y-%m-%d %H:%M %Z}",
-        "",
-        f"Command: `{command.strip()}`",
-        "",
+    text = "\n".join(heading("Foundation benchmark", started, command) + [
         f"Machine: {info['cpu']}, {info['cores']} cores, {info['ram']} RAM, {info['os']}; Python {info['python']}, "
         f"Django {info['django']}, django-q2 {info['django_q']}, Pillow {info['PIL']}, gunicorn {info['gunicorn']}; "
         f"SQLite {info['sqlite']}"
@@ -318,16 +372,7 @@ def main() -> int:
         "",
         profile_table(results),
     ])
-    print(text)
-    for name, r in results.items():
-        if r and "error" in r:
-            print(f"{name}: {r['error']}")
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(
-            {"started": started.isoformat(), "command": command, "machine": info, "results": results},
-            indent=2, default=str))
-    return 1 if any(r and "error" in r for r in results.values()) else 0
+    return report(text, results, args.json, started=started, command=command, machine=info)
 
 
 if __name__ == "__main__":

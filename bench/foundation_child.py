@@ -27,7 +27,9 @@ class Child:
         self.qcluster: subprocess.Popen | None = None
 
     # --- set-up ------------------------------------------------------------------------------------
-    def setup(self) -> None:
+    def setup(self, static: bool = False) -> None:
+        """Migrates the fresh database; collects static files when pages will be served (`static`, or
+        parts c and d)."""
         sys.path.insert(0, str(ROOT))
         os.chdir(ROOT)
         import django
@@ -38,7 +40,7 @@ class Child:
         started = time.perf_counter()
         call_command("migrate", verbosity=0, interactive=False)
         call_command("createcachetable", verbosity=0)
-        if {"c", "d"} & set(self.args.parts):
+        if static or {"c", "d"} & set(self.args.parts):
             call_command("collectstatic", verbosity=0, interactive=False)
         log(f"migrated in {time.perf_counter() - started:.1f}s")
 

@@ -7,15 +7,12 @@ import io
 import json
 import os
 import statistics
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 from bench.common import log, summary
-from bench.foundation_child import ROOT, tiny_png
-from bench.foundation_http import free_port, http_get, load, wait_http, worker_count
+from bench.foundation_child import tiny_png
+from bench.foundation_http import gunicorn_server, http_get, load, worker_count
 
 
 def part_a(child) -> dict:
@@ -61,26 +58,26 @@ def part_b(child) -> dict:
     return out
 
 
-def gallery_user(child):
-    """A user with 500 small items (made by the real service: rows, files and thumbnails)."""
+def gallery_user(child, count: int = 500, name: str = "bench-gallery"):
+    """A user with `count` small items (made by the real service: rows, files and thumbnails)."""
     from django.db import transaction
     from PIL import Image
 
     from gallery.models import GalleryItem
     from gallery.services import gallery_item_create
 
-    owner = child.user("bench-gallery")
+    owner = child.user(name)
     have = GalleryItem.objects.filter(owner=owner).count()
     started = time.perf_counter()
-    for start in range(have, 500, 100):
+    for start in range(have, count, 100):
         with transaction.atomic():
-            for i in range(start, min(start + 100, 500)):
+            for i in range(start, min(start + 100, count)):
                 image = Image.new("RGB", (160, 120), ((i * 37) % 256, (i * 91) % 256, (i * 13) % 256))
                 gallery_item_create(owner=owner, image=image, kind=GalleryItem.Kind.UPLOAD,
                                     name=f"holiday photo {i:03d}.png", fmt="PNG",
                                     metadata={"original_format": "PNG", "note": f"bench item {i}"})
-    if have < 500:
-        log(f"gallery: 500 items made in {time.perf_counter() - started:.1f}s")
+    if have < count:
+        log(f"gallery: {count} items made in {time.perf_counter() - started:.1f}s")
     return owner
 
 
@@ -113,16 +110,7 @@ def part_d(child) -> dict:
 
     owner = gallery_user(child)
     _, token = api_token_create(user=owner, name=f"bench-{uuid.uuid4().hex[:6]}")
-    port = free_port()
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port)}
-    env.pop("GUNICORN_BIND", None)
-    logfile = open(child.tmp / "gunicorn.log", "wb")
-    gunicorn = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "-c", "config/gunicorn.conf.py"],
-        cwd=ROOT, env=env, stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    try:
-        wait_http(port, "/healthz", timeout=60)
+    with gunicorn_server(child.tmp) as (port, gunicorn):
         path = "/api/v1/gallery/items/"
         headers = {"Authorization": f"Bearer {token}"}
         status, body = http_get(port, path, headers)
@@ -136,14 +124,6 @@ def part_d(child) -> dict:
         log(f"d: {result['rps']:.0f} req/s, p50 {result['p50'] * 1000:.0f} ms, "
             f"p95 {result['p95'] * 1000:.0f} ms, errors {result['errors']}")
         return result
-    finally:
-        import signal
-
-        gunicorn.send_signal(signal.SIGTERM)
-        try:
-            gunicorn.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(gunicorn.pid, signal.SIGKILL)
 
 
 def part_p(child) -> dict:

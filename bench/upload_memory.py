@@ -18,7 +18,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -34,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import machine_line  # noqa: E402
+from bench.foundation_http import terminate  # noqa: E402
 
 PYTHON = Path(sys.executable)
 URL = "/api/v1/gallery/items/"
@@ -167,11 +167,7 @@ def measure(count: int, png: bytes, extra_env: dict, threads: int) -> dict:
         return {"files": count, "status": code, "error": error, "idle": idle, "peak": peak,
                 "above": peak - idle, "after": after, "seconds": seconds}
     finally:
-        master.send_signal(signal.SIGTERM)
-        try:
-            master.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(master.pid, signal.SIGKILL)
+        terminate(master)
         logfile.close()
         shutil.rmtree(data_dir, ignore_errors=True)
 
