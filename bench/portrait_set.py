@@ -79,10 +79,10 @@ BACKGROUNDS = {
     "walkway": ("clean", "shared", "scenetext/images/img_9.jpg", (0, 0, 740, 720)),  # people at x > 760
     "gravel": ("clean", "skimage", "gravel.png", None),
     # the second clean split (made after the person test was chosen on dev): backgrounds used nowhere before
-    "counter": ("clean2", "shared", "scenetext/images/img_3.jpg", None),
+    "tower": ("clean2", "shared", "text_removal/tr_018_texted.jpg", None),
     "platform": ("clean2", "shared", "scenetext/images/img_5.jpg", (560, 0, 1280, 720)),  # people at x < 420
     "window": ("clean2", "shared", "scenetext/images/img_8.jpg", (0, 0, 540, 720)),  # a poster with a figure at x > 550
-    "motorcycle": ("clean2", "skimage", "motorcycle_left.png", None),
+    "stars": ("clean2", "skimage", "hubble_deep_field.jpg", None),
 }
 SPLITS = ("dev", "heldout", "clean", "clean2")
 # the second clean split: the same held-out people at scales and on backgrounds not used before, new seed
