@@ -2,7 +2,8 @@
 """Candidate rules for `auto`, scored on cached mattes (both networks run once per photo). Never part of
 the test run. A rule is chosen on the portrait set's dev split and matting-eval only; the first held-out split was
 looked at while exploring, so the chosen rule (R1, now ml.matting.auto.fuse) was scored once on the clean
-split made afterwards, through the app (bench/matting.py --data bench/out/portrait-set/clean).
+split made afterwards, through the app (bench/matting.py --data bench/out/portrait-set/clean). The
+person test (R5, now ml.matting.auto.person) was chosen on the same dev sets and scored once on clean2.
 
     .venv/bin/python bench/auto_rules.py --data bench/out/portrait-set/dev --data ../shared/data/matting-eval
 

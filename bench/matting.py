@@ -147,7 +147,8 @@ def run_quality(data: Path, engines: dict, refines, include_default: bool, verbo
                 results.setdefault(name, []).append(row)
                 per_image.setdefault(name, {})[stem] = round(sad, 2)
                 if verbose:  # the app's final choice (after the person test), so `auto` runs once more
-                    chose = (f" chose {matter.matte(image, refine=pipeline.DEFAULT_REFINE, portrait_refine=pipeline.portrait_refine(pipeline.DEFAULT_REFINE))[1]}"
+                    refine = pipeline.DEFAULT_REFINE
+                    chose = (f" chose {matter.matte(image, refine=refine, portrait_refine=pipeline.portrait_refine(refine))[1]}"
                              if name == "auto" else "")
                     print(f"{name:40s} {stem:12s} SAD {sad:7.2f}{chose}", file=sys.stderr)
                     if name == "auto":

@@ -11,7 +11,7 @@ frontal-face cascade that ships offline with scikit-image (OpenCV's ``lbpcascade
 OpenCV 5 wheel has no cascades) on a copy whose longer side is 320 px, with the detector's usual
 settings, and whose centre lies on U^2-Net-p's foreground (alpha > 0.5). A face on a poster or a
 doll's face in a box of toys is not the photo's subject unless U^2-Net-p picks it out as such.
-Where that cascade finds no face (a small person: the face is under 20 px on the 320 px copy), the person
+Where no face lies on U^2-Net-p's subject (a small person's face is under 20 px on that copy), the person
 test looks again inside the box round MODNet's subject, which the cascade then sees at up to 320 px, so a
 small person's face is larger to it: a face there whose centre lies on MODNet's solid matte, with MODNet
 sure of its matte (its soft band under a quarter of its solid part; a hazy matte is where MODNet failed on
@@ -109,9 +109,9 @@ def modnet_is_sure(portrait_alpha: np.ndarray, *, sharpened: bool = False) -> bo
 
 
 def person(rgb: Image.Image, portrait_alpha: np.ndarray) -> Choice | None:
-    """The person test where the whole-photo face test found no face on U^2-Net-p's subject: a frontal face in the box round
-    MODNet's subject, its centre on MODNet's solid matte, and MODNet sure of its matte -> a portrait
-    (reason "person"); None otherwise (the first choice stands)."""
+    """The person test, where the whole-photo face test found no face on U^2-Net-p's subject: a frontal
+    face in the box round MODNet's subject, its centre on MODNet's solid matte, and MODNet sure of its
+    matte -> a portrait (reason "person"); None otherwise (the first choice stands)."""
     box = subject_box(portrait_alpha)
     if box is None or not modnet_is_sure(portrait_alpha):
         return None
