@@ -2,7 +2,8 @@
 """Candidate rules for `auto`, scored on cached mattes (both networks run once per photo). Never part of
 the test run. A rule is chosen on the portrait set's dev split and matting-eval only; the first held-out split was
 looked at while exploring, so the chosen rule (R1, now ml.matting.auto.fuse) was scored once on the clean
-split made afterwards, through the app (bench/matting.py --data bench/out/portrait-set/clean).
+split made afterwards, through the app (bench/matting.py --data bench/out/portrait-set/clean). The
+person test (R5, now ml.matting.auto.person) was chosen on the same dev sets and scored once on clean2.
 
     .venv/bin/python bench/auto_rules.py --data bench/out/portrait-set/dev --data ../shared/data/matting-eval
 
@@ -148,11 +149,20 @@ def rule_either_face(r):
     return fuse_symmetric(r["objects"], r["portrait"])
 
 
+def rule_person(r):
+    """R5 (adopted: ml.matting.auto.person): R1, but where no face lies on U^2-Net-p's subject, a face in the
+    box round MODNet's subject on its solid matte, with MODNet sure of its matte, makes a portrait too."""
+    if face_on_subject(r) or (face_on_modnet(r) and auto.modnet_is_sure(r["portrait"], sharpened=True)):
+        return r["portrait"]
+    return fuse_symmetric(r["objects"], r["portrait"])
+
+
 RULES = {"u2netp / default": rule_u2, "modnet / sharpen": rule_modnet, "auto before (one-sided fuse)": rule_current,
          "R1 symmetric fuse": rule_symmetric, "R1 always (no face test)": rule_symmetric_always,
          "R2 MODNet first (face in MODNet's box) + R1": rule_modnet_first,
          "R2 with the one-sided fuse": rule_modnet_first_plain, "R3 agreement (IoU 0.5)": rule_agreement,
-         "R4 a face on either subject + R1": rule_either_face}
+         "R4 a face on either subject + R1": rule_either_face,
+         "R5 R1 + person test (face in MODNet's box, MODNet sure)": rule_person}
 
 
 def report(sets: dict[str, list[dict]], rules: dict) -> None:

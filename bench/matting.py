@@ -146,10 +146,10 @@ def run_quality(data: Path, engines: dict, refines, include_default: bool, verbo
                 sad = row[0]
                 results.setdefault(name, []).append(row)
                 per_image.setdefault(name, {})[stem] = round(sad, 2)
-                if verbose:
-                    from ml.matting.auto import choose
-
-                    chose = f" chose {choose(image, matter.objects.predict_alpha(image))}" if name == "auto" else ""
+                if verbose:  # the app's final choice (after the person test), so `auto` runs once more
+                    refine = pipeline.DEFAULT_REFINE
+                    chose = (f" chose {matter.matte(image, refine=refine, portrait_refine=pipeline.portrait_refine(refine))[1]}"
+                             if name == "auto" else "")
                     print(f"{name:40s} {stem:12s} SAD {sad:7.2f}{chose}", file=sys.stderr)
                     if name == "auto":
                         choices[stem] = chose.strip()

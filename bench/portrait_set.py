@@ -78,8 +78,16 @@ BACKGROUNDS = {
     "road": ("clean", "repo", "backgrounds/jv_road.jpg", None),
     "walkway": ("clean", "shared", "scenetext/images/img_9.jpg", (0, 0, 740, 720)),  # people at x > 760
     "gravel": ("clean", "skimage", "gravel.png", None),
+    # the second clean split (made after the person test was chosen on dev): backgrounds used nowhere before
+    "tower": ("clean2", "shared", "text_removal/tr_018_texted.jpg", None),
+    "platform": ("clean2", "shared", "scenetext/images/img_5.jpg", (560, 0, 1280, 720)),  # people at x < 420
+    "window": ("clean2", "shared", "scenetext/images/img_8.jpg", (0, 0, 540, 720)),  # a poster with a figure at x > 550
+    "stars": ("clean2", "skimage", "hubble_deep_field.jpg", None),
 }
-SPLITS = ("dev", "heldout", "clean")
+SPLITS = ("dev", "heldout", "clean", "clean2")
+# the second clean split: the same held-out people at scales and on backgrounds not used before, new seed
+CLEAN2_SCALES = (0.8, 0.5, 0.3)
+CLEAN2_PAIR_SCALE = 0.4
 
 # --extract: (repository snapshot folder under the mirror root, commit, path, output name, crop box or None)
 EXTRACT = [
@@ -219,18 +227,19 @@ def _save(out: Path, split: str, stem: str, image: Image.Image, alpha: np.ndarra
     Image.fromarray(np.uint8(np.clip(alpha * 255 + 0.5, 0, 255))).save(out / split / "alphas" / f"{stem}.png")
 
 
-def build_clean(out: Path, manifest: dict) -> None:
-    """The clean held-out split: made after `auto`'s rule was chosen on dev, scored once. Each person at
+def build_clean(out: Path, manifest: dict, split: str = "clean", scales=CLEAN_SCALES,
+                pair_scale: float = CLEAN_PAIR_SCALE) -> None:
+    """A clean held-out split: made after `auto`'s rule was chosen on dev, scored once. Each person at
     three new scales on two of the new backgrounds (mirrored on the second), and four pairs side by side;
-    the matte of a pair is the union of the two (I = a2*F2 + (1 - a2)*(a1*F1 + (1 - a1)*B))."""
-    split = "clean"
+    the matte of a pair is the union of the two (I = a2*F2 + (1 - a2)*(a1*F1 + (1 - a1)*B)). "clean" for
+    the symmetric fusion (R1), "clean2" for the person test (R5)."""
     rng = random.Random(f"{SEED}-{split}")
     bgs = [b for b, (sp, *_) in BACKGROUNDS.items() if sp == split]
     (out / split / "images").mkdir(parents=True, exist_ok=True)
     (out / split / "alphas").mkdir(parents=True, exist_ok=True)
     turn = 0
     for name in CLEAN_PEOPLE:
-        for scale in CLEAN_SCALES:
+        for scale in scales:
             for mirrored in (False, True):
                 bg_name = bgs[turn % len(bgs)]
                 turn += 1
@@ -243,15 +252,15 @@ def build_clean(out: Path, manifest: dict) -> None:
         for _ in range(2):
             bg_name = bgs[turn % len(bgs)]
             turn += 1
-            first, a1 = composite(_person(left), background(bg_name), CLEAN_PAIR_SCALE, rng, (0.0, 0.5))
-            image, a2 = composite(_person(right), first, CLEAN_PAIR_SCALE, rng, (0.5, 1.0))
+            first, a1 = composite(_person(left), background(bg_name), pair_scale, rng, (0.0, 0.5))
+            image, a2 = composite(_person(right), first, pair_scale, rng, (0.5, 1.0))
             alpha = 1.0 - (1.0 - a1) * (1.0 - a2)
-            stem = f"{left}+{right}-{int(CLEAN_PAIR_SCALE * 100):02d}-{bg_name}"
+            stem = f"{left}+{right}-{int(pair_scale * 100):02d}-{bg_name}"
             _save(out, split, stem, image, alpha)
-            manifest[f"{split}/{stem}"] = {"person": f"{left}+{right}", "scale": CLEAN_PAIR_SCALE,
+            manifest[f"{split}/{stem}"] = {"person": f"{left}+{right}", "scale": pair_scale,
                                            "background": bg_name, "size": list(image.size)}
     print(f"{split}: {sum(k.startswith(split + '/') for k in manifest)} photos, people {', '.join(CLEAN_PEOPLE)} "
-          f"(new: suit, sitting); backgrounds {', '.join(bgs)}")
+          f"(new in clean: suit, sitting); backgrounds {', '.join(bgs)}")
 
 
 def missing() -> str:
@@ -284,6 +293,7 @@ def build(out: Path) -> dict:
         print(f"{split}: {sum(k.startswith(split + '/') for k in manifest)} photos, people {', '.join(people)}; "
               f"backgrounds {', '.join(bgs)}")
     build_clean(out, manifest)
+    build_clean(out, manifest, "clean2", CLEAN2_SCALES, CLEAN2_PAIR_SCALE)
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     return manifest
 

@@ -38,6 +38,7 @@ VALUES = {
     "chose": {"modnet": "MODNet", "u2netp": "U²-Net-p", "fusion": _("Both models combined")},
     "reason": {
         "face": _("a face on the main subject, so a portrait"),
+        "person": _("a small person's face on the person MODNet found, so a portrait"),
         "no_face": _("no face found, so not treated as a portrait"),
         "face_not_subject": _("a face was found, but not on the main subject"),
         "no_detector": _("the face detector (scikit-image) is not installed"),

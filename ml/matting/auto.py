@@ -11,6 +11,11 @@ frontal-face cascade that ships offline with scikit-image (OpenCV's ``lbpcascade
 OpenCV 5 wheel has no cascades) on a copy whose longer side is 320 px, with the detector's usual
 settings, and whose centre lies on U^2-Net-p's foreground (alpha > 0.5). A face on a poster or a
 doll's face in a box of toys is not the photo's subject unless U^2-Net-p picks it out as such.
+Where no face lies on U^2-Net-p's subject (a small person's face is under 20 px on that copy), the person
+test looks again inside the box round MODNet's subject, which the cascade then sees at up to 320 px, so a
+small person's face is larger to it: a face there whose centre lies on MODNet's solid matte, with MODNet
+sure of its matte (its soft band under a quarter of its solid part; a hazy matte is where MODNet failed on
+a person in armour), makes the photo a portrait too. Chosen on dev only (bench/auto_rules.py, R5).
 The choice and its reason come back with the matte (``Choice``) so that the app can store and show it."""
 
 from __future__ import annotations
@@ -24,12 +29,13 @@ from PIL import Image
 DETECT_SIDE = 320          # longer side of the copy the face detector looks at
 MIN_FACE = 20              # px on that copy: the cascade's own window is 24 px
 MIN_NEIGHBOURS = 4         # detections merged into one face, as OpenCV's examples use
+MAX_SOFT = 0.25            # MODNet's soft band (0.05 < alpha < 0.95, sharpened) per solid pixel: above, unsure
 
 
 @dataclass(frozen=True)
 class Choice:
     chose: str             # "modnet" (a portrait), "fusion" (both mattes, maximum) or "u2netp"
-    reason: str            # "face" | "no_face" | "face_not_subject" | "no_detector"
+    reason: str            # "face" | "person" | "no_face" | "face_not_subject" | "no_detector"
     faces: int = 0         # frontal faces found (before the subject check)
 
     def as_dict(self) -> dict:
@@ -77,7 +83,8 @@ def detect_faces(rgb: Image.Image, box: tuple[int, int, int, int] | None = None)
 
 
 def choose(rgb: Image.Image, object_alpha: np.ndarray) -> Choice:
-    """MODNet when a frontal face lies on U^2-Net-p's foreground, else the fusion of both."""
+    """MODNet when a frontal face lies on U^2-Net-p's foreground, else the fusion of both (for now: `person`
+    may still make it a portrait once MODNet's matte is known)."""
     try:
         faces = detect_faces(rgb)
     except (ImportError, OSError):  # scikit-image missing: say so rather than fail the cutout
@@ -89,6 +96,33 @@ def choose(rgb: Image.Image, object_alpha: np.ndarray) -> Choice:
         if object_alpha[min(h - 1, int(y)), min(w - 1, int(x))] > 0.5:
             return Choice("modnet", "face", len(faces))
     return Choice("fusion", "face_not_subject", len(faces))
+
+
+def modnet_is_sure(portrait_alpha: np.ndarray, *, sharpened: bool = False) -> bool:
+    """MODNet's matte, sharpened as `auto` refines it (`sharpened`: it already is), has a soft band under
+    MAX_SOFT of its solid part."""
+    from .refine import sharpen
+
+    sharp = portrait_alpha if sharpened else sharpen(portrait_alpha)
+    solid = int((sharp > 0.5).sum())
+    return solid > 0 and ((sharp > 0.05) & (sharp < 0.95)).sum() < MAX_SOFT * solid
+
+
+def person(rgb: Image.Image, portrait_alpha: np.ndarray) -> Choice | None:
+    """The person test, where the whole-photo face test found no face on U^2-Net-p's subject: a frontal
+    face in the box round MODNet's subject, its centre on MODNet's solid matte, and MODNet sure of its
+    matte -> a portrait (reason "person"); None otherwise (the first choice stands)."""
+    box = subject_box(portrait_alpha)
+    if box is None or not modnet_is_sure(portrait_alpha):
+        return None
+    try:
+        faces = detect_faces(rgb, box)
+    except (ImportError, OSError):
+        return None
+    h, w = portrait_alpha.shape
+    if any(portrait_alpha[min(h - 1, int(y)), min(w - 1, int(x))] > 0.5 for x, y, _ in faces):
+        return Choice("modnet", "person", len(faces))
+    return None
 
 
 def _touching(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -149,6 +183,9 @@ class AutoMatter:
         lap("faces")
         portrait = self.portraits.predict_alpha(rgb)
         lap("modnet")
+        if choice.reason in ("no_face", "face_not_subject"):
+            choice = person(rgb, portrait) or choice
+            lap("person")
         portrait = refine_alpha(pixels, portrait, method=portrait_refine)
         lap("refine")
         if choice.chose == "modnet":

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from ml.matting import pipeline
-from ml.matting.auto import AutoMatter, choose, fuse
+from ml.matting.auto import AutoMatter, choose, fuse, modnet_is_sure, person
 
 from .conftest import PEOPLE, need
 
@@ -121,7 +121,8 @@ def test_auto_adds_no_background_to_a_small_group(auto):
 
     result = pipeline.cutout(auto, image)
 
-    assert result.auto["chose"] == "fusion"              # the faces are too small for the detector
+    # the faces are too small for the whole-photo face test; the person test finds them in MODNet's box
+    assert result.auto["chose"] == "modnet" and result.auto["reason"] == "person"
     assert result.alpha[gt > 0.95].mean() > 0.95         # the people are kept ...
     added = (result.alpha > 0.5) & (gt < 0.05)           # ... and no background held solid (the sign)
     assert added.sum() < 0.002 * gt.size, added.sum()    # (the one-sided fusion kept 33,500 px, 9 %)
@@ -133,3 +134,42 @@ def test_auto_keeps_the_people_where_the_networks_disagree_on_the_subject(auto):
     result = pipeline.cutout(auto, image)
 
     assert result.alpha[gt > 0.95].mean() > 0.95  # the one-sided fusion dropped MODNet's people: 0.0
+
+
+def _small_person_on_grass() -> tuple[Image.Image, np.ndarray]:
+    """A person (a licensed cut-out with exact alpha, bench/data/portraits) at 0.35 of the height of an
+    800 px photo of grass (scikit-image): the face is too small for the whole-photo face test."""
+    import random
+    import sys
+
+    from skimage import data
+
+    from .conftest import REPO
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from portrait_set import composite  # the portrait set's own compositing (premultiplied, exact alpha)
+
+    person = Image.open(REPO / "bench" / "data" / "portraits" / "cutouts" / "hs_grandmother.png").convert("RGBA")
+    grass = Image.fromarray(data.grass()).convert("RGB").resize((800, 800))
+    return composite(person, grass, 0.35, random.Random(0))
+
+
+def test_a_small_person_whose_face_the_photo_wide_test_misses_is_a_portrait(auto):
+    image, gt = _small_person_on_grass()
+    assert choose(image, auto.objects.predict_alpha(image)).reason == "no_face"  # the whole-photo test misses
+
+    result = pipeline.cutout(auto, image)
+
+    assert result.auto == {"chose": "modnet", "reason": "person", "faces": 1}  # found in MODNet's box
+    assert result.engine == "modnet" and result.refine == pipeline.AUTO_PORTRAIT_REFINE
+    assert result.alpha[gt > 0.95].mean() > 0.95 and ((result.alpha > 0.5) & (gt < 0.05)).sum() < 0.002 * gt.size
+
+
+def test_the_person_test_wants_modnet_sure_of_its_matte():
+    image, gt = _small_person_on_grass()
+    solid = np.where(gt > 0.5, 1.0, 0.0).astype(np.float32)
+    assert modnet_is_sure(solid)
+    hazy = solid.copy()
+    hazy[:, ::2] *= 0.5                               # half of the person soft: MODNet unsure of its matte
+    assert not modnet_is_sure(hazy) and person(image, hazy) is None
+    assert person(image, np.zeros_like(gt)) is None   # no subject: nothing to look at
