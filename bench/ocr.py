@@ -42,7 +42,7 @@ import ocr_metrics  # noqa: E402
 
 from ml import registry  # noqa: E402
 from ml.ocr.base import ReadOptions  # noqa: E402
-from ml.ocr.ppocr_engine import DEFAULT_DET_LIMIT  # noqa: E402
+from ml.ocr.ppocr_engine import DEFAULT_DET_LIMIT, DET_IMAGE_LIMIT  # noqa: E402
 
 DEFAULT_LANGUAGES = ("ch_sim", "en")  # what the app asks for by default
 REFERENCE = ROOT.parent / "shared" / "data" / "tools" / "eval_ocr.py"
@@ -113,12 +113,14 @@ ABLATIONS: dict[str, tuple[dict, dict, dict]] = {
     "merge": ({}, {"merge_fragments": False}, {}),
     "normalize": ({}, {}, {"ml.ocr.base.normalize": lambda text: text}),
     "spaces": ({}, {}, {"ml.ocr.ppocr_engine.restore_spaces": lambda image, text, quad, chars: text}),
+    # no fragment merging on the per-image detector size (engine `ppocr-image`)
+    "merge-image": ({"det_limit_type": "image", "det_limit_side_len": DET_IMAGE_LIMIT}, {"merge_fragments": False}, {}),
 }
 
 
 # Knobs that act after rapidocr has detected and recognised: their runs reuse auto's rapidocr output on
 # the same image (so they cost a fraction of a run; their time column shows "-").
-POST_PROCESSING = {"upscale": False, "merge": True, "normalize": True, "spaces": True}
+POST_PROCESSING = {"upscale": False, "merge": True, "merge-image": True, "normalize": True, "spaces": True}
 
 
 class _Memo:
@@ -314,6 +316,12 @@ def main(argv=None) -> dict:
                 add("easyocr (en lines)", "easyocr", subset_records=english, subset={"en"}, languages=("en",))
             elif name == "auto":
                 add(f"auto → {registry.ocr_choose(DEFAULT_LANGUAGES, weights_dir=str(ROOT / 'weights'))}", "auto")
+            elif name.startswith("ppocr-image"):
+                # the per-image detector size, or `ppocr-image:PX`: plus the second, larger pass where
+                # the first pass's median box is under PX px (a candidate run beside the default)
+                small = float(name.split(":", 1)[1]) if ":" in name else 0.0
+                config = {"det_limit_type": "image", "det_limit_side_len": DET_IMAGE_LIMIT}
+                add(name, "ppocr", config=config | ({"small_text_px": small} if small else {}))
             elif name == "ppocr-defaults":
                 add("PP-OCR defaults (RapidOCR())", name)
             elif name:
