@@ -317,11 +317,14 @@ def main(argv=None) -> dict:
             elif name == "auto":
                 add(f"auto → {registry.ocr_choose(DEFAULT_LANGUAGES, weights_dir=str(ROOT / 'weights'))}", "auto")
             elif name.startswith("ppocr-image"):
-                # the per-image detector size, or `ppocr-image:PX`: plus the second, larger pass where
-                # the first pass's median box is under PX px (a candidate run beside the default)
-                small = float(name.split(":", 1)[1]) if ":" in name else 0.0
+                # the per-image detector size; `ppocr-image:PX` adds the second, larger pass where the
+                # first pass's median box is under PX px, `ppocr-image:PX:E` enlarges small images at
+                # most E times (candidates run beside the default)
+                small, *enlarge = [float(v) for v in name.split(":")[1:]] or [0.0]
                 config = {"det_limit_type": "image", "det_limit_side_len": DET_IMAGE_LIMIT}
-                add(name, "ppocr", config=config | ({"small_text_px": small} if small else {}))
+                config |= {"small_text_px": small} if small else {}
+                config |= {"det_max_enlarge": enlarge[0]} if enlarge else {}
+                add(name, "ppocr", config=config)
             elif name == "ppocr-defaults":
                 add("PP-OCR defaults (RapidOCR())", name)
             elif name:
