@@ -23,10 +23,10 @@ from ml.ocr.base import OcrEngine, ReadOptions
 from ml.ocr.spaces import restore_spaces
 from ml.ocr.types import OcrLine, quad_from
 
-DEFAULT_DET_LIMIT = 960
 DET_IMAGE_LIMIT = 2000    # "image" mode: the longer side's cap (rapidocr's own max_side_len)
+DEFAULT_DET_LIMIT = DET_IMAGE_LIMIT
 DET_SHORT_SIDE = 736      # rapidocr's min/736: small images' shorter side is enlarged towards it ...
-DET_MAX_ENLARGE = 2.0     # ... by at most this factor, so a thin strip is not blown up
+DET_MAX_ENLARGE = 1.25    # ... by at most this: more loses word spaces (the boxes come back tighter)
 SMALL_TEXT_PX = 0         # second pass when the median box is shorter than this at detection size (0: off)
 DEFAULT_REC_BATCH = 6  # rapidocr's own; 1 is faster but moves character positions (bench/RESULTS-ocr.md)
 
@@ -45,10 +45,13 @@ def det_scale(height: int, width: int, *, limit: int = DET_IMAGE_LIMIT, short_si
 class PpOcrEngine(OcrEngine):
     name = "ppocr"
     supported = ("ch_sim", "en")
+    # PP-OCR's detector returns whole lines; joining fragments changed nothing on the untouched split
+    # or the scene photos and joined a background word to a line on dev (bench/RESULTS-ocr.md).
+    joins_fragments = False
 
     def __init__(self, *, det_limit_side_len: int = DEFAULT_DET_LIMIT, box_thresh: float = 0.5,
                  unclip_ratio: float = 1.6, threads: int = 0, rec_batch_num: int = DEFAULT_REC_BATCH,
-                 det_limit_type: str = "max", honour_det_limit: bool = True, device: str = "cpu",
+                 det_limit_type: str = "image", honour_det_limit: bool = True, device: str = "cpu",
                  det_short_side: int = DET_SHORT_SIDE, det_max_enlarge: float = DET_MAX_ENLARGE,
                  small_text_px: float = SMALL_TEXT_PX, **_ignored) -> None:
         from rapidocr_onnxruntime import RapidOCR
