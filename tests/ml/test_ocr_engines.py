@@ -177,3 +177,15 @@ def test_registry_builds_each_engine_once(ppocr):
     with pytest.raises(registry.UnknownModelError):
         registry.get("ocr", "nope")
     assert {name for name, (ok, _why) in registry.available("ocr").items() if ok} >= {"ppocr", "easyocr", "fake"}
+
+
+def test_ppocr_lines_are_not_joined_as_fragments(ppocr, monkeypatch):
+    from ml.ocr.types import OcrLine
+
+    def pieces(image, options):  # two boxes on one row, closer than the fragment gap
+        return [OcrLine(text="Exit", score=0.9, quad=((10, 10), (80, 10), (80, 40), (10, 40))),
+                OcrLine(text="12", score=0.9, quad=((90, 11), (130, 11), (130, 41), (90, 41)))]
+
+    monkeypatch.setattr(ppocr, "_recognize", pieces)
+
+    assert [l.text for l in ppocr.read(render_lines([], size=(400, 300))).lines] == ["Exit", "12"]
