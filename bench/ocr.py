@@ -9,7 +9,8 @@ by side). Never part of the test run.
 DIR holds `ocr.json` beside its images (the shape of ../shared/data/ocr.json and of the generated splits
 of bench/textsets), or is laid out like ICDAR 2015 (`gt/img_N.txt` + `images/img_N.jpg`; `###` lines
 are illegible and do not count).
-Engines: `auto` (what the app runs), `ppocr` (at each of --det-limits), `easyocr` (English lines only),
+Engines: `auto` (what the app runs), `ppocr` (at each of --det-limits, max mode), `ppocr-image[:PX[:E]]`
+(the per-image detector size; PX: second pass for text under PX px; E: enlargement bound), `easyocr` (English lines only),
 `rapidocr-raw` (RapidOCR max/960 called directly, the reference configuration of ../shared/data) and
 `ppocr-defaults`: plain PP-OCR with the library's defaults (`RapidOCR()` called on the file: det
 min/736, box 0.5, unclip 1.6, text score 0.5, angle classifier on), none of our limits or clean-up.

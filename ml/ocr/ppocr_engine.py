@@ -42,7 +42,7 @@ def det_scale(height: int, width: int, *, limit: int = DET_IMAGE_LIMIT, short_si
     return min(scale, limit / max(height, width))
 
 
-# The detector configuration text removal and read-back were tuned on (bench/RESULTS-text.md): one
+# The detector configuration text removal and read-back were tuned with (the OCR default then): one
 # longer-side limit of 960. The per-image size returns tighter boxes on enlarged images, which left a
 # shadow tail behind in the removal tests; it is not measured on the removal sets yet.
 TEXT_TOOLS_DET = {"det_limit_type": "max", "det_limit_side_len": 960}
@@ -62,8 +62,9 @@ class PpOcrEngine(OcrEngine):
                  small_text_px: float = SMALL_TEXT_PX, **_ignored) -> None:
         from rapidocr_onnxruntime import RapidOCR
 
-        kwargs = {"det_limit_type": "max" if det_limit_type == "image" else det_limit_type, "det_limit_side_len": int(det_limit_side_len),
-                  "rec_batch_num": int(rec_batch_num)}
+        # "image" builds rapidocr in max mode, then hands its detector a size per image.
+        kwargs = {"det_limit_type": "max" if det_limit_type == "image" else det_limit_type,
+                  "det_limit_side_len": int(det_limit_side_len), "rec_batch_num": int(rec_batch_num)}
         if threads:
             kwargs.update(intra_op_num_threads=int(threads), inter_op_num_threads=1)
         self._engine = RapidOCR(**kwargs)
