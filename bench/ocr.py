@@ -9,7 +9,8 @@ by side). Never part of the test run.
 DIR holds `ocr.json` beside its images (the shape of ../shared/data/ocr.json and of the generated splits
 of bench/textsets), or is laid out like ICDAR 2015 (`gt/img_N.txt` + `images/img_N.jpg`; `###` lines
 are illegible and do not count).
-Engines: `auto` (what the app runs), `ppocr` (at each of --det-limits), `easyocr` (English lines only),
+Engines: `auto` (what the app runs), `ppocr` (at each of --det-limits, max mode), `ppocr-image[:PX[:E]]`
+(the per-image detector size; PX: second pass for text under PX px; E: enlargement bound), `easyocr` (English lines only),
 `rapidocr-raw` (RapidOCR max/960 called directly, the reference configuration of ../shared/data) and
 `ppocr-defaults`: plain PP-OCR with the library's defaults (`RapidOCR()` called on the file: det
 min/736, box 0.5, unclip 1.6, text score 0.5, angle classifier on), none of our limits or clean-up.
@@ -42,7 +43,7 @@ import ocr_metrics  # noqa: E402
 
 from ml import registry  # noqa: E402
 from ml.ocr.base import ReadOptions  # noqa: E402
-from ml.ocr.ppocr_engine import DEFAULT_DET_LIMIT  # noqa: E402
+from ml.ocr.ppocr_engine import DEFAULT_DET_LIMIT, DET_IMAGE_LIMIT  # noqa: E402
 
 DEFAULT_LANGUAGES = ("ch_sim", "en")  # what the app asks for by default
 REFERENCE = ROOT.parent / "shared" / "data" / "tools" / "eval_ocr.py"
@@ -113,12 +114,14 @@ ABLATIONS: dict[str, tuple[dict, dict, dict]] = {
     "merge": ({}, {"merge_fragments": False}, {}),
     "normalize": ({}, {}, {"ml.ocr.base.normalize": lambda text: text}),
     "spaces": ({}, {}, {"ml.ocr.ppocr_engine.restore_spaces": lambda image, text, quad, chars: text}),
+    # no fragment merging on the per-image detector size (engine `ppocr-image`)
+    "merge-image": ({"det_limit_type": "image", "det_limit_side_len": DET_IMAGE_LIMIT}, {"merge_fragments": False}, {}),
 }
 
 
 # Knobs that act after rapidocr has detected and recognised: their runs reuse auto's rapidocr output on
 # the same image (so they cost a fraction of a run; their time column shows "-").
-POST_PROCESSING = {"upscale": False, "merge": True, "normalize": True, "spaces": True}
+POST_PROCESSING = {"upscale": False, "merge": True, "merge-image": True, "normalize": True, "spaces": True}
 
 
 class _Memo:
@@ -314,6 +317,15 @@ def main(argv=None) -> dict:
                 add("easyocr (en lines)", "easyocr", subset_records=english, subset={"en"}, languages=("en",))
             elif name == "auto":
                 add(f"auto → {registry.ocr_choose(DEFAULT_LANGUAGES, weights_dir=str(ROOT / 'weights'))}", "auto")
+            elif name.startswith("ppocr-image"):
+                # the per-image detector size; `ppocr-image:PX` adds the second, larger pass where the
+                # first pass's median box is under PX px, `ppocr-image:PX:E` enlarges small images at
+                # most E times (candidates run beside the default)
+                small, *enlarge = [float(v) for v in name.split(":")[1:]] or [0.0]
+                config = {"det_limit_type": "image", "det_limit_side_len": DET_IMAGE_LIMIT}
+                config |= {"small_text_px": small} if small else {}
+                config |= {"det_max_enlarge": enlarge[0]} if enlarge else {}
+                add(name, "ppocr", config=config)
             elif name == "ppocr-defaults":
                 add("PP-OCR defaults (RapidOCR())", name)
             elif name:

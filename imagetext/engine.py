@@ -182,10 +182,18 @@ def to_application_error(exc) -> ApplicationError:
 
 
 def ocr_reader():
-    """The OCR engine that finds lines and reads results back (built once per worker)."""
-    from ocr.engines import engine_get, engine_resolve
+    """The OCR engine that finds lines and reads results back (built once per worker): PP-OCR with
+    the detector configuration text removal was tuned on, not the Read text page's per-image size."""
+    from ml import registry
+    from ml.ocr.ppocr_engine import TEXT_TOOLS_DET
+    from ocr.engines import engine_resolve
 
-    return engine_get(engine_resolve(engine="auto", languages=OCR_LANGUAGES))
+    name = engine_resolve(engine="auto", languages=OCR_LANGUAGES)
+    if name != "ppocr":
+        from ocr.engines import engine_get
+
+        return engine_get(name)
+    return registry.get("ocr", "ppocr", **TEXT_TOOLS_DET, device=settings.ML_DEVICE)
 
 
 def ocr_options(min_score: float | None = None):

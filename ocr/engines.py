@@ -106,5 +106,6 @@ def engine_resolve(*, engine: str, languages: list[str]) -> str:
 def engine_get(name: str):
     """The process-wide engine instance (built on first use in this worker)."""
     if name == "ppocr":
-        return registry.get("ocr", "ppocr", det_limit_side_len=settings.OCR_DET_LIMIT, device=settings.ML_DEVICE)
+        return registry.get("ocr", "ppocr", det_limit_side_len=settings.OCR_DET_LIMIT,
+                            small_text_px=settings.OCR_SMALL_TEXT_PX, device=settings.ML_DEVICE)
     return registry.get("ocr", name, **config(), device=settings.ML_DEVICE)

@@ -264,10 +264,13 @@ MODNET_SHA256 = env_str("MODNET_SHA256", "")
 MATTING_ENGINE = env_str("MATTING_ENGINE", "auto")
 MATTING_MAX_PIXELS = env_int("MATTING_MAX_PIXELS", 24_000_000)
 # OCR: engine "auto" (per request: PP-OCR for Chinese/English, EasyOCR for other languages whose
-# weights are present), "ppocr" or "easyocr"; PP-OCR detector size limit (longer side, pixels);
+# weights are present), "ppocr" or "easyocr"; PP-OCR's detector sees each image at its own size (small
+# ones enlarged up to 1.25x), never more than OCR_DET_LIMIT pixels on the longer side; OCR_SMALL_TEXT_PX
+# (0: off) detects again at a larger size where the first pass found only text shorter than that;
 # lines read with less confidence than OCR_MIN_SCORE are dropped.
 OCR_ENGINE = env_str("OCR_ENGINE", "auto")
-OCR_DET_LIMIT = env_int("OCR_DET_LIMIT", 960)
+OCR_DET_LIMIT = env_int("OCR_DET_LIMIT", 2000)
+OCR_SMALL_TEXT_PX = env_int("OCR_SMALL_TEXT_PX", 0)
 OCR_MIN_SCORE = float(env_str("OCR_MIN_SCORE", "0.5"))
 OCR_LANGUAGES = env_list("OCR_LANGUAGES", ["ch_sim", "en"])
 

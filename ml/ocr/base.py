@@ -74,6 +74,8 @@ class OcrEngine(ABC):
     name: ClassVar[str]
     #: languages this engine may read, in EasyOCR's codes ("en", "ch_sim", ...)
     supported: ClassVar[tuple[str, ...]] = ()
+    #: whether ReadOptions.merge_fragments applies: engines whose detector returns word pieces
+    joins_fragments: ClassVar[bool] = True
 
     @classmethod
     def availability(cls, **config) -> tuple[bool, str]:
@@ -116,7 +118,7 @@ class OcrEngine(ABC):
                 continue
             quad = line.quad if factor == 1.0 else quad_from([(x / factor, y / factor) for x, y in line.quad])
             lines.append(OcrLine(text=text, score=float(line.score), quad=quad))
-        if options.merge_fragments:
+        if options.merge_fragments and self.joins_fragments:
             lines = layout.merge_fragments(lines)
         lines = layout.reading_order(lines)
         groups = layout.paragraphs(lines) if options.paragraphs else []

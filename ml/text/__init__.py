@@ -27,7 +27,7 @@ Public interface (import from `ml.text`):
   line and draws `new_text` in its place in the estimated style (same slant).
 - `read_back(image, boxes, reader=None) -> list[ReadBack]`: OCR inside each box (rectified when the
   box is a quad), compared with the expected text. `reader` is an OCR engine from ml.ocr (default:
-  `ml.registry.get("ocr", "ppocr")`).
+  PP-OCR with `ml.ocr.ppocr_engine.TEXT_TOOLS_DET`).
 - `TextError(code, message)`: expected failures with a stable code (empty_text, box_outside,
   bad_box, too_long, bad_color, bad_option, font_missing, empty_mask, unsupported_chars); messages are
   English and the

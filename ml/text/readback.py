@@ -71,8 +71,9 @@ def rectify(image: np.ndarray, quad, *, pad: float = 0.0, scale: float = 1.0) ->
 
 def _default_reader():
     from ml import registry
+    from ml.ocr.ppocr_engine import TEXT_TOOLS_DET
 
-    return registry.get("ocr", "ppocr")
+    return registry.get("ocr", "ppocr", **TEXT_TOOLS_DET)
 
 
 def _read_lines(reader, array: np.ndarray):

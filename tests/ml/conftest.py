@@ -5,7 +5,7 @@ from ml import registry
 
 @pytest.fixture(scope="session")
 def ppocr():
-    return registry.get("ocr", "ppocr", det_limit_side_len=960)
+    return registry.get("ocr", "ppocr")
 
 
 @pytest.fixture(scope="session")

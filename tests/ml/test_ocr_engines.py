@@ -57,6 +57,49 @@ def test_ppocr_reads_upside_down_text_with_the_angle_classifier(ppocr):
     assert [l.text for l in ppocr.read(image, ReadOptions(rotated=True)).lines] == ["Please Do Not Touch"]
 
 
+def test_the_detector_size_follows_each_image():
+    from ml.ocr.ppocr_engine import det_scale
+
+    assert det_scale(720, 1280) >= 1.0            # a street photo keeps its small text: never shrunk
+    assert det_scale(640, 960) == pytest.approx(736 / 640)  # towards the library's shorter side of 736
+    assert det_scale(110, 600) == 1.25            # a thin strip is enlarged, but boundedly
+    assert det_scale(3000, 4000) == 0.5           # big photos stop at the 2000 px cap
+
+
+def _detector_inputs(engine, monkeypatch) -> list[tuple]:
+    """The shapes PP-OCR's detection network is run on."""
+    infer = engine._engine.text_det.infer
+    call, shapes = type(infer).__call__, []
+
+    def spy(self, batch, *args, **kwargs):
+        if self is infer:
+            shapes.append(tuple(batch.shape[2:]))
+        return call(self, batch, *args, **kwargs)
+
+    monkeypatch.setattr(type(infer), "__call__", spy)
+    return shapes
+
+
+def test_a_1280_px_photo_is_detected_at_its_own_size(ppocr, monkeypatch):
+    shapes = _detector_inputs(ppocr, monkeypatch)
+
+    ppocr.read(render_lines(["Street 12"], size=(1280, 720)))
+
+    assert shapes == [(736, 1312)]
+
+
+def test_small_text_is_detected_again_at_a_larger_size(monkeypatch):
+    from ml.ocr.ppocr_engine import PpOcrEngine
+
+    engine = PpOcrEngine(small_text_px=100)  # every line counts as small here
+    shapes = _detector_inputs(engine, monkeypatch)
+
+    result = engine.read(render_lines(["Street 12"], size=(1280, 720)))
+
+    assert shapes == [(736, 1312), (1120, 1984)]  # 2000 px, in multiples of 32
+    assert [l.text for l in result.lines] == ["Street 12"]
+
+
 def test_small_images_are_upscaled_and_boxes_come_back_in_original_pixels(ppocr):
     image = render_lines(["Gate 12"], font=latin_font(14), size=(120, 40), origin=(8, 10))
 
@@ -130,7 +173,19 @@ def test_easyocr_missing_language_raises_without_downloading(easyocr_engine):
 
 
 def test_registry_builds_each_engine_once(ppocr):
-    assert registry.get("ocr", "ppocr", det_limit_side_len=960) is ppocr
+    assert registry.get("ocr", "ppocr") is ppocr
     with pytest.raises(registry.UnknownModelError):
         registry.get("ocr", "nope")
     assert {name for name, (ok, _why) in registry.available("ocr").items() if ok} >= {"ppocr", "easyocr", "fake"}
+
+
+def test_ppocr_lines_are_not_joined_as_fragments(ppocr, monkeypatch):
+    from ml.ocr.types import OcrLine
+
+    def pieces(image, options):  # two boxes on one row, closer than the fragment gap
+        return [OcrLine(text="Exit", score=0.9, quad=((10, 10), (80, 10), (80, 40), (10, 40))),
+                OcrLine(text="12", score=0.9, quad=((90, 11), (130, 11), (130, 41), (90, 41)))]
+
+    monkeypatch.setattr(ppocr, "_recognize", pieces)
+
+    assert [l.text for l in ppocr.read(render_lines([], size=(400, 300))).lines] == ["Exit", "12"]
