@@ -65,7 +65,9 @@ def ned(gt: str, pred: str) -> float:
 
 
 def reader():
-    return registry.get("ocr", "ppocr")
+    from ml.ocr.ppocr_engine import TEXT_TOOLS_DET
+
+    return registry.get("ocr", "ppocr", **TEXT_TOOLS_DET)  # the detector the app's text tools use
 
 
 # --- placement ------------------------------------------------------------------------------------
