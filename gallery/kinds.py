@@ -1,5 +1,5 @@
-"""Job kinds: each is declared once, in its app's `kinds.py` (its name, handler, label, whether it runs a
-local model, the page that shows its result), and registered here from the app's AppConfig.ready().
+"""Job kinds: each is declared once, in its app's `kinds.py` (its name, handler, label, whether it loads a
+model, whether it can stop while running, the page that shows its result), and registered here from the app's AppConfig.ready().
 The runner, job creation, the cluster routing and the pages all read this one registry."""
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ class JobKind:
     # steps; True, or a test of the job's params (a cutout may be stopped only while its background is
     # still being generated). Any other job can be cancelled only while it waits.
     cancel_while_running: bool | Callable[[dict], bool] = False
-    # made by a text-to-image backend (generation.handlers.generate_for_job): Text to image's cancel stops
-    # it while it runs, not only while it waits
+    # made by a text-to-image backend (generation.handlers.generate_for_job): the kinds Text to image's
+    # API cancel endpoint answers for (whether a running one stops is cancel_while_running's)
     generation_backed: bool = False
 
 
